@@ -1,0 +1,162 @@
+// vpcrules check FILE... [--format text|json|sarif]
+// vpcrules explain FILE FLOW
+// Exit codes: 0 all good, 1 an error diagnostic or a failed expectation, 2 bad usage or unreadable file.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyze } from '../engine/analyze';
+import { closest } from '../syntax/suggest';
+import { FileAnalysis, jsonReport } from './report';
+import { sarifReport } from './sarif';
+import { formatExplain, formatText, styleFor } from './text';
+import { VERSION } from './version';
+
+export const USAGE = `usage:
+  vpcrules check FILE|DIR... [--format text|json|sarif] [--no-color]
+      Checks .vpcrules files (directories are searched for *.vpcrules) and prints
+      diagnostics and every flow's verdict. Exit 0: no errors and every expectation
+      holds; 1: an error or a failed expectation; 2: bad usage or an unreadable file.
+  vpcrules explain FILE FLOW
+      Prints one flow's verdict, witness, hop-by-hop trace and packet sequence.
+  vpcrules --help | --version`;
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  color: boolean;
+}
+
+class UsageError extends Error {}
+class FileError extends Error {}
+
+const MAX_FILE_BYTES = 64 * 1024 * 1024;
+
+function expandPaths(paths: string[]): string[] {
+  const files: string[] = [];
+  for (const path of paths) {
+    let stats;
+    try {
+      stats = statSync(path);
+    } catch {
+      throw new FileError(`vpcrules: cannot read '${path}': no such file or directory`);
+    }
+    if (stats.isDirectory()) {
+      const found = walk(path);
+      if (found.length === 0) throw new FileError(`vpcrules: no .vpcrules file in directory '${path}'`);
+      files.push(...found);
+    } else {
+      files.push(path);
+    }
+  }
+  return files;
+}
+
+function walk(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...walk(path));
+    else if (entry.name.endsWith('.vpcrules')) out.push(path);
+  }
+  return out;
+}
+
+function readSource(path: string): string {
+  try {
+    const stats = statSync(path);
+    if (stats.size > MAX_FILE_BYTES) throw new FileError(`vpcrules: '${path}' is ${stats.size} bytes; the limit is ${MAX_FILE_BYTES}`);
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    if (error instanceof FileError) throw error;
+    throw new FileError(`vpcrules: cannot read '${path}': ${(error as NodeJS.ErrnoException).code === 'EISDIR' ? 'is a directory' : (error as Error).message}`);
+  }
+}
+
+function parseCheckArgs(args: string[]): { paths: string[]; format: string; color?: boolean } {
+  const paths: string[] = [];
+  let format = 'text';
+  let color: boolean | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--format' || arg === '-f') {
+      const value = args[++i];
+      if (!value) throw new UsageError('vpcrules: --format needs a value: text, json or sarif');
+      format = value;
+    } else if (arg.startsWith('--format=')) {
+      format = arg.slice('--format='.length);
+    } else if (arg === '--no-color') {
+      color = false;
+    } else if (arg === '--color') {
+      color = true;
+    } else if (arg.startsWith('-') && arg !== '-') {
+      throw new UsageError(`vpcrules: unknown option '${arg}'`);
+    } else {
+      paths.push(arg);
+    }
+  }
+  if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`vpcrules: unknown format '${format}'; use text, json or sarif`);
+  if (paths.length === 0) throw new UsageError('vpcrules: check needs at least one file');
+  return { paths, format, color };
+}
+
+function check(args: string[], io: CliIo): number {
+  const { paths, format, color } = parseCheckArgs(args);
+  const files: FileAnalysis[] = expandPaths(paths).map((path) => ({ path, analysis: analyze(readSource(path)) }));
+  if (format === 'json') io.stdout(JSON.stringify(jsonReport(files), null, 2));
+  else if (format === 'sarif') io.stdout(JSON.stringify(sarifReport(files), null, 2));
+  else io.stdout(formatText(files, styleFor(color ?? io.color)));
+  const failed = files.some(({ analysis }) => analysis.diagnostics.some((d) => d.severity === 'error') || analysis.flows.some((flow) => !flow.ok));
+  return failed ? 1 : 0;
+}
+
+function explain(args: string[], io: CliIo): number {
+  const positional = args.filter((arg) => !arg.startsWith('--'));
+  if (positional.length !== 2) throw new UsageError('vpcrules: explain needs a file and a flow name');
+  const [path, name] = positional;
+  const analysis = analyze(readSource(path));
+  const result = analysis.flows.find((flow) => flow.flow.name === name);
+  if (!result) {
+    const declared = analysis.file.declarations.some((decl) => decl.kind === 'flow' && decl.name?.text === name);
+    const suggestion = closest(name, analysis.flows.map((flow) => flow.flow.name));
+    io.stderr(declared
+      ? `vpcrules: flow '${name}' cannot be evaluated; run 'vpcrules check ${path}' to see why`
+      : `vpcrules: no flow '${name}' in ${path}${suggestion ? `; did you mean '${suggestion}'?` : ''}`);
+    return 2;
+  }
+  io.stdout(formatExplain(result, styleFor(args.includes('--no-color') ? false : io.color)));
+  return result.ok ? 0 : 1;
+}
+
+export function run(args: string[], io: CliIo): number {
+  try {
+    const [command, ...rest] = args;
+    if (!command || command === '--help' || command === '-h' || command === 'help') {
+      (command ? io.stdout : io.stderr)(USAGE);
+      return command ? 0 : 2;
+    }
+    if (command === '--version' || command === '-v') {
+      io.stdout(VERSION);
+      return 0;
+    }
+    if (command === 'check') return check(rest, io);
+    if (command === 'explain') return explain(rest, io);
+    const suggestion = closest(command, ['check', 'explain']);
+    throw new UsageError(`vpcrules: unknown command '${command}'${suggestion ? `; did you mean '${suggestion}'?` : ''}\n${USAGE}`);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof FileError) {
+      io.stderr(error.message);
+      return 2;
+    }
+    io.stderr(`vpcrules: internal error: ${(error as Error).message}`);
+    return 2;
+  }
+}
+
+
+export function main(argv: string[]): void {
+  const io: CliIo = {
+    stdout: (text) => process.stdout.write(`${text}\n`), // stdout-ok: the CLI's own output
+    stderr: (text) => process.stderr.write(`${text}\n`),
+    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+  };
+  process.exitCode = run(argv, io);
+}

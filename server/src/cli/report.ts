@@ -1,0 +1,120 @@
+// The CLI's output contract: JSON objects as the spec fixes them (1-based lines and columns).
+import type { Analysis } from '../engine/analyze';
+import type { Connection, FlowResult, HopStep } from '../engine/evaluate';
+import { ruleName, ruleRange } from '../engine/explain';
+import { formatAddress } from '../syntax/cidr';
+import type { Diagnostic } from '../diagnostics/diagnostic';
+
+export interface FileAnalysis {
+  path: string;
+  analysis: Analysis;
+}
+
+export interface JsonDiagnostic {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: string;
+  code: string;
+  message: string;
+}
+
+export interface JsonWitness {
+  protocol: string;
+  srcIp: string;
+  srcPort: number | null;
+  dstIp: string;
+  dstPort: number | null;
+  icmpType?: number;
+  icmpCode?: number;
+}
+
+export interface JsonTraceStep {
+  hop: string;
+  direction: string;
+  action: string;
+  rule: string;
+  line: number | null;
+  step: number;
+  phase: string;
+}
+
+export interface JsonFlow {
+  file: string;
+  name: string;
+  line: number;
+  expect: string;
+  verdict: string;
+  ok: boolean;
+  witness: JsonWitness | null;
+  trace: JsonTraceStep[];
+  split?: string;
+}
+
+export function jsonDiagnostic(path: string, d: Diagnostic): JsonDiagnostic {
+  return {
+    file: path,
+    line: d.range.start.line + 1,
+    column: d.range.start.character + 1,
+    endLine: d.range.end.line + 1,
+    endColumn: d.range.end.character + 1,
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+  };
+}
+
+const PROTOCOL_TEXT: Record<number, string> = { 1: 'icmp', 6: 'tcp', 17: 'udp', 58: 'icmpv6' };
+
+export function jsonConnection(conn: Connection): JsonWitness {
+  const isIcmp = conn.protocol === 1 || conn.protocol === 58;
+  const witness: JsonWitness = {
+    protocol: PROTOCOL_TEXT[conn.protocol],
+    srcIp: formatAddress(conn.srcIp, conn.family),
+    srcPort: isIcmp ? null : conn.srcPort,
+    dstIp: formatAddress(conn.dstIp, conn.family),
+    dstPort: isIcmp ? null : conn.key,
+  };
+  if (isIcmp) {
+    witness.icmpType = conn.key >> 8;
+    witness.icmpCode = conn.key & 255;
+  }
+  return witness;
+}
+
+export function jsonTraceStep(step: HopStep): JsonTraceStep {
+  const range = ruleRange(step);
+  return {
+    hop: step.hop.label,
+    direction: step.hop.direction,
+    action: step.action,
+    rule: ruleName(step),
+    line: range ? range.start.line + 1 : null,
+    step: step.hop.step,
+    phase: step.hop.phase,
+  };
+}
+
+export function jsonFlow(path: string, result: FlowResult): JsonFlow {
+  const json: JsonFlow = {
+    file: path,
+    name: result.flow.name,
+    line: result.flow.decl.range.start.line + 1,
+    expect: result.flow.expect,
+    verdict: result.verdict,
+    ok: result.ok,
+    witness: result.witness ? jsonConnection(result.witness) : null,
+    trace: result.trace.map(jsonTraceStep),
+  };
+  if (result.split) json.split = result.split;
+  return json;
+}
+
+export function jsonReport(files: FileAnalysis[]): { diagnostics: JsonDiagnostic[]; flows: JsonFlow[] } {
+  return {
+    diagnostics: files.flatMap(({ path, analysis }) => analysis.diagnostics.map((d) => jsonDiagnostic(path, d))),
+    flows: files.flatMap(({ path, analysis }) => analysis.flows.map((flow) => jsonFlow(path, flow))),
+  };
+}

@@ -1,0 +1,45 @@
+// The registry of every diagnostic the language can report: a stable code, a short name,
+// a default severity and a one-line doc. docs/diagnostics.md documents each one with an example.
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface CheckInfo {
+  code: string;
+  name: string;
+  severity: Severity;
+  doc: string;
+}
+
+function check(code: string, name: string, severity: Severity, doc: string): CheckInfo {
+  return { code, name, severity, doc };
+}
+
+export const CHECKS = {
+  syntax: check('VR100', 'syntax-error', 'error', 'The text is not a statement of the language.'),
+  outOfRange: check('VR101', 'out-of-range', 'error', 'A number lies outside its range: rule number 1-32766, port 0-65535, protocol 0-255, ICMP type/code 0-255, prefix length.'),
+  unknownReference: check('VR200', 'unknown-reference', 'error', 'A name refers to nothing declared of the right kind.'),
+  duplicateName: check('VR201', 'duplicate-name', 'error', 'Two declarations of the same kind share a name.'),
+  duplicateRuleNumber: check('VR202', 'duplicate-rule-number', 'error', 'Two rules of one network ACL direction share a number.'),
+  unused: check('VR203', 'unused-declaration', 'warning', 'A security group, network ACL, prefix list or subnet that nothing uses.'),
+  vpcDeclaration: check('VR204', 'vpc-declaration', 'error', 'A model needs exactly one vpc declaration.'),
+  hostBits: check('VR300', 'cidr-host-bits', 'warning', 'A CIDR has bits set beyond its prefix; AWS would use the network address.'),
+  subnetOutsideVpc: check('VR301', 'subnet-outside-vpc', 'error', "A subnet's block does not lie inside the VPC's blocks."),
+  subnetOverlap: check('VR302', 'subnet-overlap', 'error', 'Two subnets share addresses.'),
+  instanceOutsideSubnet: check('VR303', 'instance-address-outside-subnet', 'error', "An instance's address is not in its subnet."),
+  instanceReserved: check('VR304', 'instance-address-reserved', 'error', 'An instance uses one of the five addresses AWS reserves in every subnet.'),
+  familyMismatch: check('VR305', 'family-mismatch', 'error', "A flow's ends cannot be of the flow's address family."),
+  ruleFamily: check('VR306', 'rule-family-never-matches', 'warning', 'A rule whose address family or protocol can never match a packet of this VPC.'),
+  quota: check('VR400', 'quota-exceeded', 'warning', 'More rules or groups than AWS allows by default.'),
+  naclShadowed: check('VR401', 'nacl-rule-shadowed', 'warning', 'A network ACL rule that never decides a packet: lower-numbered rules decide all it matches.'),
+  naclRedundant: check('VR402', 'nacl-rule-redundant', 'warning', 'A network ACL rule whose removal changes no decision.'),
+  sgCovered: check('VR403', 'sg-rule-covered', 'warning', 'A security group rule that the other rules of the group already cover.'),
+  worldOpenAdminPort: check('VR404', 'world-open-admin-port', 'warning', 'An administration or database port open to 0.0.0.0/0 or ::/0.'),
+  missingReturnRule: check('VR405', 'nacl-missing-return-rule', 'warning', 'A network ACL admits requests whose replies its other direction drops.'),
+  instanceWithoutGroup: check('VR406', 'instance-without-security-group', 'warning', 'An instance in no security group: its interface admits nothing.'),
+  expectationFailed: check('VR500', 'expectation-failed', 'error', "A flow's verdict is not the one it expects."),
+  invalidFlow: check('VR501', 'invalid-flow', 'error', 'A flow that cannot be evaluated: no instance end, or a protocol a flow cannot have.'),
+} as const;
+
+export type CheckKey = keyof typeof CHECKS;
+
+export const ALL_CHECKS: CheckInfo[] = Object.values(CHECKS);

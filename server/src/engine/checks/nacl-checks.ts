@@ -1,0 +1,177 @@
+import type { Direction, Range } from '../../syntax/ast';
+import { Diagnostic, makeDiagnostic, RelatedInfo } from '../../diagnostics/diagnostic';
+import { formatAddrSet, ofFamily } from '../addresses';
+import { EXTERNAL_EPHEMERAL, LINUX_EPHEMERAL } from '../build-model';
+import { judgeNacl } from '../hops';
+import { IntervalSet, PortSet } from '../intervals';
+import { formatPorts } from '../keys';
+import type { Model, NaclRuleModel, NetworkAcl } from '../model';
+import { cells } from './rule-space';
+
+const NACL_RULES_PER_DIRECTION = 20;
+
+function ruleRange(rule: NaclRuleModel): Range {
+  return rule.decl!.range;
+}
+
+function describe(rule: NaclRuleModel | undefined): string {
+  return rule ? `rule ${rule.number} (${rule.action})` : 'the implicit * deny';
+}
+
+function related(rule: NaclRuleModel, message: string): RelatedInfo {
+  return { range: ruleRange(rule), message };
+}
+
+function declaredRules(acl: NetworkAcl, direction: Direction): NaclRuleModel[] {
+  return acl[direction].filter((rule) => rule.decl);
+}
+
+function checkDuplicateNumbers(rules: NaclRuleModel[], acl: NetworkAcl, direction: Direction, out: Diagnostic[]): void {
+  const used = new Set(rules.map((rule) => rule.number));
+  for (let i = 1; i < rules.length; i++) {
+    const rule = rules[i];
+    const first = rules.findIndex((other) => other.number === rule.number);
+    if (first === i) continue;
+    const next = rules.find((other) => other.number > rule.number)?.number ?? 32767;
+    let free = rule.number + 1;
+    while (free < next && used.has(free)) free++;
+    if (free >= next) {
+      free = 1;
+      while (used.has(free) && free < 32766) free++;
+    }
+    out.push(makeDiagnostic('duplicateRuleNumber', rule.decl!.number!.range,
+      `${direction} rule number ${rule.number} is used twice in network ACL '${acl.name}'; AWS requires unique numbers per direction`, {
+        related: [related(rules[first], `the other ${direction} rule ${rule.number}`)],
+        fixes: [{ title: `Renumber to ${free}`, edits: [{ range: rule.decl!.number!.range, newText: String(free) }] }],
+      }));
+    used.add(free);
+  }
+}
+
+/** Shadowed: never first to match. Redundant: first somewhere, but the rules after it decide the same. */
+function checkShadowedAndRedundant(rules: NaclRuleModel[], acl: NetworkAcl, direction: Direction, out: Diagnostic[]): void {
+  const decides = rules.map(() => false);
+  const changesSomething = rules.map(() => false);
+  const shadowers = rules.map(() => new Set<number>());
+  const fallbacks = rules.map(() => new Set<number | undefined>());
+  for (const cell of cells(rules.map((rule) => ({ protocol: rule.protocol, keys: rule.keys, addrs: rule.cidr })))) {
+    const [first, second] = cell.matching;
+    decides[first] = true;
+    const fallbackAction = second === undefined ? 'deny' : rules[second].action;
+    if (fallbackAction !== rules[first].action) changesSomething[first] = true;
+    fallbacks[first].add(second);
+    for (const other of cell.matching.slice(1)) shadowers[other].add(first);
+  }
+  rules.forEach((rule, i) => {
+    const label = `${direction} rule ${rule.number} of network ACL '${acl.name}'`;
+    if (!decides[i]) {
+      const by = [...shadowers[i]].map((j) => rules[j]);
+      out.push(makeDiagnostic('naclShadowed', ruleRange(rule),
+        `${label} never decides a packet: ${by.map((r) => `rule ${r.number}`).join(', ')} ${by.length > 1 ? 'decide' : 'decides'} everything it matches first`, {
+          related: by.map((r) => related(r, `rule ${r.number} (${r.action}) decides first`)),
+        }));
+    } else if (!changesSomething[i]) {
+      const after = [...fallbacks[i]].map((j) => (j === undefined ? undefined : rules[j]));
+      out.push(makeDiagnostic('naclRedundant', ruleRange(rule),
+        `${label} is redundant: without it, the packets it decides are still ${rule.action === 'allow' ? 'allowed' : 'denied'} by ${after.map(describe).join(', ')}`, {
+          related: after.flatMap((r) => (r ? [related(r, `rule ${r.number} decides the same`)] : [])),
+        }));
+    }
+  });
+}
+
+function checkQuota(rules: NaclRuleModel[], acl: NetworkAcl, direction: Direction, out: Diagnostic[]): void {
+  for (const family of [4, 6] as const) {
+    const ofFam = rules.filter((rule) => rule.family === family);
+    if (ofFam.length <= NACL_RULES_PER_DIRECTION) continue;
+    out.push(makeDiagnostic('quota', ruleRange(ofFam[NACL_RULES_PER_DIRECTION]),
+      `network ACL '${acl.name}' has ${ofFam.length} ${direction} IPv${family} rules; AWS allows ${NACL_RULES_PER_DIRECTION} per direction by default`));
+  }
+}
+
+/** Whether a rule reads as a service's request rule rather than a return rule for ephemeral ports. */
+function isServiceRule(rule: NaclRuleModel): boolean {
+  if (rule.action !== 'allow' || (rule.protocol !== 6 && rule.protocol !== 17)) return false;
+  const [lo, hi] = rule.keys.intervals[0];
+  return hi - lo < 1024 || hi < 1024;
+}
+
+/** The source ports the clients of a service rule use: the instances behind the ACL for outbound requests. */
+function clientPorts(model: Model, acl: NetworkAcl, rule: NaclRuleModel): PortSet {
+  if (rule.direction === 'outbound') {
+    const local = [...model.subnets.values()].filter((subnet) => subnet.acl === acl).flatMap((subnet) => subnet.instances);
+    return local.length === 0 ? LINUX_EPHEMERAL : local.reduce<PortSet>((set, instance) => set.union(instance.ephemeral), IntervalSet.empty());
+  }
+  const remote = ofFamily(rule.cidr, rule.family);
+  const vpcBlocks = model.vpc ? ofFamily(model.vpc.blocks, rule.family) : IntervalSet.empty<bigint>();
+  if (!remote.within(vpcBlocks)) return EXTERNAL_EPHEMERAL;
+  const inside = [...model.instances.values()].filter((instance) => {
+    const address = rule.family === 4 ? instance.ip : instance.ip6;
+    return address !== undefined && remote.has(address);
+  });
+  return inside.length === 0 ? LINUX_EPHEMERAL : inside.reduce<PortSet>((set, instance) => set.union(instance.ephemeral), IntervalSet.empty());
+}
+
+function checkReturnRules(model: Model, acl: NetworkAcl, out: Diagnostic[]): void {
+  for (const rule of [...declaredRules(acl, 'inbound'), ...declaredRules(acl, 'outbound')]) {
+    if (!isServiceRule(rule)) continue;
+    const back: Direction = rule.direction === 'inbound' ? 'outbound' : 'inbound';
+    const needed = clientPorts(model, acl, rule);
+    const remote = ofFamily(rule.cidr, rule.family);
+    // Cut the remote side where the return direction's rules change, then judge each piece.
+    const cuts = new Set<bigint>();
+    for (const other of acl[back]) if (other.family === rule.family) for (const [lo, hi] of ofFamily(other.cidr, rule.family).intervals) cuts.add(lo).add(hi + 1n);
+    let missing: { addrs: bigint; ports: PortSet } | undefined;
+    let droppedAddrs = IntervalSet.empty<bigint>();
+    const [lo, hi] = remote.intervals[0];
+    const points = [lo, ...[...cuts].filter((c) => c > lo && c <= hi).sort((a, b) => (a < b ? -1 : 1))];
+    points.forEach((start, i) => {
+      const end = i + 1 < points.length ? points[i + 1] - 1n : hi;
+      const allowed = judgeNacl(acl, back, rule.protocol, rule.family, start, needed).allowed;
+      const gap = needed.subtract(allowed);
+      if (gap.isEmpty()) return;
+      missing ??= { addrs: start, ports: gap };
+      droppedAddrs = droppedAddrs.union(IntervalSet.of(start, end));
+    });
+    if (!missing) continue;
+    const proto = rule.protocol === 6 ? 'tcp' : 'udp';
+    const who = rule.direction === 'inbound' ? 'clients' : 'servers';
+    const cidrText = rule.decl!.cidr!.text;
+    const ruleText = `${back} ${freeNumber(acl, back)} allow ${proto} ${formatPorts(needed)} ${back === 'inbound' ? 'from' : 'to'} ${cidrText}`;
+    const where = droppedAddrs.equals(remote) ? cidrText : formatAddrSet(droppedAddrs, rule.family);
+    out.push(makeDiagnostic('missingReturnRule', ruleRange(rule),
+      `${rule.direction} rule ${rule.number} admits ${proto} ${formatPorts(rule.keys)} ${rule.direction === 'inbound' ? 'requests from' : 'requests to'} ${cidrText}, but the ${back} rules drop the replies ${rule.direction === 'inbound' ? `to ${who} in ${where}` : `from ${who} in ${where}`} on ports ${formatPorts(missing.ports)} (network ACLs are stateless); add '${ruleText}'`, {
+        fixes: [{ title: `Add return rule '${ruleText}'`, edits: [insertRule(acl, back, ruleText)] }],
+      }));
+  }
+}
+
+/** A rule number after every existing rule of the direction, on a multiple of 10. */
+function freeNumber(acl: NetworkAcl, direction: Direction): number {
+  const max = declaredRules(acl, direction).reduce((m, rule) => Math.max(m, rule.number), 0);
+  return Math.min(32766, Math.floor(max / 10) * 10 + 10);
+}
+
+function insertRule(acl: NetworkAcl, direction: Direction, ruleText: string) {
+  const rules = acl.decl!.rules;
+  const anchor = [...rules].reverse().find((rule) => rule.direction === direction) ?? rules[rules.length - 1];
+  const indent = anchor ? ' '.repeat(anchor.range.start.character) : '  ';
+  const line = anchor ? anchor.range.end.line + 1 : acl.decl!.range.start.line + 1;
+  const position = { line, character: 0 };
+  return { range: { start: position, end: position }, newText: `${indent}${ruleText}\n` };
+}
+
+export function naclChecks(model: Model): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const acl of model.acls.values()) {
+    for (const direction of ['inbound', 'outbound'] as const) {
+      const rules = declaredRules(acl, direction);
+      checkDuplicateNumbers(rules, acl, direction, out);
+      checkShadowedAndRedundant(rules, acl, direction, out);
+      checkQuota(rules, acl, direction, out);
+    }
+    checkReturnRules(model, acl, out);
+  }
+  return out;
+}
+

@@ -1,0 +1,77 @@
+import { Diagnostic, makeDiagnostic } from '../../diagnostics/diagnostic';
+import { isWholeFamily } from '../addresses';
+import type { Model, SecurityGroup, SgRuleModel } from '../model';
+import { ADMIN_PORTS, serviceName } from '../services';
+import { cells } from './rule-space';
+
+const SG_RULES_PER_DIRECTION = 60;
+
+/**
+ * A rule is covered when the group's other rules admit everything it admits. Rules are judged from
+ * last to first and a covered rule no longer covers others, so removing every reported rule at
+ * once keeps the group's meaning (two identical rules: only the later one is reported).
+ */
+function checkCovered(group: SecurityGroup, rules: SgRuleModel[], out: Diagnostic[]): void {
+  const all = [...cells(rules.map((rule) => ({ protocol: rule.protocol, keys: rule.keys, addrs: rule.peer })))];
+  const removed = rules.map(() => false);
+  for (let i = rules.length - 1; i >= 0; i--) {
+    const coverers = new Set<number>();
+    let covered = true;
+    let matchesAnything = false;
+    for (const cell of all) {
+      if (!cell.matching.includes(i)) continue;
+      matchesAnything = true;
+      const other = cell.matching.find((j) => j !== i && !removed[j]);
+      if (other === undefined) {
+        covered = false;
+        break;
+      }
+      coverers.add(other);
+    }
+    if (!covered || !matchesAnything) continue;
+    removed[i] = true;
+    const by = [...coverers].map((j) => rules[j]);
+    out.push(makeDiagnostic('sgCovered', rules[i].decl.range,
+      `this rule of security group '${group.name}' admits nothing that ${by.length > 1 ? 'its other rules do' : `line ${by[0].decl.range.start.line + 1}`} not already admit${by.length > 1 ? '' : 's'}`, {
+        related: by.map((rule) => ({ range: rule.decl.range, message: 'covering rule' })),
+      }));
+  }
+}
+
+function checkWorldOpen(group: SecurityGroup, out: Diagnostic[]): void {
+  for (const rule of group.rules) {
+    if (rule.direction !== 'inbound' || ![6, 17, -1].includes(rule.protocol)) continue;
+    const world = [isWholeFamily(rule.peer.v4, 4) ? '0.0.0.0/0' : undefined, isWholeFamily(rule.peer.v6, 6) ? '::/0' : undefined].filter(Boolean);
+    if (world.length === 0) continue;
+    const open = ADMIN_PORTS.filter((port) => rule.keys.has(port));
+    if (open.length === 0) continue;
+    const names = open.slice(0, 4).map((port) => `${port} (${serviceName(port) ?? 'admin'})`).join(', ');
+    out.push(makeDiagnostic('worldOpenAdminPort', rule.decl.range,
+      `security group '${group.name}' opens ${open.length > 1 ? 'ports' : 'port'} ${names}${open.length > 4 ? ` and ${open.length - 4} more` : ''} to ${world.join(' and ')}: restrict it to known networks or a bastion's group`));
+  }
+}
+
+function checkQuota(group: SecurityGroup, rules: SgRuleModel[], out: Diagnostic[]): void {
+  for (const family of [4, 6] as const) {
+    // A rule counts against a family's quota when its peer can hold addresses of that family;
+    // `sg` peers count against both, as AWS counts them.
+    const counted = rules.filter((rule) => rule.decl.peer?.kind === 'sg' || !(family === 4 ? rule.peer.v4 : rule.peer.v6).isEmpty());
+    if (counted.length <= SG_RULES_PER_DIRECTION) continue;
+    out.push(makeDiagnostic('quota', counted[SG_RULES_PER_DIRECTION].decl.range,
+      `security group '${group.name}' has ${counted.length} ${rules[0].direction} IPv${family} rules; AWS allows ${SG_RULES_PER_DIRECTION} by default`));
+  }
+}
+
+export function sgChecks(model: Model): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const group of model.groups.values()) {
+    for (const direction of ['inbound', 'outbound'] as const) {
+      const rules = group.rules.filter((rule) => rule.direction === direction);
+      if (rules.length === 0) continue;
+      checkCovered(group, rules, out);
+      checkQuota(group, rules, out);
+    }
+    checkWorldOpen(group, out);
+  }
+  return out;
+}

@@ -1,0 +1,34 @@
+import type { Range } from '../../syntax/ast';
+import { Diagnostic, Fix, makeDiagnostic } from '../../diagnostics/diagnostic';
+import type { Model, SymbolKind } from '../model';
+
+/** Deletes a declaration's whole lines, its block included. */
+function removeLines(range: Range, title: string): Fix {
+  return { title, edits: [{ range: { start: { line: range.start.line, character: 0 }, end: { line: range.end.line + 1, character: 0 } }, newText: '' }] };
+}
+
+export function unusedChecks(model: Model): Diagnostic[] {
+  const referenced = new Set(model.references.map((ref) => `${ref.kind}:${ref.name}`));
+  const isReferenced = (kind: SymbolKind, name: string) => referenced.has(`${kind}:${name}`);
+  const out: Diagnostic[] = [];
+  const report = (kind: string, name: string, nameRange: Range, declRange: Range, why: string, severity?: 'hint') => {
+    out.push(makeDiagnostic('unused', nameRange, `${kind} '${name}' is never used: ${why}`, {
+      unnecessary: true,
+      severity,
+      fixes: [removeLines(declRange, `Remove unused ${kind} '${name}'`)],
+    }));
+  };
+  for (const group of model.groups.values()) {
+    if (!isReferenced('security-group', group.name)) report('security group', group.name, group.decl.name!.range, group.decl.range, 'no instance is in it and no rule names it');
+  }
+  for (const acl of model.acls.values()) {
+    if (!isReferenced('network-acl', acl.name)) report('network ACL', acl.name, acl.decl!.name!.range, acl.decl!.range, "no subnet names it with 'acl'");
+  }
+  for (const list of model.prefixLists.values()) {
+    if (!isReferenced('prefix-list', list.name)) report('prefix list', list.name, list.decl.name!.range, list.decl.range, "no rule names it with 'pl'");
+  }
+  for (const subnet of model.subnets.values()) {
+    if (subnet.instances.length === 0) report('subnet', subnet.name, subnet.decl.name!.range, subnet.decl.range, 'no instance is in it', 'hint');
+  }
+  return out;
+}

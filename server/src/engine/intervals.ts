@@ -1,0 +1,125 @@
+// Exact sets of integers as sorted, disjoint, non-adjacent closed intervals. Ports and ICMP
+// keys use numbers; addresses use bigints (an IPv6 address needs 128 bits).
+
+type Scalar = number | bigint;
+
+export type Interval<T extends Scalar> = readonly [T, T];
+
+function succ<T extends Scalar>(value: T): T {
+  return (typeof value === 'bigint' ? value + 1n : (value as number) + 1) as T;
+}
+
+function pred<T extends Scalar>(value: T): T {
+  return (typeof value === 'bigint' ? value - 1n : (value as number) - 1) as T;
+}
+
+export class IntervalSet<T extends Scalar> {
+  private constructor(readonly intervals: readonly Interval<T>[]) {}
+
+  static empty<T extends Scalar>(): IntervalSet<T> {
+    return new IntervalSet<T>([]);
+  }
+
+  static of<T extends Scalar>(lo: T, hi: T): IntervalSet<T> {
+    return lo <= hi ? new IntervalSet<T>([[lo, hi]]) : IntervalSet.empty<T>();
+  }
+
+  static point<T extends Scalar>(value: T): IntervalSet<T> {
+    return new IntervalSet<T>([[value, value]]);
+  }
+
+  /** Builds a set from intervals in any order, overlapping or not. */
+  static from<T extends Scalar>(intervals: Iterable<Interval<T>>): IntervalSet<T> {
+    const sorted = [...intervals].filter(([lo, hi]) => lo <= hi).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const merged: [T, T][] = [];
+    for (const [lo, hi] of sorted) {
+      const last = merged[merged.length - 1];
+      if (last && lo <= succ(last[1])) {
+        if (hi > last[1]) last[1] = hi;
+      } else {
+        merged.push([lo, hi]);
+      }
+    }
+    return new IntervalSet<T>(merged);
+  }
+
+  isEmpty(): boolean {
+    return this.intervals.length === 0;
+  }
+
+  min(): T | undefined {
+    return this.intervals[0]?.[0];
+  }
+
+  has(value: T): boolean {
+    let lo = 0;
+    let hi = this.intervals.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const [a, b] = this.intervals[mid];
+      if (value < a) hi = mid - 1;
+      else if (value > b) lo = mid + 1;
+      else return true;
+    }
+    return false;
+  }
+
+  union(other: IntervalSet<T>): IntervalSet<T> {
+    if (other.isEmpty()) return this;
+    if (this.isEmpty()) return other;
+    return IntervalSet.from([...this.intervals, ...other.intervals]);
+  }
+
+  intersect(other: IntervalSet<T>): IntervalSet<T> {
+    const out: [T, T][] = [];
+    let i = 0;
+    let j = 0;
+    const a = this.intervals;
+    const b = other.intervals;
+    while (i < a.length && j < b.length) {
+      const lo = a[i][0] > b[j][0] ? a[i][0] : b[j][0];
+      const hi = a[i][1] < b[j][1] ? a[i][1] : b[j][1];
+      if (lo <= hi) out.push([lo, hi]);
+      if (a[i][1] < b[j][1]) i++;
+      else j++;
+    }
+    return new IntervalSet<T>(out);
+  }
+
+  subtract(other: IntervalSet<T>): IntervalSet<T> {
+    if (this.isEmpty() || other.isEmpty()) return this;
+    const out: [T, T][] = [];
+    let j = 0;
+    const b = other.intervals;
+    for (const [lo0, hi] of this.intervals) {
+      let lo = lo0;
+      while (j < b.length && b[j][1] < lo) j++;
+      let k = j;
+      while (k < b.length && b[k][0] <= hi && lo <= hi) {
+        if (b[k][0] > lo) out.push([lo, pred(b[k][0])]);
+        lo = succ(b[k][1]);
+        if (b[k][1] > hi) break;
+        k++;
+      }
+      if (lo <= hi) out.push([lo, hi]);
+    }
+    return new IntervalSet<T>(out);
+  }
+
+  /** Whether every element of this set is in `other`. */
+  within(other: IntervalSet<T>): boolean {
+    return this.subtract(other).isEmpty();
+  }
+
+  overlaps(other: IntervalSet<T>): boolean {
+    return !this.intersect(other).isEmpty();
+  }
+
+  equals(other: IntervalSet<T>): boolean {
+    if (this.intervals.length !== other.intervals.length) return false;
+    return this.intervals.every(([lo, hi], i) => lo === other.intervals[i][0] && hi === other.intervals[i][1]);
+  }
+}
+
+export type PortSet = IntervalSet<number>;
+export type BigSet = IntervalSet<bigint>;

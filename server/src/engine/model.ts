@@ -1,0 +1,133 @@
+// The resolved model: names bound to declarations, CIDRs turned into exact address sets, rules
+// into (protocol, key set, address set) triples, NACL rules sorted by number.
+import type {
+  Direction, Family, FlowDecl, InstanceDecl, NaclRule, NetworkAclDecl, PrefixListDecl, Range, SecurityGroupDecl,
+  SgRule, SubnetDecl, VpcDecl, Cidr,
+} from '../syntax/ast';
+import type { AddrSet } from './addresses';
+import type { BigSet, PortSet } from './intervals';
+
+export interface Vpc {
+  name: string;
+  decl: VpcDecl;
+  blocks: AddrSet;
+}
+
+export interface SgRuleModel {
+  decl: SgRule;
+  group: SecurityGroup;
+  direction: Direction;
+  /** IANA number, -1 for all. */
+  protocol: number;
+  keys: PortSet;
+  peer: AddrSet;
+  /** Position among all SG rules of the file: "first matching rule in file order". */
+  order: number;
+  /** The rule as written, for traces. */
+  text: string;
+}
+
+export interface SecurityGroup {
+  name: string;
+  decl: SecurityGroupDecl;
+  rules: SgRuleModel[];
+  members: Instance[];
+}
+
+export type NaclAction = 'allow' | 'deny';
+
+export interface NaclRuleModel {
+  /** Absent for the rules of the default network ACL. */
+  decl?: NaclRule;
+  acl: NetworkAcl;
+  direction: Direction;
+  number: number;
+  action: NaclAction;
+  protocol: number;
+  keys: PortSet;
+  cidr: AddrSet;
+  family: Family;
+  text: string;
+}
+
+export interface NetworkAcl {
+  name: string;
+  decl?: NetworkAclDecl;
+  isDefault: boolean;
+  inbound: NaclRuleModel[];
+  outbound: NaclRuleModel[];
+}
+
+export interface Subnet {
+  name: string;
+  decl: SubnetDecl;
+  v4?: Cidr;
+  v6?: Cidr;
+  acl: NetworkAcl;
+  instances: Instance[];
+}
+
+export interface PrefixList {
+  name: string;
+  decl: PrefixListDecl;
+  addrs: AddrSet;
+}
+
+export interface Instance {
+  name: string;
+  decl: InstanceDecl;
+  subnet?: Subnet;
+  ip?: bigint;
+  ip6?: bigint;
+  groups: SecurityGroup[];
+  /** Source ports of connections this instance opens. */
+  ephemeral: PortSet;
+}
+
+export type FlowEnd =
+  | { kind: 'instance'; instance: Instance; address: bigint; range: Range }
+  | { kind: 'external'; addrs: BigSet; label: string; range: Range };
+
+/** What the reply of a flow's connections looks like, if the flow has one. */
+export type ReplyShape =
+  | { kind: 'none' }
+  /** TCP/UDP: the reply goes to the client's source port. */
+  | { kind: 'ports' }
+  /** ICMP echo: the reply is one fixed type/code. */
+  | { kind: 'icmp'; key: number };
+
+export interface Flow {
+  name: string;
+  decl: FlowDecl;
+  src: FlowEnd;
+  dst: FlowEnd;
+  protocol: number;
+  family: Family;
+  /** Destination ports, or ICMP type/code keys. */
+  keys: PortSet;
+  /** Source ports; for ICMP the single key 0, since ICMP has none. */
+  srcPorts: PortSet;
+  reply: ReplyShape;
+  expect: 'allow' | 'deny';
+}
+
+export interface Model {
+  vpc?: Vpc;
+  subnets: Map<string, Subnet>;
+  acls: Map<string, NetworkAcl>;
+  defaultAcl: NetworkAcl;
+  groups: Map<string, SecurityGroup>;
+  prefixLists: Map<string, PrefixList>;
+  instances: Map<string, Instance>;
+  flows: Flow[];
+  /** Every reference by name, for navigation and unused-declaration checks. */
+  references: Reference[];
+}
+
+export type SymbolKind = 'vpc' | 'subnet' | 'prefix-list' | 'security-group' | 'network-acl' | 'instance' | 'flow';
+
+export interface Reference {
+  kind: SymbolKind;
+  name: string;
+  range: Range;
+}

@@ -1,0 +1,190 @@
+// The syntax tree of a .vpcrules file. Every node carries the range of text it came from
+// (0-based line and character, end exclusive), so every diagnostic and every editor feature
+// can point back into the document.
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export interface Node {
+  range: Range;
+}
+
+export interface Name extends Node {
+  text: string;
+}
+
+export type Family = 4 | 6;
+
+/** An address or CIDR as written; a bare address stands for /32 or /128. */
+export interface Cidr extends Node {
+  text: string;
+  family: Family;
+  /** First address of the block (host bits cleared). */
+  first: bigint;
+  /** Last address of the block. */
+  last: bigint;
+  prefix: number;
+  /** The address as written, before host bits are cleared. */
+  address: bigint;
+  /** True when the text had an explicit /prefix. */
+  hasPrefix: boolean;
+}
+
+export interface PortRange extends Node {
+  from: number;
+  to: number;
+}
+
+/** ICMP type and code; undefined type means every type, undefined code every code. */
+export interface IcmpSpec extends Node {
+  type?: number;
+  code?: number;
+}
+
+export interface Protocol extends Node {
+  /** The keyword or number as written. */
+  text: string;
+  /** IANA protocol number, or -1 for `all`. */
+  number: number;
+}
+
+export type Peer =
+  | { kind: 'cidr'; cidr: Cidr; range: Range }
+  | { kind: 'sg'; name: Name; range: Range }
+  | { kind: 'pl'; name: Name; range: Range };
+
+export type Direction = 'inbound' | 'outbound';
+
+export interface Keyword<T extends string> extends Node {
+  value: T;
+}
+
+export interface VpcDecl extends Node {
+  kind: 'vpc';
+  name?: Name;
+  cidrs: Cidr[];
+}
+
+export interface SubnetDecl extends Node {
+  kind: 'subnet';
+  name?: Name;
+  cidrs: Cidr[];
+  acl?: Name;
+}
+
+export interface PrefixListDecl extends Node {
+  kind: 'prefix-list';
+  name?: Name;
+  cidrs: Cidr[];
+}
+
+export interface SgRule extends Node {
+  direction: Direction;
+  protocol?: Protocol;
+  ports?: PortRange;
+  icmp?: IcmpSpec;
+  peer?: Peer;
+  description?: Name;
+}
+
+export interface SecurityGroupDecl extends Node {
+  kind: 'security-group';
+  name?: Name;
+  rules: SgRule[];
+}
+
+export interface NaclRule extends Node {
+  direction: Direction;
+  number?: { value: number; range: Range };
+  action?: Keyword<'allow' | 'deny'>;
+  protocol?: Protocol;
+  ports?: PortRange;
+  icmp?: IcmpSpec;
+  cidr?: Cidr;
+}
+
+export interface NetworkAclDecl extends Node {
+  kind: 'network-acl';
+  name?: Name;
+  rules: NaclRule[];
+}
+
+export interface InstanceDecl extends Node {
+  kind: 'instance';
+  name?: Name;
+  subnet?: Name;
+  ip?: Cidr;
+  ip6?: Cidr;
+  groups: Name[];
+  os?: Keyword<'linux' | 'windows'>;
+  ephemeral?: PortRange;
+}
+
+export type Endpoint =
+  | { kind: 'instance'; name: Name; range: Range }
+  | { kind: 'cidr'; cidr: Cidr; range: Range }
+  | { kind: 'internet'; range: Range };
+
+export interface FlowDecl extends Node {
+  kind: 'flow';
+  name?: Name;
+  src?: Endpoint;
+  dst?: Endpoint;
+  protocol?: Protocol;
+  ports?: PortRange;
+  icmp?: IcmpSpec;
+  fromPorts?: PortRange;
+  ipv6?: Range;
+  oneway?: Range;
+  expect?: Keyword<'allow' | 'deny'>;
+}
+
+export type Declaration =
+  | VpcDecl
+  | SubnetDecl
+  | PrefixListDecl
+  | SecurityGroupDecl
+  | NetworkAclDecl
+  | InstanceDecl
+  | FlowDecl;
+
+export interface Comment extends Node {
+  text: string;
+}
+
+export interface SourceFile {
+  declarations: Declaration[];
+  comments: Comment[];
+  /** Number of lines in the text. */
+  lineCount: number;
+}
+
+export const PROTOCOL_NUMBERS: Record<string, number> = { all: -1, icmp: 1, tcp: 6, udp: 17, icmpv6: 58 };
+
+export function protocolName(num: number): string {
+  switch (num) {
+    case -1: return 'all';
+    case 1: return 'icmp';
+    case 6: return 'tcp';
+    case 17: return 'udp';
+    case 58: return 'icmpv6';
+    default: return String(num);
+  }
+}
+
+/** Whether rules of this protocol carry a port range (tcp and udp, by name or number). */
+export function protocolHasPorts(num: number): boolean {
+  return num === 6 || num === 17;
+}
+
+/** Whether rules of this protocol carry an ICMP type/code. */
+export function protocolIsIcmp(num: number): boolean {
+  return num === 1 || num === 58;
+}

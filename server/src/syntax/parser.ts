@@ -1,0 +1,557 @@
+// A line-oriented recursive-descent parser with error recovery: a bad line yields one
+// diagnostic at the offending token and parsing resumes on the next line. It never throws.
+import type {
+  Cidr, Declaration, Direction, Endpoint, FlowDecl, IcmpSpec, InstanceDecl, Keyword, Name, NaclRule,
+  NetworkAclDecl, Peer, PortRange, PrefixListDecl, Protocol, Range, SecurityGroupDecl, SgRule, SourceFile,
+  SubnetDecl, VpcDecl,
+} from './ast';
+import { PROTOCOL_NUMBERS, protocolHasPorts, protocolIsIcmp } from './ast';
+import { parseCidr } from './cidr';
+import { lex, shorten, Token } from './lexer';
+import { closest } from './suggest';
+import { Diagnostic, makeDiagnostic } from '../diagnostics/diagnostic';
+
+export interface ParseResult {
+  file: SourceFile;
+  diagnostics: Diagnostic[];
+}
+
+export const DECLARATION_KEYWORDS = ['vpc', 'subnet', 'prefix-list', 'security-group', 'network-acl', 'instance', 'flow'] as const;
+const BLOCK_KEYWORDS = new Set(['security-group', 'network-acl']);
+const MAX_DIAGNOSTICS = 1000;
+
+/** Raised inside one line's parse to abandon the rest of that line; never escapes `parse`. */
+class LineError {
+  constructor(readonly diagnostic: Diagnostic) {}
+}
+
+function spanning(from: Range, to: Range): Range {
+  return { start: from.start, end: to.end };
+}
+
+class LineCursor {
+  private index = 0;
+  constructor(private readonly tokens: Token[], private readonly lineEnd: Range) {}
+
+  peek(offset = 0): Token | undefined {
+    return this.tokens[this.index + offset];
+  }
+  next(): Token | undefined {
+    return this.tokens[this.index++];
+  }
+  atEnd(): boolean {
+    return this.index >= this.tokens.length;
+  }
+  /** The range to blame when a token is missing: the next token, or the end of the line. */
+  here(): Range {
+    return this.peek()?.range ?? this.lineEnd;
+  }
+  last(): Range {
+    return this.tokens[Math.max(0, this.index - 1)]?.range ?? this.lineEnd;
+  }
+  isWord(text: string, offset = 0): boolean {
+    const token = this.peek(offset);
+    return token !== undefined && token.kind === 'word' && token.text === text;
+  }
+}
+
+function fail(range: Range, message: string, outOfRange = false): never {
+  throw new LineError(makeDiagnostic(outOfRange ? 'outOfRange' : 'syntax', range, message));
+}
+
+function describe(token: Token | undefined): string {
+  if (!token) return 'the end of the line';
+  if (token.kind === 'eof') return 'the end of the file';
+  return `'${shorten(token.text)}'`;
+}
+
+function expected(cursor: LineCursor, what: string): never {
+  const token = cursor.peek();
+  if (token?.kind === 'invalid' && token.problem) fail(token.range, token.problem);
+  fail(cursor.here(), `expected ${what}, found ${describe(token)}`);
+}
+
+function expectWord(cursor: LineCursor, text: string, hint = `'${text}'`): Token {
+  if (cursor.isWord(text)) return cursor.next()!;
+  const token = cursor.peek();
+  if (token?.kind === 'word' && closest(token.text, [text]) === text) fail(token.range, `unknown keyword '${token.text}'; did you mean '${text}'?`);
+  expected(cursor, hint);
+}
+
+function parseName(cursor: LineCursor, what: string): Name {
+  const token = cursor.peek();
+  if (token?.kind === 'word') {
+    cursor.next();
+    return { text: token.text, range: token.range };
+  }
+  expected(cursor, what);
+}
+
+function parseCidrToken(cursor: LineCursor, what: string): Cidr {
+  const token = cursor.peek();
+  if (token?.kind !== 'ipv4' && token?.kind !== 'ipv6') expected(cursor, what);
+  cursor.next();
+  const parsed = parseCidr(token.text, token.range);
+  if (!parsed.ok) fail(token.range, parsed.message, parsed.outOfRange);
+  return parsed.cidr;
+}
+
+function parseNumber(token: Token, min: number, max: number, what: string): number {
+  const value = token.text.length > 12 ? Infinity : Number(token.text);
+  if (value < min || value > max) fail(token.range, `${what} ${shorten(token.text)} is out of range ${min}-${max}`, true);
+  return value;
+}
+
+function parsePorts(cursor: LineCursor, what: string): PortRange {
+  const token = cursor.peek();
+  if (token?.kind === 'word' && token.text === 'all') {
+    cursor.next();
+    return { from: 0, to: 65535, range: token.range };
+  }
+  if (token?.kind === 'number') {
+    cursor.next();
+    const port = parseNumber(token, 0, 65535, 'port');
+    return { from: port, to: port, range: token.range };
+  }
+  if (token?.kind === 'portRange') {
+    cursor.next();
+    const [fromText, toText] = token.text.split('-');
+    const from = parseNumber({ ...token, text: fromText }, 0, 65535, 'port');
+    const to = parseNumber({ ...token, text: toText }, 0, 65535, 'port');
+    if (from > to) fail(token.range, `port range ${token.text} is reversed; write ${to}-${from}`, true);
+    return { from, to, range: token.range };
+  }
+  expected(cursor, what);
+}
+
+function parseProtocol(cursor: LineCursor): Protocol {
+  const token = cursor.peek();
+  if (token?.kind === 'word' && token.text in PROTOCOL_NUMBERS) {
+    cursor.next();
+    return { text: token.text, number: PROTOCOL_NUMBERS[token.text], range: token.range };
+  }
+  if (token?.kind === 'number') {
+    cursor.next();
+    return { text: token.text, number: parseNumber(token, 0, 255, 'protocol number'), range: token.range };
+  }
+  if (token?.kind === 'word') {
+    const suggestion = closest(token.text, Object.keys(PROTOCOL_NUMBERS));
+    fail(token.range, `unknown protocol '${shorten(token.text)}'${suggestion ? `; did you mean '${suggestion}'?` : '; expected tcp, udp, icmp, icmpv6, all or a number 0-255'}`);
+  }
+  expected(cursor, 'a protocol (tcp, udp, icmp, icmpv6, all or a number 0-255)');
+}
+
+function parseIcmp(cursor: LineCursor): IcmpSpec | undefined {
+  const start = cursor.peek();
+  if (cursor.isWord('all')) {
+    cursor.next();
+    return { range: start!.range };
+  }
+  if (!cursor.isWord('type')) return undefined;
+  cursor.next();
+  const typeToken = cursor.peek();
+  if (typeToken?.kind !== 'number') expected(cursor, 'an ICMP type number');
+  cursor.next();
+  const spec: IcmpSpec = { type: parseNumber(typeToken, 0, 255, 'ICMP type'), range: spanning(start!.range, typeToken.range) };
+  if (cursor.isWord('code')) {
+    cursor.next();
+    const codeToken = cursor.peek();
+    if (codeToken?.kind !== 'number') expected(cursor, 'an ICMP code number');
+    cursor.next();
+    spec.code = parseNumber(codeToken, 0, 255, 'ICMP code');
+    spec.range = spanning(start!.range, codeToken.range);
+  }
+  return spec;
+}
+
+/** The ports or ICMP type/code that follow a protocol, as the protocol requires. */
+function parseProtocolArguments(cursor: LineCursor, protocol: Protocol, target: { ports?: PortRange; icmp?: IcmpSpec }): void {
+  if (protocolHasPorts(protocol.number)) {
+    target.ports = parsePorts(cursor, `a port, port range or 'all' after ${protocol.text}`);
+  } else if (protocolIsIcmp(protocol.number)) {
+    const icmp = parseIcmp(cursor);
+    if (icmp) target.icmp = icmp;
+  } else {
+    const token = cursor.peek();
+    if (token && (token.kind === 'number' || token.kind === 'portRange')) fail(token.range, `protocol ${protocol.text} takes no ports: it matches every port`);
+  }
+}
+
+function parseDirection(cursor: LineCursor): Direction {
+  const token = cursor.peek();
+  if (token?.kind === 'word' && (token.text === 'inbound' || token.text === 'outbound')) {
+    cursor.next();
+    return token.text;
+  }
+  if (token?.kind === 'word') {
+    const suggestion = closest(token.text, ['inbound', 'outbound']);
+    if (suggestion) fail(token.range, `unknown keyword '${shorten(token.text)}'; did you mean '${suggestion}'?`);
+  }
+  expected(cursor, "a rule starting with 'inbound' or 'outbound'");
+}
+
+function expectRemoteKeyword(cursor: LineCursor, direction: Direction): void {
+  const wanted = direction === 'inbound' ? 'from' : 'to';
+  const other = direction === 'inbound' ? 'to' : 'from';
+  if (cursor.isWord(other)) fail(cursor.here(), `${direction} rules name the remote side with '${wanted}', not '${other}'`);
+  expectWord(cursor, wanted);
+}
+
+function parsePeer(cursor: LineCursor): Peer {
+  const token = cursor.peek();
+  if (token?.kind === 'word' && (token.text === 'sg' || token.text === 'pl')) {
+    cursor.next();
+    const name = parseName(cursor, token.text === 'sg' ? 'a security group name after sg' : 'a prefix list name after pl');
+    return { kind: token.text, name, range: spanning(token.range, name.range) };
+  }
+  if (token?.kind === 'word') fail(token.range, `expected a CIDR, 'sg NAME' or 'pl NAME', found '${shorten(token.text)}' (write 'sg ${shorten(token.text)}' to name a security group)`);
+  const cidr = parseCidrToken(cursor, "a CIDR, 'sg NAME' or 'pl NAME'");
+  return { kind: 'cidr', cidr, range: cidr.range };
+}
+
+function endOfLine(cursor: LineCursor): void {
+  const token = cursor.peek();
+  if (!token) return;
+  if (token.kind === 'invalid' && token.problem) fail(token.range, token.problem);
+  fail(token.range, `unexpected ${describe(token)} at the end of the statement`);
+}
+
+function parseSgRule(cursor: LineCursor, rule: SgRule): void {
+  const protocol = (rule.protocol = parseProtocol(cursor));
+  parseProtocolArguments(cursor, protocol, rule);
+  expectRemoteKeyword(cursor, rule.direction);
+  rule.peer = parsePeer(cursor);
+  const description = cursor.peek();
+  if (description?.kind === 'string') {
+    cursor.next();
+    rule.description = { text: description.text.slice(1, -1), range: description.range };
+  }
+  endOfLine(cursor);
+}
+
+function parseNaclRule(cursor: LineCursor, rule: NaclRule): void {
+  const numberToken = cursor.peek();
+  if (numberToken?.kind !== 'number') expected(cursor, 'a rule number (1-32766)');
+  cursor.next();
+  rule.number = { value: parseNumber(numberToken, 1, 32766, 'rule number'), range: numberToken.range };
+  const action = cursor.peek();
+  if (action?.kind === 'word' && (action.text === 'allow' || action.text === 'deny')) {
+    cursor.next();
+    rule.action = { value: action.text, range: action.range };
+  } else {
+    if (action?.kind === 'word') {
+      const suggestion = closest(action.text, ['allow', 'deny']);
+      if (suggestion) fail(action.range, `unknown action '${shorten(action.text)}'; did you mean '${suggestion}'?`);
+    }
+    expected(cursor, "'allow' or 'deny'");
+  }
+  const protocol = (rule.protocol = parseProtocol(cursor));
+  parseProtocolArguments(cursor, protocol, rule);
+  expectRemoteKeyword(cursor, rule.direction);
+  rule.cidr = parseCidrToken(cursor, 'a CIDR');
+  const trailing = cursor.peek();
+  if (trailing?.kind === 'string') cursor.next();
+  endOfLine(cursor);
+}
+
+function parseCidrList(cursor: LineCursor, target: Cidr[], what: string, stopWords: string[] = []): void {
+  target.push(parseCidrToken(cursor, what));
+  while (!cursor.atEnd() && !stopWords.some((word) => cursor.isWord(word))) {
+    target.push(parseCidrToken(cursor, 'a CIDR'));
+  }
+}
+
+function parseVpc(cursor: LineCursor, decl: VpcDecl): void {
+  decl.name = parseName(cursor, 'a VPC name');
+  parseCidrList(cursor, decl.cidrs, 'the VPC CIDR block');
+}
+
+function parseSubnet(cursor: LineCursor, decl: SubnetDecl): void {
+  decl.name = parseName(cursor, 'a subnet name');
+  parseCidrList(cursor, decl.cidrs, "the subnet's CIDR block", ['acl']);
+  if (cursor.isWord('acl')) {
+    cursor.next();
+    decl.acl = parseName(cursor, 'a network ACL name after acl');
+  }
+  endOfLine(cursor);
+}
+
+function parsePrefixList(cursor: LineCursor, decl: PrefixListDecl): void {
+  decl.name = parseName(cursor, 'a prefix list name');
+  parseCidrList(cursor, decl.cidrs, 'a CIDR');
+}
+
+const INSTANCE_ATTRIBUTES = ['subnet', 'ip', 'ip6', 'groups', 'os', 'ephemeral'];
+
+function parseInstance(cursor: LineCursor, decl: InstanceDecl): void {
+  decl.name = parseName(cursor, 'an instance name');
+  const seen = new Set<string>();
+  while (!cursor.atEnd()) {
+    const token = cursor.peek()!;
+    if (token.kind !== 'word' || !INSTANCE_ATTRIBUTES.includes(token.text)) {
+      const suggestion = token.kind === 'word' ? closest(token.text, INSTANCE_ATTRIBUTES) : undefined;
+      if (suggestion) fail(token.range, `unknown keyword '${shorten(token.text)}'; did you mean '${suggestion}'?`);
+      expected(cursor, `one of ${INSTANCE_ATTRIBUTES.join(', ')}`);
+    }
+    if (seen.has(token.text)) fail(token.range, `'${token.text}' is given twice`);
+    seen.add(token.text);
+    cursor.next();
+    switch (token.text) {
+      case 'subnet':
+        decl.subnet = parseName(cursor, 'a subnet name after subnet');
+        break;
+      case 'ip': {
+        const cidr = parseCidrToken(cursor, 'an IPv4 address after ip');
+        if (cidr.family !== 4 || cidr.hasPrefix) fail(cidr.range, `'ip' takes one IPv4 address, not ${cidr.text}`);
+        decl.ip = cidr;
+        break;
+      }
+      case 'ip6': {
+        const cidr = parseCidrToken(cursor, 'an IPv6 address after ip6');
+        if (cidr.family !== 6 || cidr.hasPrefix) fail(cidr.range, `'ip6' takes one IPv6 address, not ${cidr.text}`);
+        decl.ip6 = cidr;
+        break;
+      }
+      case 'groups':
+        decl.groups.push(parseName(cursor, 'a security group name after groups'));
+        while (cursor.peek()?.kind === 'comma') {
+          cursor.next();
+          decl.groups.push(parseName(cursor, 'a security group name after the comma'));
+        }
+        break;
+      case 'os': {
+        const os = cursor.peek();
+        if (os?.kind === 'word' && (os.text === 'linux' || os.text === 'windows')) {
+          cursor.next();
+          decl.os = { value: os.text, range: os.range } as Keyword<'linux' | 'windows'>;
+        } else {
+          expected(cursor, "'linux' or 'windows' after os");
+        }
+        break;
+      }
+      case 'ephemeral':
+        decl.ephemeral = parsePorts(cursor, 'a port range after ephemeral');
+        break;
+    }
+  }
+  if (!decl.subnet) fail(cursor.last(), `instance '${decl.name.text}' needs 'subnet NAME'`);
+  if (!decl.ip) fail(cursor.last(), `instance '${decl.name.text}' needs 'ip ADDRESS'`);
+}
+
+function parseEndpoint(cursor: LineCursor, what: string): Endpoint {
+  const token = cursor.peek();
+  if (token?.kind === 'word') {
+    cursor.next();
+    if (token.text === 'internet') return { kind: 'internet', range: token.range };
+    return { kind: 'instance', name: { text: token.text, range: token.range }, range: token.range };
+  }
+  const cidr = parseCidrToken(cursor, what);
+  return { kind: 'cidr', cidr, range: cidr.range };
+}
+
+const FLOW_OPTIONS = ['from-ports', 'ipv6', 'oneway', 'expect'];
+
+function parseFlow(cursor: LineCursor, decl: FlowDecl): void {
+  decl.name = parseName(cursor, 'a flow name');
+  decl.src = parseEndpoint(cursor, "the flow's source: an instance, an address or CIDR, or internet");
+  if (cursor.peek()?.kind !== 'arrow') expected(cursor, "'->'");
+  cursor.next();
+  decl.dst = parseEndpoint(cursor, "the flow's destination: an instance, an address or CIDR, or internet");
+  const protocol = (decl.protocol = parseProtocol(cursor));
+  parseProtocolArguments(cursor, protocol, decl);
+  const seen = new Set<string>();
+  while (!cursor.atEnd()) {
+    const token = cursor.peek()!;
+    if (token.kind !== 'word' || !FLOW_OPTIONS.includes(token.text)) {
+      const suggestion = token.kind === 'word' ? closest(token.text, FLOW_OPTIONS) : undefined;
+      if (suggestion) fail(token.range, `unknown keyword '${shorten(token.text)}'; did you mean '${suggestion}'?`);
+      expected(cursor, decl.expect ? 'the end of the flow' : `'expect allow' or 'expect deny'`);
+    }
+    if (seen.has(token.text)) fail(token.range, `'${token.text}' is given twice`);
+    seen.add(token.text);
+    cursor.next();
+    switch (token.text) {
+      case 'from-ports':
+        decl.fromPorts = parsePorts(cursor, 'a port range after from-ports');
+        break;
+      case 'ipv6':
+        decl.ipv6 = token.range;
+        break;
+      case 'oneway':
+        decl.oneway = token.range;
+        break;
+      case 'expect': {
+        const verdict = cursor.peek();
+        if (verdict?.kind === 'word' && (verdict.text === 'allow' || verdict.text === 'deny')) {
+          cursor.next();
+          decl.expect = { value: verdict.text, range: verdict.range };
+        } else {
+          expected(cursor, "'allow' or 'deny' after expect");
+        }
+        break;
+      }
+    }
+  }
+  if (!decl.expect) fail(cursor.last(), `flow '${decl.name.text}' needs 'expect allow' or 'expect deny'`);
+}
+
+function newDeclaration(keyword: Token): Declaration {
+  const range = keyword.range;
+  switch (keyword.text) {
+    case 'vpc': return { kind: 'vpc', cidrs: [], range };
+    case 'subnet': return { kind: 'subnet', cidrs: [], range };
+    case 'prefix-list': return { kind: 'prefix-list', cidrs: [], range };
+    case 'security-group': return { kind: 'security-group', rules: [], range };
+    case 'network-acl': return { kind: 'network-acl', rules: [], range };
+    case 'instance': return { kind: 'instance', groups: [], range };
+    default: return { kind: 'flow', range };
+  }
+}
+
+function parseStatementBody(cursor: LineCursor, decl: Declaration): void {
+  switch (decl.kind) {
+    case 'vpc': return parseVpc(cursor, decl);
+    case 'subnet': return parseSubnet(cursor, decl);
+    case 'prefix-list': return parsePrefixList(cursor, decl);
+    case 'instance': return parseInstance(cursor, decl);
+    case 'flow': return parseFlow(cursor, decl);
+    case 'security-group':
+    case 'network-acl':
+      decl.name = parseName(cursor, decl.kind === 'security-group' ? 'a security group name' : 'a network ACL name');
+      return;
+  }
+}
+
+/** Splits the token stream into lines (without the newline tokens). */
+function splitLines(tokens: Token[]): Token[][] {
+  const lines: Token[][] = [];
+  let current: Token[] = [];
+  for (const token of tokens) {
+    if (token.kind === 'newline' || token.kind === 'eof') {
+      lines.push(current);
+      current = [];
+    } else {
+      current.push(token);
+    }
+  }
+  return lines;
+}
+
+type Block = { decl: SecurityGroupDecl | NetworkAclDecl; braceOpened: boolean };
+
+export function parse(text: string): ParseResult {
+  const { tokens, comments, lineCount } = lex(text);
+  const declarations: Declaration[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const report = (diagnostic: Diagnostic) => {
+    if (diagnostics.length < MAX_DIAGNOSTICS) diagnostics.push(diagnostic);
+  };
+  let block: Block | undefined;
+
+  const lineEndOf = (lineIndex: number, lineTokens: Token[]): Range => {
+    const last = lineTokens[lineTokens.length - 1];
+    const position = last ? last.range.end : { line: lineIndex, character: 0 };
+    return { start: position, end: position };
+  };
+
+  const attempt = (work: () => void) => {
+    try {
+      work();
+    } catch (error) {
+      if (error instanceof LineError) report(error.diagnostic);
+      else throw error;
+    }
+  };
+
+  const closeBlock = (endRange: Range) => {
+    if (block) block.decl.range = spanning(block.decl.range, endRange);
+    block = undefined;
+  };
+
+  const parseBlockLine = (lineTokens: Token[], lineIndex: number) => {
+    const current = block!;
+    let ruleTokens = lineTokens;
+    const closing = lineTokens[lineTokens.length - 1]?.kind === 'rbrace' ? lineTokens[lineTokens.length - 1] : undefined;
+    if (closing) ruleTokens = lineTokens.slice(0, -1);
+    if (ruleTokens.length > 0) {
+      const first = ruleTokens[0];
+      const lineEnd = lineEndOf(lineIndex, ruleTokens);
+      const cursor = new LineCursor(ruleTokens, lineEnd);
+      const ruleRange = spanning(first.range, ruleTokens[ruleTokens.length - 1].range);
+      attempt(() => {
+        const direction = parseDirection(cursor);
+        if (current.decl.kind === 'security-group') {
+          const rule: SgRule = { direction, range: ruleRange };
+          current.decl.rules.push(rule);
+          parseSgRule(cursor, rule);
+        } else {
+          const rule: NaclRule = { direction, range: ruleRange };
+          current.decl.rules.push(rule);
+          parseNaclRule(cursor, rule);
+        }
+      });
+    }
+    if (closing) closeBlock(closing.range);
+  };
+
+  const parseTopLine = (lineTokens: Token[], lineIndex: number) => {
+    const first = lineTokens[0];
+    if (first.kind === 'rbrace') {
+      report(makeDiagnostic('syntax', first.range, "unexpected '}': no block is open"));
+      return;
+    }
+    if (first.kind !== 'word' || !(DECLARATION_KEYWORDS as readonly string[]).includes(first.text)) {
+      if (first.kind === 'invalid' && first.problem) {
+        report(makeDiagnostic('syntax', first.range, first.problem));
+        return;
+      }
+      const suggestion = first.kind === 'word' ? closest(first.text, DECLARATION_KEYWORDS) : undefined;
+      const message = suggestion
+        ? `unknown keyword '${shorten(first.text)}'; did you mean '${suggestion}'?`
+        : `expected a declaration (${DECLARATION_KEYWORDS.join(', ')}), found ${describe(first)}`;
+      report(makeDiagnostic('syntax', first.range, message));
+      return;
+    }
+    const decl = newDeclaration(first);
+    decl.range = spanning(first.range, lineTokens[lineTokens.length - 1].range);
+    declarations.push(decl);
+    const isBlock = BLOCK_KEYWORDS.has(first.text);
+    const braceIndex = isBlock ? lineTokens.findIndex((token) => token.kind === 'lbrace') : -1;
+    const headerTokens = braceIndex >= 0 ? lineTokens.slice(1, braceIndex) : lineTokens.slice(1);
+    const cursor = new LineCursor(headerTokens, lineEndOf(lineIndex, lineTokens));
+    attempt(() => {
+      parseStatementBody(cursor, decl);
+      if (isBlock) {
+        if (braceIndex < 0) fail(cursor.last(), `expected '{' to open the ${first.text}'s rules`);
+        endOfLine(cursor);
+      }
+    });
+    if (isBlock) {
+      block = { decl: decl as SecurityGroupDecl | NetworkAclDecl, braceOpened: braceIndex >= 0 };
+      const rest = braceIndex >= 0 ? lineTokens.slice(braceIndex + 1) : [];
+      if (rest.length > 0) parseBlockLine(rest, lineIndex);
+    }
+  };
+
+  const lines = splitLines(tokens);
+  lines.forEach((lineTokens, lineIndex) => {
+    if (lineTokens.length === 0) return;
+    if (block) {
+      const first = lineTokens[0];
+      const startsDeclaration = first.kind === 'word' && (DECLARATION_KEYWORDS as readonly string[]).includes(first.text);
+      if (!startsDeclaration) {
+        parseBlockLine(lineTokens, lineIndex);
+        return;
+      }
+      if (block.braceOpened) {
+        report(makeDiagnostic('syntax', block.decl.name?.range ?? block.decl.range, `missing '}' to close ${block.decl.kind} '${block.decl.name?.text ?? ''}' before line ${lineIndex + 1}`));
+      }
+      block = undefined;
+    }
+    parseTopLine(lineTokens, lineIndex);
+  });
+  if (block && block.braceOpened) {
+    report(makeDiagnostic('syntax', block.decl.name?.range ?? block.decl.range, `missing '}' to close ${block.decl.kind} '${block.decl.name?.text ?? ''}' at the end of the file`));
+  }
+  return { file: { declarations, comments, lineCount }, diagnostics };
+}
