@@ -42,9 +42,9 @@ class LineCursor {
   atEnd(): boolean {
     return this.index >= this.tokens.length;
   }
-  /** The range to blame when a token is missing: the next token, or the end of the line. */
+  /** The range to blame when a token is missing: the next token, or the line's last token. */
   here(): Range {
-    return this.peek()?.range ?? this.lineEnd;
+    return this.peek()?.range ?? this.last();
   }
   last(): Range {
     return this.tokens[Math.max(0, this.index - 1)]?.range ?? this.lineEnd;
