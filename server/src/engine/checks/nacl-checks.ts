@@ -71,7 +71,7 @@ function checkShadowedAndRedundant(rules: NaclRuleModel[], acl: NetworkAcl, dire
           related: by.map((r) => related(r, `rule ${r.number} (${r.action}) decides first`)),
         }));
     } else if (!changesSomething[i]) {
-      const after = [...fallbacks[i]].map((j) => (j === undefined ? undefined : rules[j]));
+      const after = [...fallbacks[i]].sort((a, b) => (a ?? Infinity) - (b ?? Infinity)).map((j) => (j === undefined ? undefined : rules[j]));
       out.push(makeDiagnostic('naclRedundant', ruleRange(rule),
         `${label} is redundant: without it, the packets it decides are still ${rule.action === 'allow' ? 'allowed' : 'denied'} by ${after.map(describe).join(', ')}`, {
           related: after.flatMap((r) => (r ? [related(r, `rule ${r.number} decides the same`)] : [])),

@@ -32,7 +32,7 @@ function checkCovered(group: SecurityGroup, rules: SgRuleModel[], out: Diagnosti
     removed[i] = true;
     const by = [...coverers].map((j) => rules[j]);
     out.push(makeDiagnostic('sgCovered', rules[i].decl.range,
-      `this rule of security group '${group.name}' admits nothing that ${by.length > 1 ? 'its other rules do' : `line ${by[0].decl.range.start.line + 1}`} not already admit${by.length > 1 ? '' : 's'}`, {
+      `this rule of security group '${group.name}' admits nothing that ${by.length > 1 ? `its rules on lines ${by.map((rule) => rule.decl.range.start.line + 1).sort((a, b) => a - b).join(', ')}` : `its rule on line ${by[0].decl.range.start.line + 1}`} ${by.length > 1 ? 'do' : 'does'} not already admit`, {
         related: by.map((rule) => ({ range: rule.decl.range, message: 'covering rule' })),
       }));
   }
