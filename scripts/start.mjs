@@ -1,7 +1,7 @@
 // The front door's main job: check every bundled example and show the verdicts.
 import { spawnSync } from 'node:child_process';
 
-const result = spawnSync(process.execPath, ['bin/vpcrules.js', 'check', 'examples'], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['server/bin/vpcrules.js', 'check', 'examples'], { stdio: 'inherit' });
 console.log(`
 The errors and failing flows above are deliberate: examples/mistakes/ holds one realistic
 mistake per check, and examples/ecommerce-tcp.vpcrules reproduces the classic outage of a
