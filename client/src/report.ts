@@ -59,7 +59,10 @@ interface OpenReport {
 export class ExplainReports implements vscode.Disposable {
   private readonly reports = new Map<string, OpenReport>();
 
-  constructor(private readonly fetch: (uri: string, flowName: string) => Promise<ExplainResult | null | undefined>) {}
+  constructor(
+    private readonly fetch: (uri: string, flowName: string) => Promise<ExplainResult | null | undefined>,
+    private readonly iconPath?: vscode.Uri,
+  ) {}
 
   /** Opens (or refreshes and reveals) the report for a flow beside the active editor. */
   async show(uri: string, flowName: string): Promise<void> {
@@ -79,7 +82,7 @@ export class ExplainReports implements vscode.Disposable {
         { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
         { enableScripts: true, enableCommandUris: true, enableFindWidget: true, localResourceRoots: [] },
       );
-      panel.iconPath = new vscode.ThemeIcon('shield');
+      if (this.iconPath) panel.iconPath = this.iconPath;
       report = { panel, uri, flowName };
       this.reports.set(key, report);
       panel.onDidDispose(() => this.reports.delete(key));
