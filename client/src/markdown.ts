@@ -1,11 +1,15 @@
-// A small, dependency-free Markdown to HTML renderer for the explain report. It covers what the
-// report uses: ATX headings, paragraphs, lists (nested by indentation), fenced code blocks,
-// pipe tables, block quotes, rules, and inline code, emphasis and links. Everything that is not
-// markup is HTML-escaped, so the output is safe to place in a webview with a strict policy.
+// A small Markdown to HTML renderer for the explain report, covering what the server's report
+// uses: headings, paragraphs, nested lists, fenced code, pipe tables, rules, inline code,
+// emphasis and links. Everything that is not markup is escaped, and the output carries no
+// script, style attribute or event handler, so it fits a webview whose policy forbids them all.
+// No `vscode` import, so that it is unit tested in plain Node.
 
 export interface RenderOptions {
-  /** Turn "line N" mentions in prose into links that reveal that line of the report's file. */
-  linkLines?: boolean;
+  /**
+   * Where a mention of a line of the explained file ("line 12", or a link whose fragment is
+   * `#L12`) should point; without it, such mentions stay plain text.
+   */
+  lineHref?: (line: number) => string;
 }
 
 export function escapeHtml(text: string): string {
@@ -17,266 +21,159 @@ export function escapeHtml(text: string): string {
     .replace(/'/g, '&#39;');
 }
 
-const FENCE = /^ {0,3}(`{3,}|~{3,})\s*([^`\s]*)?.*$/;
-const HEADING = /^ {0,3}(#{1,6})(?:\s+(.*?))?\s*#*\s*$/;
-const RULE = /^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$/;
-const QUOTE = /^ {0,3}>\s?(.*)$/;
-const LIST_ITEM = /^( *)([-*+]|\d{1,9}[.)])(?:[ \t]+(.*))?$/;
-const TABLE_SEPARATOR = /^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$/;
+const FENCE = /^\s*(`{3,}|~{3,})/;
+const HEADING = /^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
+const RULE = /^\s{0,3}([-*_])(\s*\1){2,}\s*$/;
+const LIST_ITEM = /^(\s*)([-*+]|\d{1,9}[.)])\s+(.*)$/;
+const TABLE_SEPARATOR = /^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/;
 
 export function renderMarkdown(markdown: string, options: RenderOptions = {}): string {
-  const lines = markdown.replace(/\r\n?/g, '\n').replace(/\t/g, '    ').split('\n');
-  return renderBlocks(lines, options);
+  return renderBlocks(markdown.replace(/\r\n?/g, '\n').replace(/\t/g, '    ').split('\n'), options);
 }
 
-function isBlank(line: string): boolean {
-  return line.trim() === '';
-}
-
-function startsBlock(line: string, next: string | undefined): boolean {
-  return (
-    FENCE.test(line) ||
-    HEADING.test(line) ||
-    RULE.test(line) ||
-    QUOTE.test(line) ||
-    LIST_ITEM.test(line) ||
-    (line.includes('|') && next !== undefined && next.includes('-') && TABLE_SEPARATOR.test(next))
-  );
-}
+const isBlank = (line: string) => line.trim() === '';
+const indentOf = (line: string) => line.length - line.trimStart().length;
+const isTableStart = (lines: string[], i: number) =>
+  lines[i].includes('|') && i + 1 < lines.length && lines[i + 1].includes('-') && TABLE_SEPARATOR.test(lines[i + 1]);
+const startsBlock = (lines: string[], i: number) =>
+  FENCE.test(lines[i]) || HEADING.test(lines[i]) || RULE.test(lines[i]) || LIST_ITEM.test(lines[i]) || isTableStart(lines, i);
 
 function renderBlocks(lines: string[], options: RenderOptions): string {
   const out: string[] = [];
   let i = 0;
   while (i < lines.length) {
     const line = lines[i];
+    const heading = HEADING.exec(line);
     if (isBlank(line)) {
       i++;
-      continue;
-    }
-
-    const fence = FENCE.exec(line);
-    if (fence) {
-      const marker = fence[1];
-      const lang = fence[2] ?? '';
+    } else if (FENCE.test(line)) {
+      const marker = FENCE.exec(line)![1];
       const body: string[] = [];
-      i++;
-      while (i < lines.length && !lines[i].trimStart().startsWith(marker)) body.push(lines[i++]);
-      i++; // closing fence (or end of input)
-      const cls = lang ? ` class="language-${escapeHtml(lang)}"` : '';
-      out.push(`<pre><code${cls}>${escapeHtml(body.join('\n'))}</code></pre>`);
-      continue;
-    }
-
-    const heading = HEADING.exec(line);
-    if (heading) {
+      for (i++; i < lines.length && !lines[i].trimStart().startsWith(marker); i++) body.push(lines[i]);
+      i++; // the closing fence, if any
+      out.push(`<pre><code>${escapeHtml(body.join('\n'))}</code></pre>`);
+    } else if (heading) {
       const level = heading[1].length;
-      out.push(`<h${level}>${renderInline(heading[2] ?? '', options)}</h${level}>`);
+      out.push(`<h${level}>${renderInline(heading[2], options)}</h${level}>`);
       i++;
-      continue;
-    }
-
-    if (RULE.test(line)) {
+    } else if (RULE.test(line)) {
       out.push('<hr>');
       i++;
-      continue;
-    }
-
-    if (line.includes('|') && i + 1 < lines.length && TABLE_SEPARATOR.test(lines[i + 1]) && lines[i + 1].includes('-')) {
+    } else if (isTableStart(lines, i)) {
       const header = splitRow(line);
-      const aligns = splitRow(lines[i + 1]).map((cell) => {
-        const left = cell.startsWith(':');
-        const right = cell.endsWith(':');
-        return left && right ? 'center' : right ? 'right' : left ? 'left' : '';
-      });
-      i += 2;
       const rows: string[][] = [];
-      while (i < lines.length && !isBlank(lines[i]) && lines[i].includes('|')) rows.push(splitRow(lines[i++]));
-      const cell = (tag: string, text: string, index: number) => {
-        const align = aligns[index] ? ` style="text-align:${aligns[index]}"` : '';
-        return `<${tag}${align}>${renderInline(text, options)}</${tag}>`;
-      };
-      const head = `<thead><tr>${header.map((text, index) => cell('th', text, index)).join('')}</tr></thead>`;
-      const body = rows
-        .map((row) => `<tr>${header.map((_, index) => cell('td', row[index] ?? '', index)).join('')}</tr>`)
-        .join('');
-      out.push(`<table>${head}<tbody>${body}</tbody></table>`);
-      continue;
-    }
-
-    if (QUOTE.test(line)) {
-      const inner: string[] = [];
-      while (i < lines.length && !isBlank(lines[i])) {
-        const quote = QUOTE.exec(lines[i]);
-        inner.push(quote ? quote[1] : lines[i]);
-        i++;
+      for (i += 2; i < lines.length && !isBlank(lines[i]) && lines[i].includes('|'); i++) rows.push(splitRow(lines[i]));
+      const row = (cells: string[], tag: string) =>
+        `<tr>${header.map((_, k) => `<${tag}>${renderInline(cells[k] ?? '', options)}</${tag}>`).join('')}</tr>`;
+      out.push(`<table><thead>${row(header, 'th')}</thead><tbody>${rows.map((cells) => row(cells, 'td')).join('')}</tbody></table>`);
+    } else if (LIST_ITEM.test(line)) {
+      i = renderList(lines, i, options, out);
+    } else {
+      const paragraph: string[] = [];
+      while (i < lines.length && !isBlank(lines[i]) && (paragraph.length === 0 || !startsBlock(lines, i))) {
+        paragraph.push(lines[i++].trim());
       }
-      out.push(`<blockquote>${renderBlocks(inner, options)}</blockquote>`);
-      continue;
+      out.push(`<p>${paragraph.map((text) => renderInline(text, options)).join('<br>\n')}</p>`);
     }
-
-    const item = LIST_ITEM.exec(line);
-    if (item) {
-      const [html, next] = renderList(lines, i, options);
-      out.push(html);
-      i = next;
-      continue;
-    }
-
-    // Paragraph: consecutive lines until a blank line or the start of another block.
-    const para: string[] = [];
-    while (i < lines.length && !isBlank(lines[i]) && (para.length === 0 || !startsBlock(lines[i], lines[i + 1]))) {
-      para.push(lines[i++]);
-    }
-    out.push(`<p>${renderParagraphLines(para, options)}</p>`);
   }
   return out.join('\n');
 }
 
-function renderParagraphLines(lines: string[], options: RenderOptions): string {
-  return lines
-    .map((line, index) => {
-      const last = index === lines.length - 1;
-      const hardBreak = !last && (/ {2,}$/.test(line) || /\\$/.test(line));
-      const text = renderInline(line.replace(/\\$/, '').trim(), options);
-      return hardBreak ? `${text}<br>` : text;
-    })
-    .join('\n');
-}
-
-/** Renders the list starting at lines[start]; returns the HTML and the index after the list. */
-function renderList(lines: string[], start: number, options: RenderOptions): [string, number] {
+/**
+ * Renders the list that starts at lines[start] into out and returns the index after it. An
+ * item runs until the next item of the same indentation; its more indented lines (nested lists,
+ * continuation text) are rendered as blocks of their own.
+ */
+function renderList(lines: string[], start: number, options: RenderOptions, out: string[]): number {
   const first = LIST_ITEM.exec(lines[start])!;
   const indent = first[1].length;
   const ordered = /\d/.test(first[2]);
-  const startNumber = ordered ? parseInt(first[2], 10) : 1;
   const items: string[][] = [];
-  let loose = false;
   let i = start;
   while (i < lines.length) {
-    const match = LIST_ITEM.exec(lines[i]);
-    if (!match || match[1].length !== indent || /\d/.test(match[2]) !== ordered) break;
-    const contentIndent = indent + match[2].length + 1;
-    const body: string[] = [match[3] ?? ''];
-    i++;
-    while (i < lines.length) {
-      const line = lines[i];
-      if (isBlank(line)) {
-        // A blank line continues the item only if indented content follows.
-        let j = i + 1;
-        while (j < lines.length && isBlank(lines[j])) j++;
-        if (j < lines.length && leadingSpaces(lines[j]) >= contentIndent) {
-          loose = true;
-          for (; i < j; i++) body.push('');
-          continue;
-        }
-        const sibling = j < lines.length ? LIST_ITEM.exec(lines[j]) : null;
-        if (sibling && sibling[1].length === indent) loose = true;
-        i = j;
-        break;
-      }
-      const nested = LIST_ITEM.exec(line);
-      if (nested && nested[1].length <= indent) break;
-      if (leadingSpaces(line) > indent) {
-        body.push(line.slice(Math.min(leadingSpaces(line), contentIndent)));
-        i++;
-        continue;
-      }
-      if (startsBlock(line, lines[i + 1])) break;
-      body.push(line.trim()); // lazy continuation of the item's paragraph
+    const item = LIST_ITEM.exec(lines[i]);
+    if (item && item[1].length === indent && /\d/.test(item[2]) === ordered) {
+      items.push([item[3]]);
       i++;
-    }
-    items.push(body);
-    if (i < lines.length) {
-      const match2 = LIST_ITEM.exec(lines[i]);
-      if (!match2 || match2[1].length !== indent) break;
+    } else if (!isBlank(lines[i]) && indentOf(lines[i]) > indent) {
+      items[items.length - 1].push(lines[i].slice(Math.min(indentOf(lines[i]), indent + 2)));
+      i++;
+    } else if (isBlank(lines[i]) && continuesList(lines, i, indent)) {
+      items[items.length - 1].push('');
+      i++;
+    } else {
+      break;
     }
   }
-  const rendered = items.map((body) => {
-    let html = renderBlocks(body, options);
-    if (!loose) html = html.replace(/^<p>([\s\S]*?)<\/p>(?=\n|$)/, '$1');
-    return `<li>${html}</li>`;
-  });
   const tag = ordered ? 'ol' : 'ul';
-  const startAttr = ordered && startNumber !== 1 ? ` start="${startNumber}"` : '';
-  return [`<${tag}${startAttr}>\n${rendered.join('\n')}\n</${tag}>`, i];
+  const startNumber = ordered ? parseInt(first[2], 10) : 1;
+  const startAttribute = startNumber !== 1 ? ` start="${startNumber}"` : '';
+  // Items are rendered tight: the first paragraph of an item is not wrapped in <p>.
+  const rendered = items.map((body) => `<li>${renderBlocks(body, options).replace(/^<p>([\s\S]*?)<\/p>/, '$1')}</li>`);
+  out.push(`<${tag}${startAttribute}>\n${rendered.join('\n')}\n</${tag}>`);
+  return i;
 }
 
-function leadingSpaces(line: string): number {
-  return line.length - line.trimStart().length;
+/** A blank line inside a list: the list goes on if the next text line is indented or an item. */
+function continuesList(lines: string[], blank: number, indent: number): boolean {
+  let next = blank;
+  while (next < lines.length && isBlank(lines[next])) next++;
+  if (next === lines.length) return false;
+  const item = LIST_ITEM.exec(lines[next]);
+  return indentOf(lines[next]) > indent || (item !== null && item[1].length === indent);
 }
 
 function splitRow(line: string): string[] {
-  let row = line.trim();
-  if (row.startsWith('|')) row = row.slice(1);
-  if (row.endsWith('|') && !row.endsWith('\\|')) row = row.slice(0, -1);
-  const cells: string[] = [];
-  let current = '';
-  let inCode = false;
-  for (let k = 0; k < row.length; k++) {
-    const ch = row[k];
-    if (ch === '\\' && row[k + 1] === '|') {
-      current += '|';
-      k++;
-    } else if (ch === '`') {
-      inCode = !inCode;
-      current += ch;
-    } else if (ch === '|' && !inCode) {
-      cells.push(current.trim());
-      current = '';
-    } else {
-      current += ch;
-    }
-  }
-  cells.push(current.trim());
-  return cells;
+  const cells = line
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/(?<!\\)\|$/, '')
+    .split(/(?<!\\)\|/);
+  return cells.map((cell) => cell.trim().replace(/\\\|/g, '|'));
 }
 
-/** Inline markup: code spans, links, strong and emphasis; everything else escaped. */
+const CODE_SPAN = /(`+)([\s\S]*?[^`])\1(?!`)/;
+const LINK = /\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+"[^"]*")?\s*\)/;
+
+/** Inline markup: code spans and links first (their contents are not emphasis), then the rest. */
 export function renderInline(text: string, options: RenderOptions = {}): string {
   const out: string[] = [];
   let rest = text;
-  const codeSpan = /(`+)([\s\S]*?[^`])\1(?!`)/;
-  const link = /\[([^\]]*)\]\(\s*<?([^)\s>]*)>?(?:\s+"([^"]*)")?\s*\)/;
   while (rest.length > 0) {
-    const code = codeSpan.exec(rest);
-    const anchor = link.exec(rest);
-    const next = [code, anchor].filter((m): m is RegExpExecArray => m !== null).sort((a, b) => a.index - b.index)[0];
+    const code = CODE_SPAN.exec(rest);
+    const link = LINK.exec(rest);
+    const next = code && (!link || code.index <= link.index) ? code : link;
     if (!next) {
       out.push(renderText(rest, options));
       break;
     }
     out.push(renderText(rest.slice(0, next.index), options));
-    if (next === code) {
-      let body = next[2];
-      if (/^ .* $/.test(body)) body = body.slice(1, -1);
-      out.push(`<code>${escapeHtml(body)}</code>`);
-    } else {
-      const href = next[2];
-      const title = next[3] ? ` title="${escapeHtml(next[3])}"` : '';
-      const label = renderInline(next[1], { ...options, linkLines: false });
-      out.push(isSafeHref(href) ? `<a href="${escapeHtml(href)}"${title}>${label}</a>` : label);
-    }
+    out.push(next === code ? `<code>${escapeHtml(next[2].trim())}</code>` : renderLink(next[1], next[2], options));
     rest = rest.slice(next.index + next[0].length);
   }
   return out.join('');
 }
 
-function isSafeHref(href: string): boolean {
-  return /^(https?:|file:|untitled:|command:|mailto:|#)/i.test(href) || !/^[a-z][a-z0-9+.-]*:/i.test(href);
+/** Web links stay links; a link to a line of the file (`...#L12`) points where lineHref says. */
+function renderLink(label: string, href: string, options: RenderOptions): string {
+  const labelHtml = renderInline(label, { ...options, lineHref: undefined });
+  const line = /#L(\d+)/.exec(href);
+  const target = /^https?:\/\//i.test(href) ? href : line && options.lineHref ? options.lineHref(Number(line[1])) : undefined;
+  return target ? `<a href="${escapeHtml(target)}">${labelHtml}</a>` : labelHtml;
 }
 
+// Backslash-escaped punctuation is set aside during emphasis matching, as its character code.
+const ESCAPED = /\\([!-/:-@[-`{-~])/g; // any ASCII punctuation, as in CommonMark
+const SET_ASIDE = /\u0000(\d+)\u0000/g;
+
 function renderText(text: string, options: RenderOptions): string {
-  let html = escapeHtml(text.replace(/\\([\\`*_{}\[\]()#+\-.!|>])/g, (_, ch: string) => `\u0000${ch.charCodeAt(0)}\u0000`));
-  html = html
+  let html = escapeHtml(text.replace(ESCAPED, (_, char: string) => `\u0000${char.charCodeAt(0)}\u0000`))
     .replace(/\*\*(?=\S)([\s\S]*?\S)\*\*/g, '<strong>$1</strong>')
-    .replace(/(^|[^\w])__(?=\S)([\s\S]*?\S)__(?!\w)/g, '$1<strong>$2</strong>')
-    .replace(/(^|[^*\w])\*(?=[^\s*])([^*]*?[^\s*])\*(?!\*)/g, '$1<em>$2</em>')
-    .replace(/(^|[^\w])_(?=[^\s_])([^_]*?[^\s_])_(?!\w)/g, '$1<em>$2</em>');
-  if (options.linkLines) {
-    html = html.replace(/\b(lines?) (\d+)(?:(-|–)(\d+))?\b/g, (_m, word: string, a: string, dash?: string, b?: string) => {
-      const first = `<a href="#" class="line-link" data-line="${a}">${word} ${a}</a>`;
-      return b ? `${first}${dash}<a href="#" class="line-link" data-line="${b}">${b}</a>` : first;
-    });
+    .replace(/(^|[^*\w])\*(?=[^\s*])([^*]*?[^\s*])\*(?![*\w])/g, '$1<em>$2</em>')
+    .replace(/(^|\W)_(?=[^\s_])([^_]*?[^\s_])_(?!\w)/g, '$1<em>$2</em>');
+  const lineHref = options.lineHref;
+  if (lineHref) {
+    html = html.replace(/\bline (\d+)\b/gi, (mention, line: string) => `<a href="${escapeHtml(lineHref(Number(line)))}">${mention}</a>`);
   }
-  return html.replace(/\u0000(\d+)\u0000/g, (_, code: string) => escapeHtml(String.fromCharCode(Number(code))));
+  return html.replace(SET_ASIDE, (_, code: string) => escapeHtml(String.fromCharCode(Number(code))));
 }
