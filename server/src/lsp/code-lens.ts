@@ -1,0 +1,33 @@
+// A lens above every evaluated flow: its verdict, marked by whether the expectation holds, that
+// opens the flow's explanation.
+import type { CodeLens, Connection } from 'vscode-languageserver';
+import type { FlowResult } from '../engine/evaluate';
+import type { AnalysisSource } from './analysis-source';
+import { toLspRange } from './convert';
+import { onAnalyzed } from './requests';
+
+export const EXPLAIN_FLOW_COMMAND = 'vpcrules.explainFlow';
+
+const MAX_DETAIL = 40;
+
+/** What a partial verdict drops, in a few words: "1024-32767 dropped". */
+function droppedPart(result: FlowResult): string | undefined {
+  if (!result.split) return undefined;
+  const dropped = /dropped for ([^;]+)/.exec(result.split);
+  const detail = dropped ? `${dropped[1]} dropped` : result.split;
+  return detail.length > MAX_DETAIL ? `${detail.slice(0, MAX_DETAIL - 1)}…` : detail;
+}
+
+export function lensTitle(result: FlowResult): string {
+  const detail = droppedPart(result);
+  return `${result.ok ? '✓' : '✗'} ${result.verdict}${detail ? `: ${detail}` : ''}`;
+}
+
+export function registerCodeLens(connection: Connection, source: AnalysisSource): void {
+  connection.onCodeLens((params, token) =>
+    onAnalyzed(connection, source, params?.textDocument?.uri, token, ({ uri, analysis }): CodeLens[] =>
+      analysis.flows.map((result) => ({
+        range: toLspRange(result.flow.decl.range),
+        command: { title: lensTitle(result), command: EXPLAIN_FLOW_COMMAND, arguments: [uri, result.flow.name] },
+      }))));
+}

@@ -1,0 +1,197 @@
+// Completion: what may come next at the cursor, read from the tokens before it on its line, so
+// that it works on the half-typed lines that do not parse yet.
+import { CompletionItem, CompletionItemKind, Position, Range } from 'vscode-languageserver';
+import { lex, Token } from '../syntax/lexer';
+import { lineLayout, BlockKind } from '../syntax/format';
+import { WELL_KNOWN_PORTS } from '../engine/services';
+import type { SymbolKind } from '../engine/model';
+import type { AnalyzedDocument } from './analysis-source';
+import {
+  ACTIONS, DECLARATION_KEYWORDS, DIRECTIONS, FLOW_OPTIONS, FLOW_PROTOCOLS, INSTANCE_ATTRIBUTES, OPERATING_SYSTEMS,
+  PEER_KEYWORDS, RULE_PROTOCOLS,
+} from './keywords';
+import { namedDeclarations } from './symbol-index';
+
+const EPHEMERAL_RANGES: [string, string][] = [['32768-60999', 'Linux ephemeral ports'], ['49152-65535', 'Windows ephemeral ports'], ['1024-65535', 'every unprivileged port']];
+const ICMP_TYPES: Record<'icmp' | 'icmpv6', [number, string][]> = {
+  icmp: [[0, 'echo reply'], [3, 'destination unreachable'], [5, 'redirect'], [8, 'echo request'], [11, 'time exceeded']],
+  icmpv6: [[1, 'destination unreachable'], [2, 'packet too big'], [3, 'time exceeded'], [128, 'echo request'], [129, 'echo reply'], [135, 'neighbor solicitation'], [136, 'neighbor advertisement']],
+};
+
+/** What completion offers, before it is tied to the text being replaced. */
+type Suggestion = { label: string; kind: CompletionItemKind; detail?: string; sortText?: string };
+
+function keywords(words: readonly string[], detail?: string): Suggestion[] {
+  return words.map((label) => ({ label, kind: CompletionItemKind.Keyword, detail }));
+}
+
+function ports(): Suggestion[] {
+  const known = [...WELL_KNOWN_PORTS].map(([port, service]): Suggestion => ({
+    label: String(port), kind: CompletionItemKind.Value, detail: service, sortText: String(port).padStart(5, '0'),
+  }));
+  return [...known, { label: 'all', kind: CompletionItemKind.Keyword, detail: 'ports 0-65535', sortText: '99999' }];
+}
+
+function portRanges(): Suggestion[] {
+  return EPHEMERAL_RANGES.map(([label, detail]) => ({ label, kind: CompletionItemKind.Value, detail }));
+}
+
+function icmpTypes(protocol: string): Suggestion[] {
+  const family = protocol === 'icmpv6' || protocol === '58' ? 'icmpv6' : 'icmp';
+  return ICMP_TYPES[family].map(([type, detail]) => ({ label: String(type), kind: CompletionItemKind.Value, detail, sortText: String(type).padStart(3, '0') }));
+}
+
+const isPortProtocol = (text: string) => ['tcp', 'udp', '6', '17'].includes(text);
+const isIcmpProtocol = (text: string) => ['icmp', 'icmpv6', '1', '58'].includes(text);
+
+class Suggester {
+  constructor(private readonly analyzed: AnalyzedDocument) {}
+
+  names(kind: SymbolKind, except: readonly string[] = []): Suggestion[] {
+    const seen = new Set(except);
+    return namedDeclarations(this.analyzed.analysis.file).flatMap(({ kind: declared, name }) => {
+      if (declared !== kind || seen.has(name.text)) return [];
+      seen.add(name.text);
+      return [{ label: name.text, kind: COMPLETION_KINDS[kind], detail: kind }];
+    });
+  }
+
+  /** After `inbound`/`outbound` in a block (and, for a network ACL, after number and action). */
+  ruleTail(direction: string, rest: Token[], block: BlockKind): Suggestion[] {
+    const remoteWord = direction === 'inbound' ? 'from' : 'to';
+    if (rest.length === 0) return keywords(RULE_PROTOCOLS, 'protocol');
+    const protocol = rest[0].text;
+    const remote = rest.findIndex((token, i) => i > 0 && (token.text === 'from' || token.text === 'to'));
+    if (remote < 0) {
+      const args = this.protocolArguments(protocol, rest.slice(1));
+      return args.required ? args.suggestions : [...args.suggestions, ...keywords([remoteWord])];
+    }
+    const peer = rest.slice(remote + 1);
+    if (block === 'network-acl') return peer.length === 0 ? cidrs() : [];
+    if (peer.length === 0) return [...keywords(PEER_KEYWORDS, 'a security group or a prefix list'), ...cidrs()];
+    if (peer.length === 1 && peer[0].text === 'sg') return this.names('security-group');
+    if (peer.length === 1 && peer[0].text === 'pl') return this.names('prefix-list');
+    return [];
+  }
+
+  /** Ports or ICMP type/code after a protocol; `required` when nothing else may come next. */
+  protocolArguments(protocol: string, after: Token[]): { suggestions: Suggestion[]; required: boolean } {
+    const previous = after[after.length - 1]?.text;
+    if (isPortProtocol(protocol)) return after.length === 0 ? { suggestions: ports(), required: true } : { suggestions: [], required: false };
+    if (isIcmpProtocol(protocol)) {
+      if (after.length === 0) return { suggestions: keywords(['type', 'all']), required: false };
+      if (previous === 'type') return { suggestions: icmpTypes(protocol), required: true };
+      if (previous === 'code') return { suggestions: [], required: true };
+      if (after.length === 2 && after[0].text === 'type') return { suggestions: keywords(['code']), required: false };
+    }
+    return { suggestions: [], required: false };
+  }
+
+  instance(tokens: Token[]): Suggestion[] {
+    const previous = tokens[tokens.length - 1];
+    if (tokens.length < 2) return [];
+    switch (previous.text) {
+      case 'subnet': return this.names('subnet');
+      case 'groups': case ',': return this.names('security-group', groupsListed(tokens));
+      case 'os': return keywords(OPERATING_SYSTEMS);
+      case 'ephemeral': return portRanges();
+      case 'ip': case 'ip6': return [];
+    }
+    const used = new Set(tokens.map((token) => token.text));
+    return keywords(INSTANCE_ATTRIBUTES.filter((attribute) => !used.has(attribute)));
+  }
+
+  flow(tokens: Token[]): Suggestion[] {
+    const endpoints = [...this.names('instance'), { label: 'internet', kind: CompletionItemKind.Keyword, detail: 'every address outside the VPC' }];
+    const arrow = tokens.findIndex((token) => token.kind === 'arrow');
+    if (tokens.length === 2) return endpoints;
+    if (arrow < 0) return tokens.length === 3 ? [{ label: '->', kind: CompletionItemKind.Operator }] : [];
+    const afterArrow = tokens.slice(arrow + 1);
+    if (afterArrow.length === 0) return endpoints;
+    if (afterArrow.length === 1) return keywords(FLOW_PROTOCOLS, 'protocol');
+    const protocol = afterArrow[1].text;
+    const rest = afterArrow.slice(2);
+    const previous = rest[rest.length - 1]?.text;
+    if (previous === 'expect') return keywords(ACTIONS, 'the verdict the flow must have');
+    if (previous === 'from-ports') return portRanges();
+    const inArguments = !rest.some((token) => (FLOW_OPTIONS as readonly string[]).includes(token.text));
+    const args = inArguments ? this.protocolArguments(protocol, rest) : { suggestions: [], required: false };
+    if (args.required) return args.suggestions;
+    const used = new Set(rest.map((token) => token.text));
+    const options = FLOW_OPTIONS.filter((option) => !used.has(option) && !(option === 'from-ports' && isIcmpProtocol(protocol)));
+    return [...args.suggestions, ...keywords(options)];
+  }
+
+  topLevel(tokens: Token[]): Suggestion[] {
+    const previous = tokens[tokens.length - 1].text;
+    switch (tokens[0].text) {
+      case 'subnet':
+        if (previous === 'acl') return this.names('network-acl');
+        return tokens.length >= 3 && !tokens.some((token) => token.text === 'acl') ? keywords(['acl']) : [];
+      case 'instance': return this.instance(tokens);
+      case 'flow': return this.flow(tokens);
+      default: return [];
+    }
+  }
+
+  inBlock(tokens: Token[], block: BlockKind): Suggestion[] {
+    const direction = tokens[0].text;
+    if (!(DIRECTIONS as readonly string[]).includes(direction)) return [];
+    if (block === 'security-group') return this.ruleTail(direction, tokens.slice(1), block);
+    if (tokens.length === 1) return [];
+    if (tokens.length === 2) return keywords(ACTIONS);
+    return this.ruleTail(direction, tokens.slice(3), block);
+  }
+}
+
+function cidrs(): Suggestion[] {
+  return [
+    { label: '0.0.0.0/0', kind: CompletionItemKind.Value, detail: 'every IPv4 address' },
+    { label: '::/0', kind: CompletionItemKind.Value, detail: 'every IPv6 address' },
+  ];
+}
+
+function groupsListed(tokens: Token[]): string[] {
+  const start = tokens.findIndex((token) => token.text === 'groups');
+  return tokens.slice(start + 1).filter((token) => token.kind === 'word').map((token) => token.text);
+}
+
+const COMPLETION_KINDS: Record<SymbolKind, CompletionItemKind> = {
+  vpc: CompletionItemKind.Module,
+  subnet: CompletionItemKind.Module,
+  'prefix-list': CompletionItemKind.Variable,
+  'security-group': CompletionItemKind.Class,
+  'network-acl': CompletionItemKind.Struct,
+  instance: CompletionItemKind.Reference,
+  flow: CompletionItemKind.Event,
+};
+
+/** The tokens before the cursor on its line and the partly typed word the completion replaces. */
+function lineBeforeCursor(text: string, position: Position): { tokens: Token[]; replace: Range } | undefined {
+  const line = text.split('\n')[position.line] ?? '';
+  const { tokens, comments } = lex(line.slice(0, position.character));
+  if (comments.length > 0) return undefined;
+  const onLine = tokens.filter((token) => token.kind !== 'newline' && token.kind !== 'eof');
+  const last = onLine[onLine.length - 1];
+  if (last?.kind === 'invalid' && last.text.startsWith('"')) return undefined;
+  const typing = last && last.range.end.character === position.character && ['word', 'number', 'portRange', 'ipv4', 'ipv6'].includes(last.kind);
+  const start = typing ? last.range.start.character : position.character;
+  const replace = { start: { line: position.line, character: start }, end: position };
+  return { tokens: typing ? onLine.slice(0, -1) : onLine, replace };
+}
+
+export function completionItems(analyzed: AnalyzedDocument, position: Position): CompletionItem[] {
+  const text = analyzed.analysis.text;
+  const before = lineBeforeCursor(text, position);
+  if (!before) return [];
+  const { tokens, replace } = before;
+  const block = lineLayout(text)[position.line]?.blockBefore;
+  const suggester = new Suggester(analyzed);
+  const first = tokens[0];
+  const startsDeclaration = first !== undefined && (DECLARATION_KEYWORDS as readonly string[]).includes(first.text);
+  let suggestions: Suggestion[];
+  if (!first) suggestions = block ? keywords(DIRECTIONS, 'rule direction') : keywords(DECLARATION_KEYWORDS, 'declaration');
+  else if (block && !startsDeclaration) suggestions = suggester.inBlock(tokens, block);
+  else suggestions = suggester.topLevel(tokens);
+  return suggestions.map((suggestion) => ({ ...suggestion, textEdit: { range: replace, newText: suggestion.label } }));
+}

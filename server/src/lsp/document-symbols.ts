@@ -1,0 +1,69 @@
+// The outline: one symbol per declaration, the rules of a block as its children.
+import { DocumentSymbol, SymbolKind as LspSymbolKind } from 'vscode-languageserver';
+import type { Declaration, NaclRule, Range, SgRule } from '../syntax/ast';
+import type { SymbolKind } from '../engine/model';
+import type { Analysis } from '../engine/analyze';
+import type { AnalyzedDocument } from './analysis-source';
+import { toLspRange } from './convert';
+import { namedDeclarations } from './symbol-index';
+
+export const LSP_SYMBOL_KINDS: Record<SymbolKind, LspSymbolKind> = {
+  vpc: LspSymbolKind.Namespace,
+  subnet: LspSymbolKind.Module,
+  'prefix-list': LspSymbolKind.Array,
+  'security-group': LspSymbolKind.Class,
+  'network-acl': LspSymbolKind.Struct,
+  instance: LspSymbolKind.Object,
+  flow: LspSymbolKind.Event,
+};
+
+/** The text of a range on one line, with runs of spaces collapsed. */
+export function textOf(text: string, range: Range): string {
+  const line = text.split('\n')[range.start.line] ?? '';
+  const end = range.end.line === range.start.line ? range.end.character : line.length;
+  return line.slice(range.start.character, end).replace(/\s+/g, ' ').trim();
+}
+
+function detailOf(decl: Declaration, analysis: Analysis): string {
+  switch (decl.kind) {
+    case 'vpc': case 'prefix-list': return decl.cidrs.map((cidr) => cidr.text).join(' ');
+    case 'subnet': return [...decl.cidrs.map((cidr) => cidr.text), ...(decl.acl ? [`acl ${decl.acl.text}`] : [])].join(' ');
+    case 'security-group': case 'network-acl': return `${decl.rules.length} rule${decl.rules.length === 1 ? '' : 's'}`;
+    case 'instance': return [decl.ip?.text, decl.ip6?.text].filter(Boolean).join(' ');
+    case 'flow': {
+      const result = analysis.flows.find((flow) => flow.flow.decl === decl);
+      const expect = decl.expect ? `expect ${decl.expect.value}` : '';
+      return result ? `${expect}, ${result.verdict}` : expect;
+    }
+  }
+}
+
+function ruleSymbol(rule: SgRule | NaclRule, kind: LspSymbolKind, text: string): DocumentSymbol {
+  return {
+    name: textOf(text, rule.range) || rule.direction,
+    kind,
+    range: toLspRange(rule.range),
+    selectionRange: toLspRange(rule.range),
+  };
+}
+
+export function documentSymbols(analyzed: AnalyzedDocument): DocumentSymbol[] {
+  const { analysis } = analyzed;
+  return namedDeclarations(analysis.file).map(({ kind, name, decl }) => {
+    const symbol: DocumentSymbol = {
+      name: name.text,
+      detail: detailOf(decl, analysis),
+      kind: LSP_SYMBOL_KINDS[kind],
+      range: toLspRange(decl.range),
+      selectionRange: toLspRange(name.range),
+    };
+    if (decl.kind === 'security-group' || decl.kind === 'network-acl') {
+      const ruleKind = decl.kind === 'network-acl' ? LspSymbolKind.Field : LspSymbolKind.Property;
+      symbol.children = decl.rules.map((rule) => ruleSymbol(rule, ruleKind, analysis.text));
+      // An unclosed block's range is its header alone; its rules must still lie inside it.
+      const last = decl.rules[decl.rules.length - 1];
+      if (last && last.range.end.line > decl.range.end.line) symbol.range = toLspRange({ start: decl.range.start, end: last.range.end });
+    }
+    return symbol;
+  });
+}

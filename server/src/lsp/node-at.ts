@@ -1,0 +1,82 @@
+// What lies under a position: the most specific thing a hover can speak about.
+import type {
+  Cidr, Declaration, FlowDecl, NaclRule, NetworkAclDecl, PortRange, Position, Range, SecurityGroupDecl, SgRule, SourceFile,
+} from '../syntax/ast';
+import type { Reference } from '../engine/model';
+
+export type Target =
+  | { kind: 'cidr'; cidr: Cidr; declaration: Declaration }
+  | { kind: 'ports'; ports: PortRange }
+  | { kind: 'reference'; reference: Reference }
+  | { kind: 'sg-rule'; rule: SgRule; group: SecurityGroupDecl }
+  | { kind: 'nacl-rule'; rule: NaclRule; acl: NetworkAclDecl }
+  | { kind: 'flow'; flow: FlowDecl }
+  | { kind: 'declaration'; declaration: Declaration };
+
+export function contains(range: Range, position: Position): boolean {
+  const afterStart = position.line > range.start.line || (position.line === range.start.line && position.character >= range.start.character);
+  const beforeEnd = position.line < range.end.line || (position.line === range.end.line && position.character <= range.end.character);
+  return afterStart && beforeEnd;
+}
+
+function defined<T>(values: (T | undefined)[]): T[] {
+  return values.filter((value): value is T => value !== undefined);
+}
+
+function cidrsOf(declaration: Declaration): Cidr[] {
+  switch (declaration.kind) {
+    case 'vpc':
+    case 'subnet':
+    case 'prefix-list':
+      return declaration.cidrs;
+    case 'security-group':
+      return defined(declaration.rules.map((rule) => (rule.peer?.kind === 'cidr' ? rule.peer.cidr : undefined)));
+    case 'network-acl':
+      return defined(declaration.rules.map((rule) => rule.cidr));
+    case 'instance':
+      return defined([declaration.ip, declaration.ip6]);
+    case 'flow':
+      return defined([declaration.src, declaration.dst].map((end) => (end?.kind === 'cidr' ? end.cidr : undefined)));
+  }
+}
+
+function portsOf(declaration: Declaration): PortRange[] {
+  switch (declaration.kind) {
+    case 'security-group':
+    case 'network-acl':
+      return defined(declaration.rules.map((rule: SgRule | NaclRule) => rule.ports));
+    case 'instance':
+      return defined([declaration.ephemeral]);
+    case 'flow':
+      return defined([declaration.ports, declaration.fromPorts]);
+    default:
+      return [];
+  }
+}
+
+function ruleTarget(declaration: Declaration, position: Position): Target | undefined {
+  if (declaration.kind === 'security-group') {
+    const rule = declaration.rules.find((r) => contains(r.range, position));
+    return rule && { kind: 'sg-rule', rule, group: declaration };
+  }
+  if (declaration.kind === 'network-acl') {
+    const rule = declaration.rules.find((r) => contains(r.range, position));
+    return rule && { kind: 'nacl-rule', rule, acl: declaration };
+  }
+  return undefined;
+}
+
+export function targetAt(file: SourceFile, references: Reference[], position: Position): Target | undefined {
+  const declaration = file.declarations.find((decl) => contains(decl.range, position));
+  if (!declaration) return undefined;
+  const cidr = cidrsOf(declaration).find((c) => contains(c.range, position));
+  if (cidr) return { kind: 'cidr', cidr, declaration };
+  const ports = portsOf(declaration).find((p) => contains(p.range, position));
+  if (ports) return { kind: 'ports', ports };
+  const reference = references.find((ref) => contains(ref.range, position));
+  if (reference) return { kind: 'reference', reference };
+  const rule = ruleTarget(declaration, position);
+  if (rule) return rule;
+  if (declaration.kind === 'flow') return { kind: 'flow', flow: declaration };
+  return { kind: 'declaration', declaration };
+}
