@@ -1,0 +1,90 @@
+// What the editor must show for the file under test, taken from the project's own CLI (bundled
+// from source into the temporary directory, so the run does not depend on a previous `tsc`):
+// the failing flow and its VR500 line, a flow that holds, the expected tally, and the edit of a
+// network ACL return rule that makes the failing flow hold.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const FIXED_RANGE = '1024-65535';
+/** `outbound NUMBER allow tcp N-M to CIDR`: a candidate return rule (group 2 is the port range). */
+const RETURN_RULE = /^(\s*outbound\s+\d+\s+allow\s+(?:tcp|6)\s+)(\d+-\d+)(\s+to\s)/;
+
+export async function bundleCli(root, outFile) {
+  const esbuild = await import('esbuild');
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: ['server/src/cli/main.ts'],
+    outfile: outFile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    logLevel: 'error',
+  });
+  return outFile;
+}
+
+/** `vpcrules check --format json FILE`; exit 1 (errors or failed expectations) is expected here. */
+function check(cli, file) {
+  const source = `require(${JSON.stringify(cli)}).main(['check', '--format', 'json', ${JSON.stringify(file)}])`;
+  const result = spawnSync(process.execPath, ['-e', source], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0 && result.status !== 1) {
+    throw new Error(`vpcrules check ${file} exited with ${result.status ?? result.signal}\n${result.stderr}`);
+  }
+  return JSON.parse(result.stdout);
+}
+
+/**
+ * Reads the file under test through the CLI and picks what the scenarios assert.
+ * `scratchDir` receives a copy of the file with the candidate fix, to prove the fix works.
+ */
+export function makePlan(cli, file, scratchDir) {
+  const report = check(cli, file);
+  const failures = report.diagnostics.filter((d) => d.code === 'VR500' && d.severity === 'error');
+  const failingFlow = report.flows.find((flow) => !flow.ok && failures.some((d) => d.line === flow.line));
+  if (!failingFlow) throw new Error(`${file} has no flow with a failed expectation (VR500)`);
+  const holdingFlow =
+    report.flows.find((flow) => flow.ok && flow.verdict === 'allow' && flow.name !== failingFlow.name) ??
+    report.flows.find((flow) => flow.ok && flow.name !== failingFlow.name);
+  if (!holdingFlow) throw new Error(`${file} has no flow whose expectation holds`);
+
+  const tally = { allow: 0, deny: 0, partial: 0, failing: 0 };
+  for (const flow of report.flows) {
+    tally[flow.verdict] += 1;
+    if (!flow.ok) tally.failing += 1;
+  }
+
+  const lines = readFileSync(file, 'utf8').split('\n');
+  let fix;
+  for (let index = 0; index < lines.length && !fix; index++) {
+    const match = RETURN_RULE.exec(lines[index]);
+    if (!match || match[2] === FIXED_RANGE) continue;
+    const candidate = [...lines];
+    candidate[index] = lines[index].replace(RETURN_RULE, `$1${FIXED_RANGE}$3`);
+    const scratch = join(scratchDir, 'fix-candidate.vpcrules');
+    writeFileSync(scratch, candidate.join('\n'));
+    const after = check(cli, scratch);
+    const flow = after.flows.find((f) => f.name === failingFlow.name);
+    if (flow?.ok) {
+      fix = {
+        line: index + 1,
+        column: match[1].length + 1,
+        oldRange: match[2],
+        newRange: FIXED_RANGE,
+        text: lines[index].trim(),
+        failingAfter: after.flows.filter((f) => !f.ok).length,
+      };
+    }
+  }
+  if (!fix) throw new Error(`no network ACL return rule of ${file} fixes flow '${failingFlow.name}' when widened to ${FIXED_RANGE}`);
+
+  return {
+    failingFlow,
+    failingLine: failingFlow.line,
+    failingMessage: failures.find((d) => d.line === failingFlow.line).message,
+    holdingFlow,
+    tally,
+    fix,
+  };
+}

@@ -1,0 +1,389 @@
+// The end-to-end scenarios: each one does what a person would do in the editor and asserts what
+// they would see. `ctx` carries the page, the file under test and the plan (plan.mjs).
+import { readFileSync } from 'node:fs';
+import {
+  SELECTORS,
+  activeTabLabel,
+  cursorPosition,
+  findViewLine,
+  goToLine,
+  literal,
+  normalize,
+  quickOpen,
+  runCommand,
+  statusItems,
+  texts,
+  waitFor,
+  waitForActiveTab,
+  waitForEditorFocus,
+  wordBox,
+} from './workbench.mjs';
+
+/**
+ * How long a scenario waits for the extension to show something once the language server runs
+ * (scenario a, the first, also waits for the server to start: FIRST_SHOW_TIMEOUT).
+ */
+const SHOW_TIMEOUT = 20_000;
+const FIRST_SHOW_TIMEOUT = 60_000;
+
+/** Makes the file under test the active editor (in the first group), opening it if needed. */
+async function ensureFileActive(ctx) {
+  const { page, fileName } = ctx;
+  if ((await activeTabLabel(page)).startsWith(fileName) && (await isTextEditorActive(page))) return;
+  await page.keyboard.press('Control+1'); // View: Focus First Editor Group
+  const label = await waitFor('the first editor group to be active', async () => (await activeTabLabel(page)) || undefined, {
+    timeout: 5000,
+  }).catch(() => '');
+  if (!label.startsWith(fileName)) await quickOpen(page, fileName);
+  await waitForActiveTab(page, fileName);
+  await waitForEditorFocus(page);
+}
+
+function isTextEditorActive(page) {
+  return page.evaluate(() => !!document.activeElement?.closest('.editor-instance .monaco-editor'));
+}
+
+/** The rows of the Problems panel, as displayed. */
+function problemRows(page) {
+  return texts(page, SELECTORS.problemsRows).then((rows) => rows.map(normalize));
+}
+
+async function problemsVisible(page) {
+  return page.evaluate((selector) => {
+    const panel = document.querySelector(selector);
+    return !!panel && panel.offsetParent !== null && panel.getBoundingClientRect().height > 0;
+  }, '.markers-panel');
+}
+
+/** Hides the bottom panel (Problems), so that the editor gets the height of the window. */
+async function hidePanel(page) {
+  const visible = () =>
+    page.evaluate(() => {
+      const panel = document.getElementById('workbench.parts.panel');
+      return !!panel && panel.offsetParent !== null && panel.getBoundingClientRect().height > 0;
+    });
+  if (!(await visible())) return;
+  await runCommand(page, 'View: Hide Panel');
+  await waitFor('the panel to hide', async () => !(await visible()), { timeout: 10_000 });
+}
+
+async function showProblems(page) {
+  if (await problemsVisible(page)) return;
+  await runCommand(page, 'View: Focus Problems');
+  await waitFor('the Problems panel', () => problemsVisible(page), { timeout: 10_000 });
+}
+
+/** A Problems row for the VR500 error of the failing flow: code and line. */
+function failingRow(rows, plan) {
+  return rows.find((row) => row.includes('VR500') && new RegExp(`\\bLn ${plan.failingLine}\\b`).test(row));
+}
+
+/** Regex source of a flow's declaration line. */
+function flowLine(name) {
+  return `^\\s*flow\\s+${literal(name)}\\s`;
+}
+
+/** Names of the network ACLs and security groups that a trace goes through. */
+function hopNames(trace) {
+  const names = new Set();
+  for (const step of trace) {
+    const match = /(?:network ACL|security groups? of)\s+(\S+)/.exec(step.hop);
+    if (match) names.add(match[1]);
+  }
+  return [...names];
+}
+
+/** The code lenses on screen with their boxes. */
+function codeLenses(page) {
+  return page.$$eval(SELECTORS.codeLens, (lenses) =>
+    lenses.map((lens) => {
+      const rect = lens.getBoundingClientRect();
+      return {
+        text: (lens.textContent ?? '').replace(/\u00a0/g, ' ').trim(),
+        box: { x: rect.x, y: rect.y, width: rect.width, height: rect.height },
+      };
+    }),
+  );
+}
+
+/** The lens drawn right above a rendered line: it ends where the line starts (within a line). */
+async function lensAbove(page, name) {
+  const line = await findViewLine(page, flowLine(name));
+  if (!line) return undefined;
+  const lenses = await codeLenses(page);
+  const above = lenses.filter(
+    (lens) => lens.text && lens.box.y < line.box.y && line.box.y - (lens.box.y + lens.box.height) < line.box.height,
+  );
+  return above.length > 0 ? { line, lens: above[above.length - 1] } : undefined;
+}
+
+async function hoverText(page) {
+  return page.evaluate((selector) => {
+    const hovers = [...document.querySelectorAll(selector)].filter(
+      (hover) => hover.offsetParent !== null && hover.getBoundingClientRect().height > 0,
+    );
+    return hovers.map((hover) => hover.innerText).join('\n');
+  }, SELECTORS.hover);
+}
+
+/** The box of the visible hover and of its first block that starts with `prefix`. */
+function hoverBlock(page, prefix) {
+  return page.evaluate(
+    ({ selector, prefix }) => {
+      const hover = [...document.querySelectorAll(selector)].find((element) => element.offsetParent !== null);
+      if (!hover) return undefined;
+      const box = (element) => {
+        const rect = element.getBoundingClientRect();
+        return { x: rect.x, y: rect.y, width: rect.width, height: rect.height };
+      };
+      const block = [...hover.querySelectorAll('.hover-row, .markdown-hover, p, div')].find((element) =>
+        (element.innerText ?? '').replace(/\u00a0/g, ' ').trim().startsWith(prefix),
+      );
+      return { hover: box(hover), block: block ? box(block) : undefined };
+    },
+    { selector: SELECTORS.hover, prefix },
+  );
+}
+
+/** Scrolls the hover with the mouse wheel until the block starting with `prefix` is at its top. */
+async function scrollHoverTo(page, prefix) {
+  const start = await hoverBlock(page, prefix);
+  if (!start?.block) throw new Error(`the hover has no part starting with "${prefix}"`);
+  const inView = (state) => state?.block && state.block.y >= state.hover.y - 1 && state.block.y < state.hover.y + 40;
+  if (inView(start)) return;
+  // Straight onto the hover (a sticky hover stays open when the mouse enters it), then the wheel.
+  await page.mouse.move(start.hover.x + start.hover.width / 2, start.hover.y + start.hover.height / 2);
+  await waitFor(
+    `the hover scrolled to "${prefix}"`,
+    async () => {
+      const state = await hoverBlock(page, prefix);
+      if (inView(state)) return state;
+      if (state?.block) await page.mouse.wheel(0, Math.max(-200, Math.min(200, state.block.y - state.hover.y)));
+      return undefined;
+    },
+    { timeout: 10_000, observe: () => hoverBlock(page, prefix) },
+  );
+}
+
+function tallyParts(tally) {
+  const parts = [];
+  for (const verdict of ['allow', 'deny', 'partial']) if (tally[verdict] > 0) parts.push(`${tally[verdict]} ${verdict}`);
+  return parts;
+}
+
+export const scenarios = [
+  {
+    id: 'a',
+    name: 'problems',
+    title: 'Quick Open the file: the Problems panel lists the failed expectation (VR500) at its line',
+    async run(ctx) {
+      const { page, fileName, plan } = ctx;
+      await quickOpen(page, fileName);
+      await showProblems(page);
+      const row = await waitFor(`a Problems row with VR500 at Ln ${plan.failingLine}`, async () => failingRow(await problemRows(page), plan), {
+        timeout: FIRST_SHOW_TIMEOUT,
+        observe: () => problemRows(page),
+      });
+      if (!row.includes(plan.failingFlow.name)) throw new Error(`the VR500 row does not name flow '${plan.failingFlow.name}': ${row}`);
+      return `row: ${row}`;
+    },
+  },
+  {
+    id: 'e',
+    name: 'grammar',
+    title: 'the grammar colours keywords (security-group, inbound) unlike names and plain text',
+    async run(ctx) {
+      const { page, source } = ctx;
+      await ensureFileActive(ctx);
+      const details = [];
+      for (const keyword of ['security-group', 'inbound']) {
+        const index = source.findIndex((text) => new RegExp(`^\\s*${keyword}\\s`).test(text));
+        if (index < 0) throw new Error(`the file has no line starting with ${keyword}`);
+        await goToLine(page, index + 1, 1);
+        const pattern = `^\\s*${literal(source[index].trim())}\\s*$`;
+        const tokens = await waitFor(
+          `the tokens of line ${index + 1} (${keyword}) to be coloured`,
+          async () => {
+            const line = await findViewLine(page, pattern);
+            const key = line?.tokens.find((token) => token.text.trim() === keyword);
+            const name = line?.tokens.find((token) => token.text.trim() && !token.text.includes(keyword));
+            // Monaco's class mtk1 is the default foreground: a keyword must not be drawn with it.
+            return key && name && key.className !== 'mtk1' && key.className !== name.className ? { key, name } : undefined;
+          },
+          { timeout: 20_000, observe: () => findViewLine(page, pattern) },
+        );
+        details.push(`'${keyword}' ${tokens.key.className} (${tokens.key.color}) vs '${tokens.name.text.trim()}' ${tokens.name.className}`);
+      }
+      return details.join('; ');
+    },
+  },
+  {
+    id: 'f',
+    name: 'status-bar',
+    title: 'the status bar shows the flow tally of the file',
+    async run(ctx) {
+      const { page, plan } = ctx;
+      await ensureFileActive(ctx);
+      const wanted = [...tallyParts(plan.tally), `${plan.tally.failing} failing`];
+      const item = await waitFor(
+        `a status bar item with "${wanted.join(', ')}"`,
+        async () => (await statusItems(page)).find((text) => wanted.every((part) => text.includes(part))),
+        { timeout: SHOW_TIMEOUT, observe: () => statusItems(page) },
+      );
+      return `status bar: "${item}"`;
+    },
+  },
+  {
+    id: 'c',
+    name: 'code-lens',
+    title: 'a code lens above each flow shows its verdict',
+    async run(ctx) {
+      const { page, plan } = ctx;
+      await ensureFileActive(ctx);
+      const results = [];
+      for (const flow of [plan.failingFlow, plan.holdingFlow]) {
+        await goToLine(page, flow.line, 1);
+        const found = await waitFor(
+          `a code lens with "${flow.verdict}" above flow '${flow.name}'`,
+          async () => {
+            const above = await lensAbove(page, flow.name);
+            return above && new RegExp(`\\b${flow.verdict}\\b`).test(above.lens.text) ? above : undefined;
+          },
+          { timeout: SHOW_TIMEOUT, observe: async () => ({ above: await lensAbove(page, flow.name), lenses: await codeLenses(page) }) },
+        );
+        results.push(`${flow.name}: "${found.lens.text}"`);
+      }
+      return results.join('; ');
+    },
+  },
+  {
+    id: 'b',
+    name: 'hover',
+    title: 'hovering a flow name shows its verdict and hop-by-hop trace',
+    screenshotWhile: true,
+    async run(ctx) {
+      const { page, plan } = ctx;
+      const flow = plan.failingFlow;
+      await hidePanel(page);
+      await ensureFileActive(ctx);
+      await goToLine(page, flow.line, 1);
+      const names = hopNames(flow.trace);
+      if (names.length === 0) throw new Error(`the CLI trace of '${flow.name}' names no hop`);
+      let attempt = 0;
+      const text = await waitFor(
+        `a hover with "${flow.verdict}" and the hops ${names.join(', ')}`,
+        async () => {
+          const shown = await hoverText(page);
+          if (shown && shown.includes(flow.verdict) && names.every((name) => shown.includes(name))) return shown;
+          // (Re)point at the name: away first, so that the editor sees a fresh mouse move.
+          const box = await wordBox(page, flowLine(flow.name), flow.name);
+          if (!box) return undefined;
+          attempt += 1;
+          if (attempt % 20 === 1) {
+            await page.mouse.move(box.x + box.width / 2, box.y - 3 * box.height);
+            await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 3 });
+          }
+          return undefined;
+        },
+        { timeout: SHOW_TIMEOUT, observe: () => hoverText(page) },
+      );
+      // A diagnostic on the line comes first in the hover: scroll the hover, as a person would,
+      // until the flow's own part (verdict and trace) is in view, for the screenshot.
+      await scrollHoverTo(page, `flow ${flow.name}`);
+      await ctx.screenshot();
+      await page.mouse.move(5, 5);
+      return `hover: ${normalize(text).slice(0, 160)}…`;
+    },
+  },
+  {
+    id: 'g',
+    name: 'explain',
+    title: 'command palette "vpcrules: Explain Flow" on a flow line opens "Explain: <flow>" beside the editor',
+    async run(ctx) {
+      const { page, plan } = ctx;
+      const flow = plan.failingFlow;
+      await ensureFileActive(ctx);
+      await goToLine(page, flow.line, 1);
+      await runCommand(page, 'vpcrules: Explain Flow');
+      const title = `Explain: ${flow.name}`;
+      const tab = await waitFor(
+        `a tab titled "${title}"`,
+        async () => (await texts(page, SELECTORS.tabs)).map(normalize).find((label) => label.startsWith(title)),
+        { timeout: SHOW_TIMEOUT, observe: async () => (await texts(page, SELECTORS.tabs)).map(normalize) },
+      );
+      // The report sits beside the editor: the file's tab is still open in another group.
+      const groups = await page.$$eval('.editor-group-container', (elements) => elements.length);
+      if (groups < 2) throw new Error(`the report did not open beside the editor (${groups} editor group)`);
+      // Its content (a webview, in a frame of its own) names the verdict.
+      const frameText = await waitFor(
+        `the report's content with "${flow.verdict}"`,
+        async () => {
+          for (const frame of page.frames()) {
+            if (frame === page.mainFrame()) continue;
+            const body = await frame.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+            if (body.includes(flow.name) && body.includes(flow.verdict)) return body;
+          }
+          return undefined;
+        },
+        { timeout: 20_000 },
+      );
+      return `tab "${tab}", ${groups} editor groups, report: ${normalize(frameText).slice(0, 120)}…`;
+    },
+  },
+  {
+    id: 'd',
+    name: 'fix',
+    title: 'typing the fix into the NACL return rule clears the VR500 error, without saving',
+    async run(ctx) {
+      const { page, plan, fileName } = ctx;
+      const { fix } = plan;
+      await ensureFileActive(ctx);
+      await showProblems(page);
+      await waitFor('the VR500 row before the edit', async () => failingRow(await problemRows(page), plan), {
+        timeout: SHOW_TIMEOUT,
+        observe: () => problemRows(page),
+      });
+      await ensureFileActive(ctx);
+      await goToLine(page, fix.line, fix.column);
+      await page.keyboard.down('Shift');
+      for (let i = 0; i < fix.oldRange.length; i++) await page.keyboard.press('ArrowRight');
+      await page.keyboard.up('Shift');
+      await waitFor(`"${fix.oldRange}" selected`, async () => {
+        const [text] = await texts(page, SELECTORS.cursorStatus);
+        return new RegExp(`\\(${fix.oldRange.length} selected\\)`).test(text ?? '');
+      }, { observe: () => texts(page, SELECTORS.cursorStatus) });
+      await page.keyboard.type(fix.newRange);
+      const edited = fix.text.replace(fix.oldRange, fix.newRange);
+      await waitFor(`line ${fix.line} to read "${edited}"`, () => findViewLine(page, `^\\s*${literal(edited)}\\s*$`), {
+        observe: cursorPosition.bind(null, page),
+      });
+      await page.keyboard.press('Escape'); // a suggestion list, if one opened while typing
+      await waitFor(
+        `the VR500 row of flow '${plan.failingFlow.name}' to disappear`,
+        async () => {
+          const rows = await problemRows(page);
+          return failingRow(rows, plan) ? undefined : rows;
+        },
+        { timeout: SHOW_TIMEOUT, observe: () => problemRows(page) },
+      );
+      const rows = await problemRows(page);
+      if (plan.fix.failingAfter === 0 && rows.some((row) => row.includes('VR500'))) {
+        throw new Error(`a VR500 row is still listed: ${rows.filter((row) => row.includes('VR500')).join(' | ')}`);
+      }
+      // Not saved: the tab is dirty.
+      const dirty = await page.$$eval(SELECTORS.activeTab, (tabs) => tabs.some((tab) => tab.classList.contains('dirty')));
+      if (!dirty) throw new Error(`the tab of ${fileName} is not marked as modified: was the file saved?`);
+      const onDisk = readFileSync(ctx.filePath, 'utf8').split('\n')[fix.line - 1];
+      if (!onDisk.includes(fix.oldRange)) throw new Error(`the file on disk changed: line ${fix.line} reads "${onDisk.trim()}"`);
+      let status = '';
+      if (plan.fix.failingAfter === 0) {
+        status = await waitFor(
+          'the status bar tally without failing flows',
+          async () => (await statusItems(page)).find((text) => /\d+ allow/.test(text) && !/failing/.test(text)),
+          { timeout: 20_000, observe: () => statusItems(page) },
+        );
+      }
+      return `line ${fix.line}: "${edited}" (unsaved); Problems: ${rows.length} rows, no VR500${status ? `; status bar: "${status}"` : ''}`;
+    },
+  },
+];
