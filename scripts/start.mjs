@@ -3,8 +3,11 @@ import { spawnSync } from 'node:child_process';
 
 const result = spawnSync(process.execPath, ['server/bin/vpcrules.js', 'check', 'examples'], { stdio: 'inherit' });
 console.log(`
-The errors and failing flows above are deliberate: examples/mistakes/ holds one realistic
-mistake per check, and examples/ecommerce-tcp.vpcrules reproduces the classic outage of a
-network ACL that drops replies to clients' ephemeral ports. Explain any flow with:
-  npx vpcrules explain examples/ecommerce-tcp.vpcrules FLOW`);
+The errors, warnings and failing flows above are deliberate:
+  - examples/mistakes/ holds one realistic mistake per check, each file named after its check;
+  - examples/ecommerce-tcp.vpcrules reproduces the classic outage of a network ACL whose return
+    rule misses part of the clients' ephemeral ports: flow 'https' is partial.
+Every flow of examples/video-streaming-udp.vpcrules and examples/layered-web-app-db.vpcrules
+holds. See why a flow gets its verdict, hop by hop and packet by packet, with:
+  npx vpcrules explain examples/ecommerce-tcp.vpcrules https`);
 process.exit(result.status === 2 ? 2 : 0);

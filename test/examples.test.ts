@@ -1,0 +1,190 @@
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ALL_CHECKS } from '../server/src/diagnostics/codes';
+import { analyze, Analysis } from '../server/src/engine/analyze';
+import { formatConnection, FlowResult } from '../server/src/engine/evaluate';
+import { ruleName } from '../server/src/engine/explain';
+
+const ROOT = join(__dirname, '..', '..');
+const EXAMPLES = join(ROOT, 'examples');
+const MISTAKES = join(EXAMPLES, 'mistakes');
+
+type Verdict = 'allow' | 'deny' | 'partial';
+/** Each flow's verdict and whether its expectation holds (true) or fails (false). */
+type FlowTable = Record<string, [Verdict, boolean]>;
+
+// Reasoned from the spec, flow by flow; see the comments in each example file.
+const SCENARIOS: Record<string, FlowTable> = {
+  'ecommerce-tcp.vpcrules': {
+    // Deliberate: the public NACL returns replies only to ports 32768-65535; internet clients use 1024-65535.
+    'https': ['partial', false],
+    'web-app-a': ['allow', true],
+    'web-app-b': ['allow', true],
+    'app-db': ['allow', true],
+    'app-b-db': ['allow', true],
+    'app-db-standby': ['allow', true],
+    'office-ssh': ['allow', true],
+    'bastion-web': ['allow', true],
+    'bastion-app': ['allow', true],
+    'bastion-db': ['allow', true],
+    'internet-ssh': ['deny', true],
+    'web-db': ['deny', true],
+    'internet-db': ['deny', true],
+    'db-exfil': ['deny', true],
+  },
+  'video-streaming-udp.vpcrules': {
+    'viewer-media-a': ['allow', true],
+    'viewer-media-b': ['allow', true],
+    'viewer-turn': ['allow', true],
+    'turn-relay': ['allow', true],
+    'studio-ingest': ['allow', true],
+    'health-media-a': ['allow', true],
+    'health-media-b': ['allow', true],
+    'health-turn': ['allow', true],
+    'pmtud': ['allow', true],
+    'metrics': ['allow', true],
+    'internet-ping': ['deny', true],
+    'rogue-ingest': ['deny', true],
+    'internet-ssh': ['deny', true],
+  },
+  'layered-web-app-db.vpcrules': {
+    'https-a': ['allow', true],
+    'https-b': ['allow', true],
+    'https-a-v6': ['allow', true],
+    'http3-a': ['allow', true],
+    'web-app': ['allow', true],
+    'web-app-v6': ['allow', true],
+    'web-app-windows': ['allow', true],
+    'app-db': ['allow', true],
+    'app-db-windows': ['allow', true],
+    'replication': ['allow', true],
+    'dns': ['allow', true],
+    'ntp': ['allow', true],
+    'syslog': ['allow', true],
+    'ssh-app': ['allow', true],
+    'ssh-web-v6': ['allow', true],
+    'rdp-windows': ['allow', true],
+    'rdp-linux': ['deny', true],
+    'ssh-outsider': ['deny', true],
+    'internet-db': ['deny', true],
+    'web-db': ['deny', true],
+    'internet-app-v6': ['deny', true],
+  },
+};
+
+const analyses = new Map<string, Analysis>();
+function analysisOf(path: string): Analysis {
+  let analysis = analyses.get(path);
+  if (!analysis) {
+    analysis = analyze(readFileSync(path, 'utf8'));
+    analyses.set(path, analysis);
+  }
+  return analysis;
+}
+
+function flowOf(file: string, name: string): FlowResult {
+  const flow = analysisOf(join(EXAMPLES, file)).flows.find((result) => result.flow.name === name);
+  assert.ok(flow, `${file}: no flow '${name}'`);
+  return flow;
+}
+
+/** "3 nacl inbound allow 100", "4 sg inbound allow", "5 nacl outbound deny *" */
+function traceLines(result: FlowResult): string[] {
+  return result.trace.map((step) => `${step.hop.step} ${step.hop.kind} ${step.hop.direction} ${step.action}${step.hop.kind === 'nacl' ? ` ${ruleName(step)}` : ''}`);
+}
+
+function problems(analysis: Analysis, severity: 'error' | 'warning'): string[] {
+  return analysis.diagnostics.filter((d) => d.severity === severity).map((d) => `${d.range.start.line + 1} ${d.code}`);
+}
+
+describe('bundled examples', () => {
+  describe('scenario verdicts', () => {
+    for (const [file, table] of Object.entries(SCENARIOS)) {
+      it(`${file}: every flow has the pinned verdict and expectation result`, () => {
+        const actual: FlowTable = {};
+        for (const result of analysisOf(join(EXAMPLES, file)).flows) actual[result.flow.name] = [result.verdict, result.ok];
+        assert.deepEqual(actual, table);
+      });
+    }
+
+    it('ecommerce-tcp: the only error is the deliberate failed expectation of flow https, with its cause flagged', () => {
+      const analysis = analysisOf(join(EXAMPLES, 'ecommerce-tcp.vpcrules'));
+      assert.deepEqual(problems(analysis, 'error'), ['98 VR500']);
+      const failed = analysis.diagnostics.find((d) => d.code === 'VR500')!;
+      assert.ok(failed.message.startsWith("flow 'https' expects allow but is partial (admitted for source ports 32768-65535, dropped for 1024-32767)"), failed.message);
+      // The rule that admits the requests without their replies, on public-acl.
+      assert.deepEqual(problems(analysis, 'warning'), ['55 VR405']);
+    });
+
+    it('video-streaming-udp and layered-web-app-db have no error and no warning', () => {
+      for (const file of ['video-streaming-udp.vpcrules', 'layered-web-app-db.vpcrules']) {
+        const analysis = analysisOf(join(EXAMPLES, file));
+        assert.deepEqual([...problems(analysis, 'error'), ...problems(analysis, 'warning')], [], file);
+      }
+    });
+
+    it('the partial flow shows the smallest failing connection and the hop that drops its reply', () => {
+      const https = flowOf('ecommerce-tcp.vpcrules', 'https');
+      assert.equal(https.split, 'admitted for source ports 32768-65535, dropped for 1024-32767');
+      // Lowest internet address, lowest client port: its SYN-ACK has no outbound rule.
+      assert.equal(formatConnection(https.witness!), 'tcp 0.0.0.0:1024 -> 10.0.0.10:443');
+      assert.deepEqual(traceLines(https), ['3 nacl inbound allow 100', '4 sg inbound allow', '5 nacl outbound deny *']);
+    });
+
+    it('a denied flow that expects deny has no witness; its trace stops at the dropping hop', () => {
+      const ping = flowOf('video-streaming-udp.vpcrules', 'internet-ping');
+      assert.equal(ping.witness, undefined);
+      // Echo requests are admitted only from the ops subnet, which the internet excludes.
+      assert.deepEqual(traceLines(ping), ['3 nacl inbound deny *']);
+      const webDb = flowOf('layered-web-app-db.vpcrules', 'web-db');
+      assert.deepEqual(traceLines(webDb), ['1 sg outbound deny']);
+    });
+
+    it('replies are judged by the NACLs only: ntp comes back on port 123 by rule 140, oneway syslog has no reply hop', () => {
+      const ntp = flowOf('layered-web-app-db.vpcrules', 'ntp');
+      assert.equal(formatConnection(ntp.example), 'udp 10.30.0.10:123 -> 203.0.113.123:123');
+      assert.deepEqual(traceLines(ntp), ['1 sg outbound allow', '2 nacl outbound allow 130', '6 nacl inbound allow 140']);
+      const syslog = flowOf('layered-web-app-db.vpcrules', 'syslog');
+      assert.deepEqual(traceLines(syslog), ['1 sg outbound allow', '2 nacl outbound allow 140', '3 nacl inbound allow 100', '4 sg inbound allow']);
+      const echo = flowOf('video-streaming-udp.vpcrules', 'health-media-a');
+      assert.deepEqual(traceLines(echo), [
+        '1 sg outbound allow', '2 nacl outbound allow 100', '3 nacl inbound allow 120', '4 sg inbound allow',
+        '5 nacl outbound allow 110', '6 nacl inbound allow 100',
+      ]);
+    });
+  });
+
+  describe('examples/mistakes: one file per check', () => {
+    const files = readdirSync(MISTAKES).filter((name) => name.endsWith('.vpcrules')).sort();
+
+    it('has exactly one file per check of the registry, named after it', () => {
+      assert.deepEqual(files, ALL_CHECKS.map((check) => `${check.name}.vpcrules`).sort());
+    });
+
+    for (const check of ALL_CHECKS) {
+      it(`${check.name}.vpcrules reports ${check.code} and no other error`, () => {
+        const path = join(MISTAKES, `${check.name}.vpcrules`);
+        const analysis = analysisOf(path);
+        const own = analysis.diagnostics.filter((d) => d.code === check.code);
+        assert.ok(own.length > 0, `${check.code} not reported; got ${analysis.diagnostics.map((d) => `${d.code}: ${d.message}`).join(' | ') || 'nothing'}`);
+        assert.ok(own.some((d) => d.severity === check.severity), `${check.code} not reported as ${check.severity}`);
+        const otherErrors = analysis.diagnostics.filter((d) => d.severity === 'error' && d.code !== check.code);
+        assert.deepEqual(otherErrors.map((d) => `${d.code}: ${d.message}`), []);
+        const text = readFileSync(path, 'utf8');
+        assert.match(text, /^# Mistake: /, 'the file starts with a comment explaining the mistake');
+        assert.match(text, /^# Fix: /m, 'the comment says how to fix it');
+      });
+    }
+  });
+
+  it('vpcrules check examples exits 1: the failures are deliberate', () => {
+    const result = spawnSync(process.execPath, [join(ROOT, 'server', 'bin', 'vpcrules.js'), 'check', 'examples', '--format', 'json'], { cwd: ROOT, encoding: 'utf8' });
+    assert.equal(result.status, 1, result.stderr);
+    const report = JSON.parse(result.stdout) as { flows: { file: string; name: string; ok: boolean }[] };
+    const failing = report.flows.filter((flow) => !flow.ok).map((flow) => `${flow.file.replace(/\\/g, '/')} ${flow.name}`);
+    // The outage of ecommerce-tcp, and the flow that examples/mistakes/expectation-failed exists to fail.
+    assert.deepEqual(failing.sort(), ['examples/ecommerce-tcp.vpcrules https', 'examples/mistakes/expectation-failed.vpcrules app-db']);
+  });
+});
