@@ -1,0 +1,85 @@
+// The editor's language files against the real texts: the TextMate grammar tokenises every model of
+// the repository, and every snippet, expanded with its defaults, is text the parser accepts.
+// The scope assertions themselves live in test/grammar/*.vpcrules (scripts/test-grammar.sh).
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as oniguruma from 'vscode-oniguruma';
+import * as textmate from 'vscode-textmate';
+import { analyze } from '../../server/src/engine/analyze';
+
+const ROOT = path.join(__dirname, '..', '..', '..');
+
+function modelFiles(folder: string): string[] {
+  const dir = path.join(ROOT, folder);
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.vpcrules'))
+    .map((file) => path.join(folder, file))
+    .sort();
+}
+
+async function loadGrammar(): Promise<textmate.IGrammar> {
+  const wasm = fs.readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm'));
+  await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
+  const registry = new textmate.Registry({
+    onigLib: Promise.resolve({
+      createOnigScanner: (patterns: string[]) => new oniguruma.OnigScanner(patterns),
+      createOnigString: (text: string) => new oniguruma.OnigString(text),
+    }),
+    loadGrammar: async (scopeName: string) => {
+      const file = path.join(ROOT, 'syntaxes', 'vpcrules.tmLanguage.json');
+      return scopeName === 'source.vpcrules' ? textmate.parseRawGrammar(fs.readFileSync(file, 'utf8'), file) : null;
+    },
+  });
+  const grammar = await registry.loadGrammar('source.vpcrules');
+  assert.ok(grammar, 'the grammar loads');
+  return grammar;
+}
+
+/** A snippet body with every placeholder replaced by its default (a choice by its first option). */
+function expand(body: string): string {
+  let text = body;
+  for (let previous = ''; previous !== text; ) {
+    previous = text;
+    text = text.replace(/\$\{\d+\|([^,|]*)[^|]*\|\}/g, '$1').replace(/\$\{\d+:([^${}]*)\}/g, '$1');
+  }
+  return text.replace(/\$\{\d+\}|\$\d+/g, '');
+}
+
+describe('editor language files', () => {
+  const files = [...modelFiles('test/fixtures'), ...modelFiles('examples'), ...modelFiles('test/grammar')];
+
+  it(`the grammar tokenises all ${files.length} model files, every line covered by tokens`, async () => {
+    assert.ok(files.length > 0);
+    const grammar = await loadGrammar();
+    let lines = 0;
+    for (const file of files) {
+      let stack = textmate.INITIAL;
+      fs.readFileSync(path.join(ROOT, file), 'utf8').split(/\r?\n/).forEach((line, index) => {
+        const result = grammar.tokenizeLine(line, stack, 1000);
+        assert.equal(result.stoppedEarly, false, `${file}:${index + 1}: tokenising stopped early`);
+        const last = result.tokens[result.tokens.length - 1];
+        assert.ok(last === undefined || last.endIndex >= line.length, `${file}:${index + 1}: tokens end before the line does`);
+        stack = result.ruleStack;
+        lines++;
+      });
+    }
+    assert.ok(lines > 100, `${lines} lines tokenised`);
+  });
+
+  it('every snippet expands, with its defaults, into text the parser accepts', () => {
+    const snippets: Record<string, { prefix: string; body: string[]; description: string }> = JSON.parse(
+      fs.readFileSync(path.join(ROOT, 'snippets', 'vpcrules.code-snippets'), 'utf8'),
+    );
+    for (const [name, snippet] of Object.entries(snippets)) {
+      assert.ok(snippet.description, `${name} has a description`);
+      let text = expand(snippet.body.join('\n'));
+      assert.doesNotMatch(text, /\$/, `${name}: every placeholder is expanded`);
+      if (/-sg$/.test(snippet.prefix)) text = `security-group wrap {\n${text}\n}`;
+      if (/nacl/.test(snippet.prefix)) text = `network-acl wrap {\n${text}\n}`;
+      const syntax = analyze(`vpc main 10.0.0.0/16\n${text}\n`).diagnostics.filter((d) => d.code === 'VR100' || d.code === 'VR101');
+      assert.deepEqual(syntax.map((d) => d.message), [], `${name} expands to:\n${text}`);
+    }
+  });
+});
