@@ -1,15 +1,9 @@
 // Words for a file's flow tally (status bar) and for the totals of "check all". No `vscode`
 // import, so that it is unit tested in plain Node.
 
-/** The answer of the server's `vpcrules/flowTally` request. */
-export interface FlowTally {
-  allow: number;
-  deny: number;
-  partial: number;
-  /** Flows whose verdict differs from their `expect`. */
-  failing: number;
-  total: number;
-}
+import type { FlowTally } from '../../server/src/lsp/flow-tally';
+
+export type { FlowTally };
 
 export const EMPTY_TALLY: FlowTally = { allow: 0, deny: 0, partial: 0, failing: 0, total: 0 };
 

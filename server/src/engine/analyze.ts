@@ -26,24 +26,34 @@ export class AnalysisCancelled extends Error {
   }
 }
 
-export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
-  const checkpoint = () => {
-    if (options.isCancelled?.()) throw new AnalysisCancelled();
-  };
+/**
+ * The analysis as a sequence of steps: the generator yields between units of work (the parse, each
+ * check, each flow), so that a caller can interleave other work or abandon a stale analysis.
+ */
+export function* analysisSteps(text: string): Generator<void, Analysis, void> {
   const parsed = parse(text);
-  checkpoint();
+  yield;
   const built = buildModel(parsed.file, text);
   const diagnostics = [...parsed.diagnostics, ...built.diagnostics];
   for (const check of MODEL_CHECKS) {
-    checkpoint();
+    yield;
     diagnostics.push(...check(built.model));
   }
   const flows: FlowResult[] = [];
   for (const flow of built.model.flows) {
-    checkpoint();
+    yield;
     flows.push(evaluateFlow(flow));
   }
   diagnostics.push(...expectationChecks(flows));
   diagnostics.sort(compareDiagnostics);
   return { text, file: parsed.file, model: built.model, diagnostics, flows };
+}
+
+export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
+  const steps = analysisSteps(text);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (options.isCancelled?.()) throw new AnalysisCancelled();
+  }
 }

@@ -70,6 +70,7 @@ class ModelBuilder {
   private readonly lines: string[];
   private readonly model: Model;
   private sgRuleOrder = 0;
+  private readonly groupAddrs = new Map<SecurityGroup, AddrSet>();
 
   constructor(private readonly file: SourceFile, text: string) {
     this.lines = text.split('\n');
@@ -266,8 +267,8 @@ class ModelBuilder {
 
   private checkInstanceAddress(instance: Instance, subnet: Subnet, ip: Cidr): void {
     const block = ip.family === 4 ? subnet.v4 : subnet.v6;
-    const address = formatAddress(ip.address, ip.family);
     if (!block || ip.address < block.first || ip.address > block.last) {
+      const address = formatAddress(ip.address, ip.family);
       const where = block ? `${block.text}` : `no IPv${ip.family} block`;
       this.report(makeDiagnostic('instanceOutsideSubnet', ip.range, `address ${address} of instance '${instance.name}' is not in subnet '${subnet.name}' (${where})`, {
         related: [{ range: subnet.decl.name?.range ?? subnet.decl.range, message: `subnet '${subnet.name}'` }],
@@ -282,6 +283,7 @@ class ModelBuilder {
       offset === 3n ? 'reserved by AWS for future use' :
       ip.address === block.last ? (ip.family === 4 ? 'the broadcast address, reserved by AWS' : 'the last address, reserved by AWS') : undefined;
     if (reservedWhy) {
+      const address = formatAddress(ip.address, ip.family);
       this.report(makeDiagnostic('instanceReserved', ip.range, `address ${address} of instance '${instance.name}' is ${reservedWhy} in subnet '${subnet.name}' (${block.text}); AWS reserves the first four and the last address of every subnet`));
     }
   }
@@ -310,15 +312,23 @@ class ModelBuilder {
       case 'pl': return this.resolve('prefix-list', peer.name, this.model.prefixLists)?.addrs;
       case 'sg': {
         const group = this.resolve('security-group', peer.name, this.model.groups);
-        if (!group) return undefined;
-        const points: { value: bigint; family: Family }[] = [];
-        for (const member of group.members) {
-          if (member.ip !== undefined) points.push({ value: member.ip, family: 4 });
-          if (member.ip6 !== undefined) points.push({ value: member.ip6, family: 6 });
-        }
-        return addrsOfPoints(points);
+        return group && this.memberAddrs(group);
       }
     }
+  }
+
+  /** The addresses of a group's members, computed once: many rules name the same group. */
+  private memberAddrs(group: SecurityGroup): AddrSet {
+    let addrs = this.groupAddrs.get(group);
+    if (addrs) return addrs;
+    const points: { value: bigint; family: Family }[] = [];
+    for (const member of group.members) {
+      if (member.ip !== undefined) points.push({ value: member.ip, family: 4 });
+      if (member.ip6 !== undefined) points.push({ value: member.ip6, family: 6 });
+    }
+    addrs = addrsOfPoints(points);
+    this.groupAddrs.set(group, addrs);
+    return addrs;
   }
 
   private buildGroupRules(group: SecurityGroup): void {

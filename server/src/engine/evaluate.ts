@@ -86,28 +86,29 @@ function replyProtocol(flow: Flow): number {
   return flow.protocol;
 }
 
-/** Cuts the varying end's addresses wherever some hop's decision may change. */
+/** Cuts the varying end's addresses wherever some hop's decision on the flow's keys may change. */
 function addressAtoms(flow: Flow, hops: Hop[], variable: 'src' | 'dst' | undefined): BigSet[] {
   if (!variable) return [endAddrs(flow.src)];
   const set = endAddrs(flow[variable]);
-  const cuts = new Set<bigint>();
-  for (const hop of hops) if (hop.remote === variable) for (const cut of hopCuts(hop, flow.protocol, flow.family)) cuts.add(cut);
-  const sortedCuts = [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const cutting = hops.filter((hop) => hop.remote === variable);
   const atoms: BigSet[] = [];
-  let c = 0;
   for (const [lo, hi] of set.intervals) {
+    const cuts = new Set<bigint>();
+    for (const hop of cutting) for (const cut of hopCuts(hop, flow.protocol, flow.family, hopKeys(flow, hop), lo, hi)) cuts.add(cut);
     let start = lo;
-    while (c < sortedCuts.length && sortedCuts[c] <= start) c++;
-    let k = c;
-    while (k < sortedCuts.length && sortedCuts[k] <= hi) {
-      atoms.push(IntervalSet.of(start, sortedCuts[k] - 1n));
-      start = sortedCuts[k];
-      k++;
+    for (const cut of [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+      atoms.push(IntervalSet.of(start, cut - 1n));
+      start = cut;
     }
     atoms.push(IntervalSet.of(start, hi));
-    c = k;
   }
   return atoms;
+}
+
+/** The keys a hop judges for this flow: destination keys on the request, the reply's keys after. */
+function hopKeys(flow: Flow, hop: Hop): PortSet {
+  if (hop.phase === 'request') return flow.keys;
+  return flow.reply.kind === 'icmp' ? IntervalSet.point(flow.reply.key) : flow.srcPorts;
 }
 
 function remoteAddress(flow: Flow, hop: Hop, representative: bigint, variable: 'src' | 'dst' | undefined): bigint {
@@ -134,7 +135,7 @@ export function evaluateFlow(flow: Flow): FlowResult {
     }
     let srcPorts = flow.srcPorts;
     if (replyHops.length > 0 && !keys.isEmpty()) {
-      let replyKeys = flow.reply.kind === 'icmp' ? IntervalSet.point(flow.reply.key) : flow.srcPorts;
+      let replyKeys = hopKeys(flow, replyHops[0]);
       for (const hop of replyHops) {
         if (replyKeys.isEmpty()) break;
         const judged = judgeHop(hop, replyProtocol(flow), flow.family, remoteAddress(flow, hop, representative, variable), replyKeys);

@@ -2,7 +2,7 @@
 // ICMP type/code) it admits, and which rule decides each part. Exact over the whole key set.
 import type { Direction, Family } from '../syntax/ast';
 import { ofFamily } from './addresses';
-import { IntervalSet, PortSet } from './intervals';
+import { BigSet, IntervalSet, PortSet } from './intervals';
 import type { Instance, NaclRuleModel, NetworkAcl, SgRuleModel, Subnet } from './model';
 
 export type Phase = 'request' | 'reply';
@@ -90,15 +90,43 @@ export function judgeHop(hop: Hop, protocol: number, family: Family, remote: big
     : judgeNacl(hop.acl!, hop.direction, protocol, family, remote, keys);
 }
 
-/** The addresses at which the hop's decision can change: every rule's address-set boundaries. */
-export function hopCuts(hop: Hop, protocol: number, family: Family): bigint[] {
-  const rules: { protocol: number; addrs: ReturnType<typeof ofFamily> }[] = hop.kind === 'sg'
-    ? instanceSgRules(hop.instance!, hop.direction).map((rule) => ({ protocol: rule.protocol, addrs: ofFamily(rule.peer, family) }))
-    : hop.acl![hop.direction].filter((rule) => rule.family === family).map((rule) => ({ protocol: rule.protocol, addrs: ofFamily(rule.cidr, family) }));
+/** The index of the first interval of `set` that ends at or after `value`. */
+function firstEndingFrom(set: BigSet, value: bigint): number {
+  const intervals = set.intervals;
+  let low = 0;
+  let high = intervals.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (intervals[mid][1] < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/**
+ * The addresses in (lo, hi] at which the hop's decision on these keys can change: the boundaries
+ * of the address sets of the rules that match the protocol and some of the keys (a rule matching
+ * none of the keys never decides them). Each rule's intervals are searched, not walked, so that a
+ * rule naming a large group costs a binary search. In no order, possibly repeated.
+ */
+export function hopCuts(hop: Hop, protocol: number, family: Family, keys: PortSet, lo: bigint, hi: bigint): bigint[] {
+  const sets: BigSet[] = [];
+  if (hop.kind === 'sg') {
+    for (const rule of instanceSgRules(hop.instance!, hop.direction)) {
+      if (matches(rule, protocol) && rule.keys.overlaps(keys)) sets.push(ofFamily(rule.peer, family));
+    }
+  } else {
+    for (const rule of hop.acl![hop.direction]) {
+      if (rule.family === family && matches(rule, protocol) && rule.keys.overlaps(keys)) sets.push(ofFamily(rule.cidr, family));
+    }
+  }
   const cuts: bigint[] = [];
-  for (const rule of rules) {
-    if (!matches(rule, protocol)) continue;
-    for (const [lo, hi] of rule.addrs.intervals) cuts.push(lo, hi + 1n);
+  for (const set of sets) {
+    for (let i = firstEndingFrom(set, lo); i < set.intervals.length && set.intervals[i][0] <= hi; i++) {
+      const [start, end] = set.intervals[i];
+      if (start > lo) cuts.push(start);
+      if (end + 1n <= hi) cuts.push(end + 1n);
+    }
   }
   return cuts;
 }

@@ -30,14 +30,31 @@ export interface LexResult {
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-const WORD_CHAR = /[A-Za-z0-9_.:/-]/;
+/** Characters of words, names, numbers and addresses: [A-Za-z0-9_.:/-], by character code. */
+const WORD_CHARS = new Uint8Array(128);
+for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:/-') WORD_CHARS[ch.charCodeAt(0)] = 1;
 
-function isWordChar(ch: string): boolean {
-  return WORD_CHAR.test(ch);
+// Character codes, compared instead of one-character strings: the lexer visits every character.
+const NEWLINE = 10;
+const HASH = 35;
+const QUOTE = 34;
+const LBRACE = 123;
+const RBRACE = 125;
+const COMMA = 44;
+const MINUS = 45;
+const GREATER = 62;
+
+/** NaN (past the end of the text) is no word character. */
+function isWordChar(code: number): boolean {
+  return code < 128 && WORD_CHARS[code] === 1;
 }
 
-function isSpace(ch: string): boolean {
-  return ch === ' ' || ch === '\t' || ch === '\r' || ch === '\f' || ch === '\v' || ch === '\u00a0' || ch === '\ufeff';
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 13 || code === 12 || code === 11 || code === 0xa0 || code === 0xfeff;
+}
+
+function isPunctuation(code: number): boolean {
+  return code === HASH || code === QUOTE || code === LBRACE || code === RBRACE || code === COMMA;
 }
 
 /** Splits text into tokens. Never throws: text it cannot read becomes an `invalid` token. */
@@ -54,33 +71,36 @@ export function lex(text: string): LexResult {
     if (problem) token.problem = problem;
     tokens.push(token);
   };
+  const isArrowAt = (offset: number) => text.charCodeAt(offset) === MINUS && text.charCodeAt(offset + 1) === GREATER;
 
   while (i < n) {
-    const ch = text[i];
-    if (ch === '\n') {
+    const code = text.charCodeAt(i);
+    if (code === NEWLINE) {
       push('newline', i, i + 1);
       i++;
       line++;
       lineStart = i;
       continue;
     }
-    if (isSpace(ch)) {
+    if (isSpace(code)) {
       i++;
       continue;
     }
-    if (ch === '#') {
+    if (code === HASH) {
       let end = text.indexOf('\n', i);
       if (end < 0) end = n;
       let contentEnd = end;
-      if (contentEnd > i && text[contentEnd - 1] === '\r') contentEnd--;
+      if (contentEnd > i && text.charCodeAt(contentEnd - 1) === 13) contentEnd--;
       comments.push({ text: text.slice(i, contentEnd), range: { start: pos(i), end: pos(contentEnd) } });
       i = end;
       continue;
     }
-    if (ch === '"') {
+    if (code === QUOTE) {
       let end = i + 1;
-      while (end < n && text[end] !== '"' && text[end] !== '\n') end++;
-      if (end < n && text[end] === '"') {
+      // Stops before a CRLF's '\r' too: it is part of the line break, not of the string.
+      while (end < n && text.charCodeAt(end) !== QUOTE && text.charCodeAt(end) !== NEWLINE
+        && !(text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === NEWLINE)) end++;
+      if (end < n && text.charCodeAt(end) === QUOTE) {
         push('string', i, end + 1);
         i = end + 1;
       } else {
@@ -89,13 +109,13 @@ export function lex(text: string): LexResult {
       }
       continue;
     }
-    if (ch === '{') { push('lbrace', i, i + 1); i++; continue; }
-    if (ch === '}') { push('rbrace', i, i + 1); i++; continue; }
-    if (ch === ',') { push('comma', i, i + 1); i++; continue; }
-    if (ch === '-' && text[i + 1] === '>') { push('arrow', i, i + 2); i += 2; continue; }
-    if (isWordChar(ch)) {
+    if (code === LBRACE) { push('lbrace', i, i + 1); i++; continue; }
+    if (code === RBRACE) { push('rbrace', i, i + 1); i++; continue; }
+    if (code === COMMA) { push('comma', i, i + 1); i++; continue; }
+    if (isArrowAt(i)) { push('arrow', i, i + 2); i += 2; continue; }
+    if (isWordChar(code)) {
       let end = i;
-      while (end < n && isWordChar(text[end]) && !(text[end] === '-' && text[end + 1] === '>')) end++;
+      while (end < n && isWordChar(text.charCodeAt(end)) && !isArrowAt(end)) end++;
       const word = text.slice(i, end);
       const { kind, problem } = classifyWord(word);
       push(kind, i, end, problem);
@@ -104,7 +124,11 @@ export function lex(text: string): LexResult {
     }
     // A run of characters the language has no use for.
     let end = i + 1;
-    while (end < n && !isSpace(text[end]) && text[end] !== '\n' && !isWordChar(text[end]) && !'#"{},'.includes(text[end])) end++;
+    while (end < n) {
+      const next = text.charCodeAt(end);
+      if (isSpace(next) || next === NEWLINE || isWordChar(next) || isPunctuation(next)) break;
+      end++;
+    }
     push('invalid', i, end, `unexpected character${end - i > 1 ? 's' : ''} '${shorten(text.slice(i, end))}'`);
     i = end;
   }

@@ -6,7 +6,8 @@ import { judgeNacl } from '../hops';
 import { IntervalSet, PortSet } from '../intervals';
 import { formatPorts } from '../keys';
 import type { Model, NaclRuleModel, NetworkAcl } from '../model';
-import { cells } from './rule-space';
+import { EphemeralIndex, unionOfDistinct } from './client-ports';
+import { matchingSets } from './rule-space';
 
 const NACL_RULES_PER_DIRECTION = 20;
 
@@ -54,13 +55,13 @@ function checkShadowedAndRedundant(rules: NaclRuleModel[], acl: NetworkAcl, dire
   const changesSomething = rules.map(() => false);
   const shadowers = rules.map(() => new Set<number>());
   const fallbacks = rules.map(() => new Set<number | undefined>());
-  for (const cell of cells(rules.map((rule) => ({ protocol: rule.protocol, keys: rule.keys, addrs: rule.cidr })))) {
-    const [first, second] = cell.matching;
+  for (const matching of matchingSets(rules.map((rule) => ({ protocol: rule.protocol, keys: rule.keys, addrs: rule.cidr })))) {
+    const [first, second] = matching;
     decides[first] = true;
     const fallbackAction = second === undefined ? 'deny' : rules[second].action;
     if (fallbackAction !== rules[first].action) changesSomething[first] = true;
     fallbacks[first].add(second);
-    for (const other of cell.matching.slice(1)) shadowers[other].add(first);
+    for (const other of matching.slice(1)) shadowers[other].add(first);
   }
   rules.forEach((rule, i) => {
     const label = `${direction} rule ${rule.number} of network ACL '${acl.name}'`;
@@ -96,27 +97,41 @@ function isServiceRule(rule: NaclRuleModel): boolean {
   return hi - lo < 1024 || hi < 1024;
 }
 
-/** The source ports the clients of a service rule use: the instances behind the ACL for outbound requests. */
-function clientPorts(model: Model, acl: NetworkAcl, rule: NaclRuleModel): PortSet {
-  if (rule.direction === 'outbound') {
-    const local = [...model.subnets.values()].filter((subnet) => subnet.acl === acl).flatMap((subnet) => subnet.instances);
-    return local.length === 0 ? LINUX_EPHEMERAL : local.reduce<PortSet>((set, instance) => set.union(instance.ephemeral), IntervalSet.empty());
-  }
-  const remote = ofFamily(rule.cidr, rule.family);
-  const vpcBlocks = model.vpc ? ofFamily(model.vpc.blocks, rule.family) : IntervalSet.empty<bigint>();
-  if (!remote.within(vpcBlocks)) return EXTERNAL_EPHEMERAL;
-  const inside = [...model.instances.values()].filter((instance) => {
-    const address = rule.family === 4 ? instance.ip : instance.ip6;
-    return address !== undefined && remote.has(address);
-  });
-  return inside.length === 0 ? LINUX_EPHEMERAL : inside.reduce<PortSet>((set, instance) => set.union(instance.ephemeral), IntervalSet.empty());
+/** What the return-rule check asks of the model, computed once per model. */
+interface ClientContext {
+  model: Model;
+  /** The union of the ephemeral ranges of the instances behind each network ACL. */
+  localPorts: Map<NetworkAcl, PortSet>;
+  ephemeral: EphemeralIndex;
 }
 
-function checkReturnRules(model: Model, acl: NetworkAcl, out: Diagnostic[]): void {
+function clientContext(model: Model): ClientContext {
+  const behind = new Map<NetworkAcl, PortSet[]>();
+  for (const subnet of model.subnets.values()) {
+    const sets = behind.get(subnet.acl) ?? [];
+    for (const instance of subnet.instances) sets.push(instance.ephemeral);
+    behind.set(subnet.acl, sets);
+  }
+  const localPorts = new Map([...behind].filter(([, sets]) => sets.length > 0).map(([acl, sets]) => [acl, unionOfDistinct(sets)]));
+  return { model, localPorts, ephemeral: new EphemeralIndex(model.instances.values()) };
+}
+
+/** The source ports the clients of a service rule use: the instances behind the ACL for outbound requests. */
+function clientPorts(context: ClientContext, acl: NetworkAcl, rule: NaclRuleModel): PortSet {
+  if (rule.direction === 'outbound') return context.localPorts.get(acl) ?? LINUX_EPHEMERAL;
+  const remote = ofFamily(rule.cidr, rule.family);
+  const vpc = context.model.vpc;
+  const vpcBlocks = vpc ? ofFamily(vpc.blocks, rule.family) : IntervalSet.empty<bigint>();
+  if (!remote.within(vpcBlocks)) return EXTERNAL_EPHEMERAL;
+  const [lo, hi] = remote.intervals[0];
+  return context.ephemeral.portsWithin(rule.family, lo, hi) ?? LINUX_EPHEMERAL;
+}
+
+function checkReturnRules(context: ClientContext, acl: NetworkAcl, out: Diagnostic[]): void {
   for (const rule of [...declaredRules(acl, 'inbound'), ...declaredRules(acl, 'outbound')]) {
     if (!isServiceRule(rule)) continue;
     const back: Direction = rule.direction === 'inbound' ? 'outbound' : 'inbound';
-    const needed = clientPorts(model, acl, rule);
+    const needed = clientPorts(context, acl, rule);
     const remote = ofFamily(rule.cidr, rule.family);
     // Cut the remote side where the return direction's rules change, then judge each piece.
     const cuts = new Set<bigint>();
@@ -163,6 +178,7 @@ function insertRule(acl: NetworkAcl, direction: Direction, ruleText: string) {
 
 export function naclChecks(model: Model): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const context = clientContext(model);
   for (const acl of model.acls.values()) {
     for (const direction of ['inbound', 'outbound'] as const) {
       const rules = declaredRules(acl, direction);
@@ -170,7 +186,7 @@ export function naclChecks(model: Model): Diagnostic[] {
       checkShadowedAndRedundant(rules, acl, direction, out);
       checkQuota(rules, acl, direction, out);
     }
-    checkReturnRules(model, acl, out);
+    checkReturnRules(context, acl, out);
   }
   return out;
 }

@@ -2,7 +2,7 @@ import { Diagnostic, makeDiagnostic } from '../../diagnostics/diagnostic';
 import { isWholeFamily } from '../addresses';
 import type { Model, SecurityGroup, SgRuleModel } from '../model';
 import { ADMIN_PORTS, serviceName } from '../services';
-import { cells } from './rule-space';
+import { matchingSets } from './rule-space';
 
 const SG_RULES_PER_DIRECTION = 60;
 
@@ -12,16 +12,17 @@ const SG_RULES_PER_DIRECTION = 60;
  * once keeps the group's meaning (two identical rules: only the later one is reported).
  */
 function checkCovered(group: SecurityGroup, rules: SgRuleModel[], out: Diagnostic[]): void {
-  const all = [...cells(rules.map((rule) => ({ protocol: rule.protocol, keys: rule.keys, addrs: rule.peer })))];
+  const cellsOf: number[][][] = rules.map(() => []);
+  for (const matching of matchingSets(rules.map((rule) => ({ protocol: rule.protocol, keys: rule.keys, addrs: rule.peer })))) {
+    for (const index of matching) cellsOf[index].push(matching);
+  }
   const removed = rules.map(() => false);
   for (let i = rules.length - 1; i >= 0; i--) {
     const coverers = new Set<number>();
     let covered = true;
-    let matchesAnything = false;
-    for (const cell of all) {
-      if (!cell.matching.includes(i)) continue;
-      matchesAnything = true;
-      const other = cell.matching.find((j) => j !== i && !removed[j]);
+    const matchesAnything = cellsOf[i].length > 0;
+    for (const matching of cellsOf[i]) {
+      const other = matching.find((j) => j !== i && !removed[j]);
       if (other === undefined) {
         covered = false;
         break;
