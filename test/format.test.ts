@@ -125,6 +125,15 @@ describe('formatter', () => {
     assert.equal(formatText('vpc  a 10.0.0.0/16\r\nsubnet b 10.0.1.0/24\r\n'), 'vpc a 10.0.0.0/16\r\nsubnet b 10.0.1.0/24\r\n');
   });
 
+  it('breaks lines at a lone carriage return, as the parser does, and writes them as \\n', () => {
+    assert.equal(formatText('vpc  a 10.0.0.0/16\rsecurity-group s {\r inbound tcp 22 from 10.0.0.0/8 # x\r}\r'), lines(
+      'vpc a 10.0.0.0/16',
+      'security-group s {',
+      '  inbound tcp 22 from 10.0.0.0/8 # x',
+      '}',
+    ));
+  });
+
   it('offers no edit for a formatted text and one edit for the changed lines otherwise', () => {
     const formatted = lines('vpc a 10.0.0.0/16', 'subnet b 10.0.1.0/24', 'subnet c 10.0.2.0/24');
     assert.deepEqual(formatEdits(formatted), []);

@@ -11,6 +11,7 @@ import { Diagnostic, makeDiagnostic } from '../diagnostics/diagnostic';
 import { AddrSet, addrsOfCidrs, addrsOfPoints, cidrSet, emptyAddrs, ofFamily, universe } from './addresses';
 import { IntervalSet, PortSet } from './intervals';
 import { icmpKey, keysOf, ALL_KEYS } from './keys';
+import { textLines } from '../syntax/lexer';
 import type {
   Flow, FlowEnd, Instance, Model, NaclRuleModel, NetworkAcl, PrefixList, Reference, ReplyShape, SecurityGroup,
   SgRuleModel, Subnet, SymbolKind, Vpc,
@@ -73,7 +74,7 @@ class ModelBuilder {
   private readonly groupAddrs = new Map<SecurityGroup, AddrSet>();
 
   constructor(private readonly file: SourceFile, text: string) {
-    this.lines = text.split('\n');
+    this.lines = textLines(text);
     this.model = {
       subnets: new Map(), acls: new Map(), defaultAcl: defaultAcl(), groups: new Map(), prefixLists: new Map(),
       instances: new Map(), flows: [], references: this.references,

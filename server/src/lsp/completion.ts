@@ -1,7 +1,7 @@
 // Completion: what may come next at the cursor, read from the tokens before it on its line, so
 // that it works on the half-typed lines that do not parse yet.
 import { CompletionItem, CompletionItemKind, Position, Range } from 'vscode-languageserver';
-import { lex, Token } from '../syntax/lexer';
+import { lex, textLines, Token } from '../syntax/lexer';
 import { lineLayout, BlockKind } from '../syntax/format';
 import { WELL_KNOWN_PORTS } from '../engine/services';
 import type { SymbolKind } from '../engine/model';
@@ -168,7 +168,7 @@ const COMPLETION_KINDS: Record<SymbolKind, CompletionItemKind> = {
 
 /** The tokens before the cursor on its line and the partly typed word the completion replaces. */
 function lineBeforeCursor(text: string, position: Position): { tokens: Token[]; replace: Range } | undefined {
-  const line = text.split('\n')[position.line] ?? '';
+  const line = textLines(text)[position.line] ?? '';
   const { tokens, comments } = lex(line.slice(0, position.character));
   if (comments.length > 0) return undefined;
   const onLine = tokens.filter((token) => token.kind !== 'newline' && token.kind !== 'eof');

@@ -6,6 +6,7 @@ import type { Analysis } from '../engine/analyze';
 import type { AnalyzedDocument } from './analysis-source';
 import { toLspRange } from './convert';
 import { namedDeclarations } from './symbol-index';
+import { textLines } from '../syntax/lexer';
 
 export const LSP_SYMBOL_KINDS: Record<SymbolKind, LspSymbolKind> = {
   vpc: LspSymbolKind.Namespace,
@@ -19,7 +20,7 @@ export const LSP_SYMBOL_KINDS: Record<SymbolKind, LspSymbolKind> = {
 
 /** The text of a range on one line, with runs of spaces collapsed. */
 export function textOf(text: string, range: Range): string {
-  const line = text.split('\n')[range.start.line] ?? '';
+  const line = textLines(text)[range.start.line] ?? '';
   const end = range.end.line === range.start.line ? range.end.character : line.length;
   return line.slice(range.start.character, end).replace(/\s+/g, ' ').trim();
 }

@@ -2,7 +2,7 @@
 // between tokens, never the tokens of a line, and leaves every line the parser rejects exactly as
 // written, so it cannot change what a file means.
 import type { Comment, Range } from './ast';
-import { lex, Token } from './lexer';
+import { lex, textLines, Token } from './lexer';
 import { DECLARATION_KEYWORDS, parse } from './parser';
 import type { TextEdit } from '../diagnostics/diagnostic';
 
@@ -167,8 +167,9 @@ function withComment(text: string, comment: string | undefined): string {
 
 /** The text in canonical layout. Idempotent; lines with syntax errors are kept as written. */
 export function formatText(text: string): string {
+  // Lines break as the lexer breaks them; a lone '\r' (old Mac files) comes out as '\n'.
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const sources = text.split('\n');
+  const sources = textLines(text);
   const layout = lineLayout(text);
   const lines = renderLines(layout.flatMap((line, i) => layoutLine(line, sources[i] ?? '')));
   const kept: string[] = [];

@@ -36,6 +36,7 @@ for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 
 // Character codes, compared instead of one-character strings: the lexer visits every character.
 const NEWLINE = 10;
+const RETURN = 13;
 const HASH = 35;
 const QUOTE = 34;
 const LBRACE = 123;
@@ -50,7 +51,11 @@ function isWordChar(code: number): boolean {
 }
 
 function isSpace(code: number): boolean {
-  return code === 32 || code === 9 || code === 13 || code === 12 || code === 11 || code === 0xa0 || code === 0xfeff;
+  return code === 32 || code === 9 || code === 12 || code === 11 || code === 0xa0 || code === 0xfeff;
+}
+
+function isLineBreak(code: number): boolean {
+  return code === NEWLINE || code === RETURN;
 }
 
 function isPunctuation(code: number): boolean {
@@ -75,9 +80,11 @@ export function lex(text: string): LexResult {
 
   while (i < n) {
     const code = text.charCodeAt(i);
-    if (code === NEWLINE) {
-      push('newline', i, i + 1);
-      i++;
+    // Line breaks as editors and LSP count them: \n, \r\n, and a lone \r.
+    if (code === NEWLINE || code === RETURN) {
+      const width = code === RETURN && text.charCodeAt(i + 1) === NEWLINE ? 2 : 1;
+      push('newline', i, i + width);
+      i += width;
       line++;
       lineStart = i;
       continue;
@@ -87,19 +94,15 @@ export function lex(text: string): LexResult {
       continue;
     }
     if (code === HASH) {
-      let end = text.indexOf('\n', i);
-      if (end < 0) end = n;
-      let contentEnd = end;
-      if (contentEnd > i && text.charCodeAt(contentEnd - 1) === 13) contentEnd--;
-      comments.push({ text: text.slice(i, contentEnd), range: { start: pos(i), end: pos(contentEnd) } });
+      let end = i;
+      while (end < n && !isLineBreak(text.charCodeAt(end))) end++;
+      comments.push({ text: text.slice(i, end), range: { start: pos(i), end: pos(end) } });
       i = end;
       continue;
     }
     if (code === QUOTE) {
       let end = i + 1;
-      // Stops before a CRLF's '\r' too: it is part of the line break, not of the string.
-      while (end < n && text.charCodeAt(end) !== QUOTE && text.charCodeAt(end) !== NEWLINE
-        && !(text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === NEWLINE)) end++;
+      while (end < n && text.charCodeAt(end) !== QUOTE && !isLineBreak(text.charCodeAt(end))) end++;
       if (end < n && text.charCodeAt(end) === QUOTE) {
         push('string', i, end + 1);
         i = end + 1;
@@ -126,7 +129,7 @@ export function lex(text: string): LexResult {
     let end = i + 1;
     while (end < n) {
       const next = text.charCodeAt(end);
-      if (isSpace(next) || next === NEWLINE || isWordChar(next) || isPunctuation(next)) break;
+      if (isSpace(next) || isLineBreak(next) || isWordChar(next) || isPunctuation(next)) break;
       end++;
     }
     push('invalid', i, end, `unexpected character${end - i > 1 ? 's' : ''} '${shorten(text.slice(i, end))}'`);
@@ -150,4 +153,9 @@ function classifyWord(word: string): { kind: TokenKind; problem?: string } {
 
 export function shorten(text: string, max = 40): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** The text's lines, split where the lexer (and every editor) breaks lines: \n, \r\n or a lone \r. */
+export function textLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
 }
