@@ -1,6 +1,6 @@
 // One analysis driven a slice at a time, so that the connection keeps reading and answering
 // messages while a large document is analysed, and so that a stale analysis can be dropped.
-import { Analysis, analysisSteps } from '../engine/analyze';
+import type { Analysis } from '../engine/analyze';
 
 const SLICE_MS = 10;
 
@@ -8,11 +8,10 @@ export class AnalysisRun {
   private stopped = false;
 
   constructor(
-    text: string,
+    steps: Generator<void, Analysis, void>,
     onDone: (analysis: Analysis) => void,
     onError: (error: unknown) => void,
   ) {
-    const steps = analysisSteps(text);
     const slice = () => {
       if (this.stopped) return;
       const deadline = performance.now() + SLICE_MS;

@@ -1,8 +1,10 @@
 // The analyses of the open documents: started after each edit once the debounce delay has passed
 // (at once when a request is waiting), abandoned when a newer version arrives or the document
-// closes, and cached per version.
+// closes, and cached per version. Each open document has its own incremental analyzer, so that an
+// edit recomputes only the checks and flows whose inputs it changed.
 import type { CancellationToken, TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { IncrementalAnalyzer } from '../engine/incremental';
 import type { AnalysisSource, AnalyzedDocument } from './analysis-source';
 import { AnalysisRun } from './analysis-run';
 
@@ -15,6 +17,7 @@ type Waiter = (analyzed: AnalyzedDocument | undefined) => void;
 
 interface DocumentState {
   latest?: AnalyzedDocument;
+  analyzer: IncrementalAnalyzer;
   /** The running analysis; always of the document's current version. */
   run?: AnalysisRun;
   timer?: NodeJS.Timeout;
@@ -35,7 +38,7 @@ export class DocumentAnalyses implements AnalysisSource {
   /** After a document is opened or changed. */
   async edited(uri: string): Promise<void> {
     let state = this.states.get(uri);
-    if (!state) this.states.set(uri, (state = { edits: 0, waiters: new Set() }));
+    if (!state) this.states.set(uri, (state = { edits: 0, waiters: new Set(), analyzer: new IncrementalAnalyzer() }));
     const edit = ++state.edits;
     this.stopPending(state);
     if (state.waiters.size > 0) return this.start(uri, state);
@@ -86,7 +89,7 @@ export class DocumentAnalyses implements AnalysisSource {
     // TextDocuments updates its documents in place: keep the text this analysis is of.
     const snapshot = TextDocument.create(uri, document.languageId, document.version, document.getText());
     state.run = new AnalysisRun(
-      snapshot.getText(),
+      state.analyzer.steps(snapshot.getText()),
       (analysis) => {
         state.run = undefined;
         state.latest = { uri, version: snapshot.version, document: snapshot, analysis };

@@ -98,14 +98,14 @@ function isServiceRule(rule: NaclRuleModel): boolean {
 }
 
 /** What the return-rule check asks of the model, computed once per model. */
-interface ClientContext {
+export interface ClientContext {
   model: Model;
   /** The union of the ephemeral ranges of the instances behind each network ACL. */
   localPorts: Map<NetworkAcl, PortSet>;
   ephemeral: EphemeralIndex;
 }
 
-function clientContext(model: Model): ClientContext {
+export function clientContext(model: Model): ClientContext {
   const behind = new Map<NetworkAcl, PortSet[]>();
   for (const subnet of model.subnets.values()) {
     const sets = behind.get(subnet.acl) ?? [];
@@ -127,9 +127,17 @@ function clientPorts(context: ClientContext, acl: NetworkAcl, rule: NaclRuleMode
   return context.ephemeral.portsWithin(rule.family, lo, hi) ?? LINUX_EPHEMERAL;
 }
 
+function serviceRules(acl: NetworkAcl): NaclRuleModel[] {
+  return [...declaredRules(acl, 'inbound'), ...declaredRules(acl, 'outbound')].filter(isServiceRule);
+}
+
+/** All the return-rule check reads from outside the ACL: the client ports of each service rule. */
+export function serviceRuleClientPorts(context: ClientContext, acl: NetworkAcl): PortSet[] {
+  return serviceRules(acl).map((rule) => clientPorts(context, acl, rule));
+}
+
 function checkReturnRules(context: ClientContext, acl: NetworkAcl, out: Diagnostic[]): void {
-  for (const rule of [...declaredRules(acl, 'inbound'), ...declaredRules(acl, 'outbound')]) {
-    if (!isServiceRule(rule)) continue;
+  for (const rule of serviceRules(acl)) {
     const back: Direction = rule.direction === 'inbound' ? 'outbound' : 'inbound';
     const needed = clientPorts(context, acl, rule);
     const remote = ofFamily(rule.cidr, rule.family);
@@ -176,18 +184,21 @@ function insertRule(acl: NetworkAcl, direction: Direction, ruleText: string) {
   return { range: { start: position, end: position }, newText: `${indent}${ruleText}\n` };
 }
 
-export function naclChecks(model: Model): Diagnostic[] {
+/** The checks of one declared ACL: they read its rules and, for return rules, `context`. */
+export function naclAclChecks(context: ClientContext, acl: NetworkAcl): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const context = clientContext(model);
-  for (const acl of model.acls.values()) {
-    for (const direction of ['inbound', 'outbound'] as const) {
-      const rules = declaredRules(acl, direction);
-      checkDuplicateNumbers(rules, acl, direction, out);
-      checkShadowedAndRedundant(rules, acl, direction, out);
-      checkQuota(rules, acl, direction, out);
-    }
-    checkReturnRules(context, acl, out);
+  for (const direction of ['inbound', 'outbound'] as const) {
+    const rules = declaredRules(acl, direction);
+    checkDuplicateNumbers(rules, acl, direction, out);
+    checkShadowedAndRedundant(rules, acl, direction, out);
+    checkQuota(rules, acl, direction, out);
   }
+  checkReturnRules(context, acl, out);
   return out;
+}
+
+export function naclChecks(model: Model): Diagnostic[] {
+  const context = clientContext(model);
+  return [...model.acls.values()].flatMap((acl) => naclAclChecks(context, acl));
 }
 

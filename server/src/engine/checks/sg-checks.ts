@@ -63,16 +63,19 @@ function checkQuota(group: SecurityGroup, rules: SgRuleModel[], out: Diagnostic[
   }
 }
 
-export function sgChecks(model: Model): Diagnostic[] {
+/** The checks of one group: they read only its rules (with their resolved peers). */
+export function sgGroupChecks(group: SecurityGroup): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const group of model.groups.values()) {
-    for (const direction of ['inbound', 'outbound'] as const) {
-      const rules = group.rules.filter((rule) => rule.direction === direction);
-      if (rules.length === 0) continue;
-      checkCovered(group, rules, out);
-      checkQuota(group, rules, out);
-    }
-    checkWorldOpen(group, out);
+  for (const direction of ['inbound', 'outbound'] as const) {
+    const rules = group.rules.filter((rule) => rule.direction === direction);
+    if (rules.length === 0) continue;
+    checkCovered(group, rules, out);
+    checkQuota(group, rules, out);
   }
+  checkWorldOpen(group, out);
   return out;
+}
+
+export function sgChecks(model: Model): Diagnostic[] {
+  return [...model.groups.values()].flatMap(sgGroupChecks);
 }

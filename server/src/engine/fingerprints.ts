@@ -1,0 +1,78 @@
+// Exact text keys of everything a check or a flow evaluation reads, so that a result is reused only
+// when all of its inputs are the same. Ranges are part of the keys because results carry them.
+import type { Range } from '../syntax/ast';
+import type { AddrSet } from './addresses';
+import type { Hop } from './hops';
+import type { IntervalSet } from './intervals';
+import type { Flow, FlowEnd, Instance, NaclRuleModel, NetworkAcl, SecurityGroup, SgRuleModel } from './model';
+
+function rangeKey(range: Range | undefined): string {
+  return range ? `${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character}` : '-';
+}
+
+export function setKey(set: IntervalSet<number> | IntervalSet<bigint>): string {
+  return set.intervals.map(([lo, hi]) => `${lo}-${hi}`).join(',');
+}
+
+export function addrsKey(addrs: AddrSet): string {
+  return `${setKey(addrs.v4)}/${setKey(addrs.v6)}`;
+}
+
+/**
+ * Keys an address set: `addrsKey`, or a shorter stand-in that is equal exactly when it is (a group's
+ * member addresses are shared by every rule naming the group, and can be long).
+ */
+export type AddrsKeyer = (addrs: AddrSet) => string;
+
+function sgRuleKey(rule: SgRuleModel, addrs: AddrsKeyer): string {
+  return [
+    rule.direction, rule.protocol, setKey(rule.keys), addrs(rule.peer), rule.order, rule.text,
+    rangeKey(rule.decl.range), rule.decl.peer?.kind ?? '-',
+  ].join('|');
+}
+
+/** A security group: its name and its rules, with their ranges and resolved peers. */
+export function groupKey(group: SecurityGroup, addrs: AddrsKeyer): string {
+  return [group.name, rangeKey(group.decl.range), ...group.rules.map((rule) => sgRuleKey(rule, addrs))].join('\n');
+}
+
+function naclRuleKey(rule: NaclRuleModel): string {
+  return [
+    rule.direction, rule.number, rule.action, rule.protocol, setKey(rule.keys), addrsKey(rule.cidr), rule.family, rule.text,
+    rangeKey(rule.decl?.range), rangeKey(rule.decl?.number?.range), rule.decl?.cidr?.text ?? '-',
+  ].join('|');
+}
+
+/** A network ACL: its name, its rules, and where its declaration and rules are written. */
+export function aclKey(acl: NetworkAcl): string {
+  const written = acl.decl ? [rangeKey(acl.decl.range), ...acl.decl.rules.map((rule) => `${rule.direction}@${rangeKey(rule.range)}`)] : ['default'];
+  return [acl.name, acl.isDefault, ...written, ...acl.inbound.map(naclRuleKey), ...acl.outbound.map(naclRuleKey)].join('\n');
+}
+
+/** An instance as a flow end sees it; its groups are keyed apart. */
+export function instanceKey(instance: Instance): string {
+  return [
+    instance.name, instance.ip ?? '-', instance.ip6 ?? '-', instance.subnet?.name ?? '-', instance.subnet?.acl.name ?? '-',
+    instance.groups.map((group) => group.name).join(','), setKey(instance.ephemeral),
+  ].join('|');
+}
+
+function endKey(end: FlowEnd): string {
+  return end.kind === 'instance'
+    ? `instance:${end.instance.name}:${end.address}:${rangeKey(end.range)}`
+    : `external:${setKey(end.addrs)}:${end.label}:${rangeKey(end.range)}`;
+}
+
+/** The flow's own fields; the hops it crosses are keyed apart. */
+export function flowKey(flow: Flow): string {
+  const reply = flow.reply.kind === 'icmp' ? `icmp:${flow.reply.key}` : flow.reply.kind;
+  return [
+    flow.name, rangeKey(flow.decl.range), endKey(flow.src), endKey(flow.dst), flow.protocol, flow.family,
+    setKey(flow.keys), setKey(flow.srcPorts), reply, flow.expect,
+  ].join('|');
+}
+
+/** A hop's shape, without the rules it consults. */
+export function hopShapeKey(hop: Hop): string {
+  return [hop.step, hop.kind, hop.direction, hop.phase, hop.remote, hop.label, hop.subnet?.name ?? '-'].join('|');
+}

@@ -1,0 +1,196 @@
+// Re-analysis of one document after an edit. An edit inside a comment keeps the whole previous
+// analysis (engine/comment-edit.ts). Otherwise the text is parsed and the model built again, but
+// the per-group and per-ACL checks and the flow evaluations, which dominate and whose inputs an
+// edit rarely changes, are kept under a key of all they read (engine/fingerprints.ts) and reused
+// while the key is unchanged. The result is the same as a fresh `analyze(text)`; the tests compare
+// the two after random edits.
+import { compareDiagnostics, Diagnostic } from '../diagnostics/diagnostic';
+import { parse } from '../syntax/parser';
+import type { Analysis } from './analyze';
+import { buildModel } from './build-model';
+import { afterCommentEdit } from './comment-edit';
+import { expectationChecks } from './checks';
+import { clientContext, ClientContext, naclAclChecks, serviceRuleClientPorts } from './checks/nacl-checks';
+import { sgGroupChecks } from './checks/sg-checks';
+import { unusedChecks } from './checks/unused';
+import { evaluateFlow, flowHops, FlowResult } from './evaluate';
+import type { AddrSet } from './addresses';
+import { aclKey, addrsKey, flowKey, groupKey, hopShapeKey, instanceKey, setKey } from './fingerprints';
+import type { Flow, Model, NaclRuleModel, NetworkAcl, SecurityGroup, SgRuleModel } from './model';
+
+type Rule = SgRuleModel | NaclRuleModel;
+
+/** Results of one analysis by key; the next analysis reads them and keeps only what it used. */
+class ResultCache<T> {
+  private previous = new Map<string, T>();
+  private current = new Map<string, T>();
+
+  get(key: string): T | undefined {
+    return this.current.get(key) ?? this.previous.get(key);
+  }
+
+  set(key: string, value: T): void {
+    this.current.set(key, value);
+  }
+
+  /** Ends an analysis: what it did not use is dropped. */
+  rotate(): void {
+    this.previous = this.current;
+    this.current = new Map();
+  }
+}
+
+/**
+ * Short stable ids for long keys, so that a flow's key names its groups and ACLs by id. Two equal
+ * texts always get the same id, so ids compare exactly as the texts would.
+ */
+class KeyIds {
+  private ids = new Map<string, number>();
+  private used = new Map<string, number>();
+  private next = 0;
+
+  id(text: string): number {
+    let id = this.used.get(text) ?? this.ids.get(text);
+    if (id === undefined) id = this.next++;
+    this.used.set(text, id);
+    return id;
+  }
+
+  rotate(): void {
+    this.ids = this.used;
+    this.used = new Map();
+  }
+}
+
+/** The current model's rule at the place of a rule of an earlier model of the same document. */
+function ruleIn(model: Model, rule: Rule): Rule | undefined {
+  if ('group' in rule) return model.groups.get(rule.group.name)?.rules[rule.group.rules.indexOf(rule)];
+  const acl = rule.acl.isDefault ? model.defaultAcl : model.acls.get(rule.acl.name);
+  return acl?.[rule.direction][rule.acl[rule.direction].indexOf(rule)];
+}
+
+/**
+ * A reused flow result rewritten onto the current model's objects, so that no answer points into a
+ * stale model. Its key guarantees that the flow crosses hops of the same shape, with the same rules
+ * at the same places.
+ */
+function rebase(old: FlowResult, flow: Flow, model: Model): FlowResult {
+  const hops = flowHops(flow);
+  const current = (rule: Rule): Rule => {
+    const found = ruleIn(model, rule);
+    if (!found) throw new Error(`flow '${flow.name}': a reused result names a rule the model does not have`);
+    return found;
+  };
+  return {
+    ...old,
+    flow,
+    hops,
+    trace: old.trace.map((step) => ({ hop: hops[old.hops.indexOf(step.hop)], action: step.action, rule: step.rule && current(step.rule) })),
+    decidingRules: new Set([...old.decidingRules].map(current)),
+  };
+}
+
+/** Keys of one model's parts, each computed once per analysis. */
+class ModelKeys {
+  private readonly groups = new Map<SecurityGroup, string>();
+  private readonly acls = new Map<NetworkAcl, string>();
+  private readonly addrs = new Map<AddrSet, string>();
+
+  constructor(private readonly ids: KeyIds) {}
+
+  group(group: SecurityGroup): string {
+    let key = this.groups.get(group);
+    if (key === undefined) this.groups.set(group, (key = groupKey(group, (addrs) => this.addrsId(addrs))));
+    return key;
+  }
+
+  private addrsId(addrs: AddrSet): string {
+    let key = this.addrs.get(addrs);
+    if (key === undefined) this.addrs.set(addrs, (key = `#${this.ids.id(addrsKey(addrs))}`));
+    return key;
+  }
+
+  acl(acl: NetworkAcl): string {
+    let key = this.acls.get(acl);
+    if (key === undefined) this.acls.set(acl, (key = aclKey(acl)));
+    return key;
+  }
+
+  aclChecks(context: ClientContext, acl: NetworkAcl): string {
+    return `${this.acl(acl)}\nclients:${serviceRuleClientPorts(context, acl).map(setKey).join(';')}`;
+  }
+
+  flow(flow: Flow): string {
+    const hops = flowHops(flow).map((hop) => {
+      const consulted = hop.kind === 'sg'
+        ? `${instanceKey(hop.instance!)}:${hop.instance!.groups.map((group) => this.ids.id(this.group(group))).join(',')}`
+        : `${hop.acl!.name}:${this.ids.id(this.acl(hop.acl!))}`;
+      return `${hopShapeKey(hop)}@${consulted}`;
+    });
+    return [flowKey(flow), ...hops].join('\n');
+  }
+}
+
+export class IncrementalAnalyzer {
+  private readonly aclChecks = new ResultCache<Diagnostic[]>();
+  private readonly groupChecks = new ResultCache<Diagnostic[]>();
+  private readonly flowResults = new ResultCache<FlowResult>();
+  private readonly ids = new KeyIds();
+  private previous?: Analysis;
+
+  /** Like `analysisSteps`, reusing what the previous analysis computed from the same inputs. */
+  *steps(text: string): Generator<void, Analysis, void> {
+    const commentEdited = this.previous && afterCommentEdit(this.previous, text);
+    if (commentEdited) return (this.previous = commentEdited);
+    const parsed = parse(text);
+    yield;
+    const { model, diagnostics: modelDiagnostics } = buildModel(parsed.file, text);
+    const diagnostics = [...parsed.diagnostics, ...modelDiagnostics];
+    yield;
+    const keys = new ModelKeys(this.ids);
+    // The same checks, in the same order, as MODEL_CHECKS: the final sort is stable.
+    const context = clientContext(model);
+    for (const acl of model.acls.values()) {
+      const key = keys.aclChecks(context, acl);
+      let found = this.aclChecks.get(key);
+      if (!found) {
+        found = naclAclChecks(context, acl);
+        yield;
+      }
+      this.aclChecks.set(key, found);
+      diagnostics.push(...found);
+    }
+    for (const group of model.groups.values()) {
+      const key = keys.group(group);
+      let found = this.groupChecks.get(key);
+      if (!found) {
+        found = sgGroupChecks(group);
+        yield;
+      }
+      this.groupChecks.set(key, found);
+      diagnostics.push(...found);
+    }
+    diagnostics.push(...unusedChecks(model));
+    const flows: FlowResult[] = [];
+    for (const flow of model.flows) {
+      const key = keys.flow(flow);
+      const previous = this.flowResults.get(key);
+      let result: FlowResult;
+      if (previous) {
+        result = rebase(previous, flow, model);
+      } else {
+        result = evaluateFlow(flow);
+        yield;
+      }
+      this.flowResults.set(key, result);
+      flows.push(result);
+    }
+    diagnostics.push(...expectationChecks(flows));
+    diagnostics.sort(compareDiagnostics);
+    this.aclChecks.rotate();
+    this.groupChecks.rotate();
+    this.flowResults.rotate();
+    this.ids.rotate();
+    return (this.previous = { text, file: parsed.file, model, diagnostics, flows });
+  }
+}

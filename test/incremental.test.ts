@@ -1,0 +1,239 @@
+// The incremental analyzer must answer exactly as a fresh `analyze` after any edit: random edit
+// sequences on real and generated models, and edits where reusing a result would be wrong.
+//
+// Seeds are fixed so that runs are reproducible; override with FC_SEED=<n> (and FC_RUNS=<n>).
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as fc from 'fast-check';
+import { analyze, Analysis } from '../server/src/engine/analyze';
+import type { FlowResult } from '../server/src/engine/evaluate';
+import { IncrementalAnalyzer } from '../server/src/engine/incremental';
+import type { Model, NaclRuleModel, SgRuleModel } from '../server/src/engine/model';
+import { generateModel } from '../bench/generate';
+import { randomModel } from './naive/random-model';
+
+const SEED = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : 20251125;
+const RUNS = process.env.FC_RUNS !== undefined ? Number(process.env.FC_RUNS) : 120;
+const ROOT = path.join(__dirname, '..', '..');
+
+function modelFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return modelFiles(full);
+    return entry.name.endsWith('.vpcrules') ? [full] : [];
+  });
+}
+
+const TEXTS: string[] = [
+  ...[...modelFiles(path.join(ROOT, 'examples')), ...modelFiles(path.join(ROOT, 'test', 'fixtures'))].map((file) => fs.readFileSync(file, 'utf8')),
+  ...fc.sample(fc.oneof(randomModel(), randomModel({ large: true })), { numRuns: 12, seed: SEED }).map((model) => model.text),
+  ...[1, 2, 3].map((seed) => generateModel({ lines: 200, seed }).text),
+];
+
+function run(steps: Generator<void, Analysis, void>): Analysis {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+type Rule = SgRuleModel | NaclRuleModel;
+
+function ruleView(rule: Rule | undefined) {
+  return rule && { text: rule.text, direction: rule.direction, range: rule.decl?.range };
+}
+
+function flowView(result: FlowResult) {
+  return {
+    name: result.flow.name,
+    range: result.flow.decl.range,
+    verdict: result.verdict,
+    ok: result.ok,
+    example: result.example,
+    witness: result.witness,
+    split: result.split,
+    atoms: result.atoms.map((atom) => [atom.addrs.intervals, atom.keys.intervals, atom.srcPorts.intervals]),
+    hops: result.hops.map((hop) => `${hop.step} ${hop.label} ${hop.direction} ${hop.phase}`),
+    trace: result.trace.map((step) => ({ step: step.hop.step, label: step.hop.label, action: step.action, rule: ruleView(step.rule) })),
+    deciding: [...result.decidingRules].map((rule) => JSON.stringify(ruleView(rule))).sort(),
+  };
+}
+
+function modelRules(model: Model): Set<Rule> {
+  const rules = new Set<Rule>();
+  for (const group of model.groups.values()) group.rules.forEach((rule) => rules.add(rule));
+  for (const acl of [model.defaultAcl, ...model.acls.values()]) [...acl.inbound, ...acl.outbound].forEach((rule) => rules.add(rule));
+  return rules;
+}
+
+/** Every object a result points to is of the analysis's own model, never of an earlier one. */
+function assertOwnModel(analysis: Analysis): void {
+  const rules = modelRules(analysis.model);
+  const instances = new Set(analysis.model.instances.values());
+  analysis.flows.forEach((result, i) => {
+    assert.equal(result.flow, analysis.model.flows[i], `flow ${result.flow.name} is not the model's`);
+    for (const hop of result.hops) if (hop.instance) assert.ok(instances.has(hop.instance), `a hop of ${result.flow.name} names a stale instance`);
+    for (const step of result.trace) {
+      assert.ok(result.hops.includes(step.hop), `a trace step of ${result.flow.name} names a stale hop`);
+      if (step.rule) assert.ok(rules.has(step.rule), `a trace step of ${result.flow.name} names a stale rule`);
+    }
+    for (const rule of result.decidingRules) assert.ok(rules.has(rule), `a deciding rule of ${result.flow.name} is stale`);
+  });
+}
+
+/** Analyses `text` incrementally and freshly, and requires the same answers. */
+function assertSameAsFresh(analyzer: IncrementalAnalyzer, text: string): Analysis {
+  const incremental = run(analyzer.steps(text));
+  const fresh = analyze(text);
+  assert.equal(incremental.text, text);
+  assert.deepStrictEqual(incremental.file, fresh.file);
+  assert.deepStrictEqual(incremental.diagnostics, fresh.diagnostics);
+  assert.deepStrictEqual(incremental.flows.map(flowView), fresh.flows.map(flowView));
+  assertOwnModel(incremental);
+  return fresh;
+}
+
+// Each edit picks its place from two numbers, so that fast-check can shrink a failing sequence.
+type Edit = (text: string, a: number, b: number) => string;
+
+function replaceMatch(text: string, pattern: RegExp, a: number, replacement: (found: string) => string): string {
+  const matches = [...text.matchAll(pattern)];
+  if (matches.length === 0) return text;
+  const match = matches[a % matches.length];
+  return text.slice(0, match.index) + replacement(match[0]) + text.slice(match.index! + match[0].length);
+}
+
+function editLines(text: string, change: (lines: string[]) => void): string {
+  const lines = text.split('\n');
+  change(lines);
+  return lines.join('\n');
+}
+
+const EDITS: Record<string, Edit> = {
+  character: (text, a, b) => {
+    if (text.length === 0) return text;
+    const at = a % text.length;
+    return text.slice(0, at) + ' 0123456789abcxyz-./,:#'[b % 24] + text.slice(at + 1);
+  },
+  comment: (text, a, b) => replaceMatch(text, /#[^\r\n]*/g, a, (found) => {
+    const at = 1 + (b % found.length);
+    return found.slice(0, at) + ' 7x"#{}-'[b % 8] + found.slice(at + (b % 3 === 0 ? 1 : 0));
+  }),
+  digit: (text, a, b) => replaceMatch(text, /\d/g, a, (digit) => String((Number(digit) + 1 + (b % 9)) % 10)),
+  insertLine: (text, a, b) => editLines(text, (lines) => lines.splice(a % (lines.length + 1), 0, lines[b % lines.length])),
+  deleteLine: (text, a) => editLines(text, (lines) => lines.splice(a % lines.length, 1)),
+  swapLines: (text, a) => editLines(text, (lines) => {
+    const at = a % Math.max(1, lines.length - 1);
+    if (at + 1 < lines.length) [lines[at], lines[at + 1]] = [lines[at + 1], lines[at]];
+  }),
+  rename: (text, a, b) => {
+    const names = [...new Set(text.match(/\b[a-z][a-z0-9_-]*\d\b|\b[a-z]+-[a-z0-9-]+\b/g) ?? [])];
+    if (names.length === 0) return text;
+    const name = names[a % names.length];
+    const target = b % 2 === 0 ? `${name}x` : names[b % names.length];
+    return text.replace(new RegExp(`\\b${name.replace(/[.-]/g, '\\$&')}\\b`, 'g'), target);
+  },
+  port: (text, a, b) => replaceMatch(text, /\b(tcp|udp) \d+(-\d+)?/g, a, (found) => `${found.split(' ')[0]} ${[22, 80, 443, 1024, 3306, 32768, 49152, 65535][b % 8]}`),
+  cidr: (text, a, b) => replaceMatch(text, /\/\d+/g, a, () => `/${[0, 8, 16, 20, 24, 28, 32][b % 7]}`),
+  action: (text, a) => replaceMatch(text, /\b(allow|deny)\b/g, a, (found) => (found === 'allow' ? 'deny' : 'allow')),
+  dropGroup: (text, a) => replaceMatch(text, /groups [A-Za-z0-9_.,-]+/g, a, (found) => {
+    const groups = found.slice('groups '.length).split(',');
+    return groups.length > 1 ? `groups ${groups.slice(1).join(',')}` : '';
+  }),
+  os: (text, a) => replaceMatch(text, /\bos (linux|windows)\b|\bip \S+( |$)/gm, a, (found) => {
+    if (found === 'os linux') return 'os windows';
+    if (found === 'os windows') return 'os linux';
+    return `${found.trimEnd()} os windows${found.endsWith(' ') ? ' ' : ''}`;
+  }),
+};
+const EDIT_NAMES = Object.keys(EDITS);
+
+describe('incremental analysis', () => {
+  it('answers as a fresh analysis after every edit of random edit sequences', function () {
+    this.timeout(120_000);
+    const edit = fc.record({ kind: fc.nat(EDIT_NAMES.length - 1), a: fc.nat(), b: fc.nat() });
+    fc.assert(
+      fc.property(fc.nat(TEXTS.length - 1), fc.array(edit, { minLength: 1, maxLength: 8 }), (which, edits) => {
+        const analyzer = new IncrementalAnalyzer();
+        let text = TEXTS[which];
+        assertSameAsFresh(analyzer, text);
+        for (const { kind, a, b } of edits) {
+          text = EDITS[EDIT_NAMES[kind]](text, a, b);
+          assertSameAsFresh(analyzer, text);
+        }
+      }),
+      { seed: SEED, numRuns: RUNS },
+    );
+  });
+
+  /** Analyses `before` then `after` with one analyzer; the edit must change the fresh answer. */
+  function assertEditSeen(before: string, after: string): void {
+    const analyzer = new IncrementalAnalyzer();
+    const first = assertSameAsFresh(analyzer, before);
+    const second = assertSameAsFresh(analyzer, after);
+    assert.notDeepStrictEqual(
+      { diagnostics: second.diagnostics, flows: second.flows.map(flowView) },
+      { diagnostics: first.diagnostics, flows: first.flows.map(flowView) },
+      'the edit should change the analysis',
+    );
+  }
+
+  const NETWORK = [
+    'vpc main 10.0.0.0/16',
+    'subnet web 10.0.1.0/24 acl web-acl',
+    'subnet app 10.0.2.0/24',
+    'network-acl web-acl {',
+    '  inbound  100 allow tcp 443 from 10.0.0.0/16',
+    '  outbound 100 allow tcp 32768-60999 to 10.0.0.0/16',
+    '}',
+    'security-group web-sg {',
+    '  inbound tcp 443 from 10.0.2.0/25',
+    '  inbound tcp 443 from sg app-sg',
+    '}',
+    'security-group app-sg {',
+    '  outbound tcp 443 to 10.0.1.0/24',
+    '}',
+    'instance web-1 subnet web ip 10.0.1.10 groups web-sg',
+    'instance app-1 subnet app ip 10.0.2.10 groups app-sg',
+    'flow call app-1 -> web-1 tcp 443 expect allow',
+  ].join('\n');
+
+  it("sees an instance's new address in another group's `sg` peer", () => {
+    assertEditSeen(NETWORK, NETWORK.replace('ip 10.0.2.10', 'ip 10.0.2.200'));
+  });
+
+  it("sees an instance's operating system in a network ACL's return-rule check", () => {
+    assertEditSeen(NETWORK, NETWORK.replace('ip 10.0.2.10 groups app-sg', 'ip 10.0.2.10 groups app-sg os windows'));
+  });
+
+  it('sees a rule moved up a line', () => {
+    const lines = NETWORK.split('\n');
+    [lines[8], lines[9]] = [lines[9], lines[8]];
+    assertEditSeen(NETWORK, lines.join('\n'));
+  });
+
+  it('takes an edit inside a comment as a comment edit only', () => {
+    const commented = NETWORK.replace('groups web-sg', 'groups web-sg # the web tier');
+    const analyzer = new IncrementalAnalyzer();
+    assertSameAsFresh(analyzer, commented);
+    assertSameAsFresh(analyzer, commented.replace('web tier', 'web tiers'));
+    assertSameAsFresh(analyzer, commented.replace('web tier', 'web\ttier'));
+    assertSameAsFresh(analyzer, `${commented}!`);
+    assertSameAsFresh(analyzer, commented.replace(' tier', '\rinstance web-2 subnet web ip 10.0.1.11 groups web-sg'));
+    assertSameAsFresh(analyzer, commented.replace(' tier', '\ninstance web-3 subnet web ip 10.0.1.12 groups web-sg'));
+  });
+
+  it('sees an edit after a # that is inside a string, not a comment', () => {
+    const described = NETWORK.replace('to 10.0.1.0/24', 'to 10.0.1.0/24 "web # 443"');
+    assertEditSeen(described, described.replace('"web # 443"', '"web # 443'));
+  });
+
+  it('sees a group removed from an instance', () => {
+    assertEditSeen(NETWORK, NETWORK.replace('groups web-sg', ''));
+  });
+
+  it("sees a return rule's port change in a flow's reply hop", () => {
+    assertEditSeen(NETWORK, NETWORK.replace('tcp 32768-60999 to', 'tcp 32768-40000 to'));
+  });
+});
