@@ -133,6 +133,18 @@ describe('CLI: vpcrules check', () => {
     const { stdout } = run('check', sub, '--format', 'json');
     assert.deepEqual([...new Set(JSON.parse(stdout).flows.map((f: { file: string }) => f.file))], [join(sub, 'a.vpcrules')]);
   });
+
+  it('takes the source ports of external clients from --external-ephemeral', () => {
+    const path = file('clients.vpcrules', SHOP);
+    const narrow = run('check', path, '--external-ephemeral', '32768-65535', '--format', 'json');
+    assert.equal(narrow.code, 0, narrow.stdout);
+    assert.equal(JSON.parse(narrow.stdout).flows[0].verdict, 'allow');
+    const wide = run('check', path, '--external-ephemeral=1024-65535', '--format', 'json');
+    assert.equal(JSON.parse(wide.stdout).flows[0].verdict, 'partial');
+    const bad = run('check', path, '--external-ephemeral', '5000-100');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--external-ephemeral needs a port range N-M within 0-65535, not '5000-100'/);
+  });
 });
 
 describe('CLI: vpcrules explain', () => {

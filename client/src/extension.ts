@@ -89,9 +89,13 @@ function createClient(serverModule: string, output: vscode.OutputChannel): Langu
     ],
     synchronize: { configurationSection: 'vpcrules' },
     // A function, so that a restart picks up a changed setting.
-    initializationOptions: () => ({
-      debounceMs: vscode.workspace.getConfiguration('vpcrules').get<number>('debounceMs', 150),
-    }),
+    initializationOptions: () => {
+      const settings = vscode.workspace.getConfiguration('vpcrules');
+      return {
+        debounceMs: settings.get<number>('debounceMs', 150),
+        externalEphemeralPorts: settings.get<string>('externalEphemeralPorts', '1024-65535'),
+      };
+    },
     outputChannel: output,
   };
   return new LanguageClient('vpcrules', 'vpcrules', serverOptions, clientOptions);

@@ -4,6 +4,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../engine/analyze';
+import type { ModelOptions } from '../engine/build-model';
+import { parsePortRange } from '../engine/keys';
 import { closest } from '../syntax/suggest';
 import { FileAnalysis, jsonReport } from './report';
 import { sarifReport } from './sarif';
@@ -11,12 +13,14 @@ import { formatExplain, formatText, styleFor } from './text';
 import { VERSION } from './version';
 
 export const USAGE = `usage:
-  vpcrules check FILE|DIR... [--format text|json|sarif] [--no-color]
+  vpcrules check FILE|DIR... [--format text|json|sarif] [--no-color] [--external-ephemeral N-M]
       Checks .vpcrules files (directories are searched for *.vpcrules) and prints
       diagnostics and every flow's verdict. Exit 0: no errors and every expectation
       holds; 1: an error or a failed expectation; 2: bad usage or an unreadable file.
-  vpcrules explain FILE FLOW
+  vpcrules explain FILE FLOW [--no-color] [--external-ephemeral N-M]
       Prints one flow's verdict, witness, hop-by-hop trace and packet sequence.
+  --external-ephemeral N-M sets the source ports of clients outside the VPC for flows
+      without from-ports (default 1024-65535, as the language specifies).
   vpcrules --help | --version`;
 
 export interface CliIo {
@@ -98,9 +102,28 @@ function parseCheckArgs(args: string[]): { paths: string[]; format: string; colo
   return { paths, format, color };
 }
 
+/** Takes `--external-ephemeral N-M` out of the arguments. */
+function takeModelOptions(args: string[]): { rest: string[]; options: ModelOptions } {
+  const rest: string[] = [];
+  const options: ModelOptions = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg !== '--external-ephemeral' && !arg.startsWith('--external-ephemeral=')) {
+      rest.push(arg);
+      continue;
+    }
+    const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[++i];
+    const ports = value === undefined ? undefined : parsePortRange(value);
+    if (!ports) throw new UsageError(`vpcrules: --external-ephemeral needs a port range N-M within 0-65535, not '${value ?? ''}'`);
+    options.externalEphemeral = ports;
+  }
+  return { rest, options };
+}
+
 function check(args: string[], io: CliIo): number {
-  const { paths, format, color } = parseCheckArgs(args);
-  const files: FileAnalysis[] = expandPaths(paths).map((path) => ({ path, analysis: analyze(readSource(path)) }));
+  const { rest, options } = takeModelOptions(args);
+  const { paths, format, color } = parseCheckArgs(rest);
+  const files: FileAnalysis[] = expandPaths(paths).map((path) => ({ path, analysis: analyze(readSource(path), options) }));
   if (format === 'json') io.stdout(JSON.stringify(jsonReport(files), null, 2));
   else if (format === 'sarif') io.stdout(JSON.stringify(sarifReport(files), null, 2));
   else io.stdout(formatText(files, styleFor(color ?? io.color)));
@@ -108,11 +131,12 @@ function check(args: string[], io: CliIo): number {
   return failed ? 1 : 0;
 }
 
-function explain(args: string[], io: CliIo): number {
+function explain(allArgs: string[], io: CliIo): number {
+  const { rest: args, options } = takeModelOptions(allArgs);
   const positional = args.filter((arg) => !arg.startsWith('--'));
   if (positional.length !== 2) throw new UsageError('vpcrules: explain needs a file and a flow name');
   const [path, name] = positional;
-  const analysis = analyze(readSource(path));
+  const analysis = analyze(readSource(path), options);
   const result = analysis.flows.find((flow) => flow.flow.name === name);
   if (!result) {
     const declared = analysis.file.declarations.some((decl) => decl.kind === 'flow' && decl.name?.text === name);

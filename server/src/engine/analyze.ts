@@ -2,7 +2,7 @@
 import type { SourceFile } from '../syntax/ast';
 import { parse } from '../syntax/parser';
 import { compareDiagnostics, Diagnostic } from '../diagnostics/diagnostic';
-import { buildModel } from './build-model';
+import { buildModel, ModelOptions } from './build-model';
 import { expectationChecks, MODEL_CHECKS } from './checks';
 import { evaluateFlow, FlowResult } from './evaluate';
 import type { Model } from './model';
@@ -15,7 +15,7 @@ export interface Analysis {
   flows: FlowResult[];
 }
 
-export interface AnalyzeOptions {
+export interface AnalyzeOptions extends ModelOptions {
   /** Asked between units of work; when it answers true the analysis stops early. */
   isCancelled?: () => boolean;
 }
@@ -30,10 +30,10 @@ export class AnalysisCancelled extends Error {
  * The analysis as a sequence of steps: the generator yields between units of work (the parse, each
  * check, each flow), so that a caller can interleave other work or abandon a stale analysis.
  */
-export function* analysisSteps(text: string): Generator<void, Analysis, void> {
+export function* analysisSteps(text: string, options: ModelOptions = {}): Generator<void, Analysis, void> {
   const parsed = parse(text);
   yield;
-  const built = buildModel(parsed.file, text);
+  const built = buildModel(parsed.file, text, options);
   const diagnostics = [...parsed.diagnostics, ...built.diagnostics];
   for (const check of MODEL_CHECKS) {
     yield;
@@ -50,7 +50,7 @@ export function* analysisSteps(text: string): Generator<void, Analysis, void> {
 }
 
 export function analyze(text: string, options: AnalyzeOptions = {}): Analysis {
-  const steps = analysisSteps(text);
+  const steps = analysisSteps(text, options);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;

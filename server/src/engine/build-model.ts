@@ -61,8 +61,13 @@ function sliceRange(lines: string[], range: Range): string {
   return lines[range.start.line]?.slice(range.start.character, range.end.character) ?? '';
 }
 
-export function buildModel(file: SourceFile, text: string): BuildResult {
-  return new ModelBuilder(file, text).build();
+export interface ModelOptions {
+  /** Source ports of external clients for flows without from-ports; the spec's default is 1024-65535. */
+  externalEphemeral?: PortSet;
+}
+
+export function buildModel(file: SourceFile, text: string, options: ModelOptions = {}): BuildResult {
+  return new ModelBuilder(file, text, options).build();
 }
 
 class ModelBuilder {
@@ -73,11 +78,12 @@ class ModelBuilder {
   private sgRuleOrder = 0;
   private readonly groupAddrs = new Map<SecurityGroup, AddrSet>();
 
-  constructor(private readonly file: SourceFile, text: string) {
+  constructor(private readonly file: SourceFile, text: string, options: ModelOptions) {
     this.lines = textLines(text);
     this.model = {
       subnets: new Map(), acls: new Map(), defaultAcl: defaultAcl(), groups: new Map(), prefixLists: new Map(),
       instances: new Map(), flows: [], references: this.references,
+      externalEphemeral: options.externalEphemeral ?? EXTERNAL_EPHEMERAL,
     };
   }
 
@@ -400,7 +406,7 @@ class ModelBuilder {
     const srcPorts: PortSet = icmp
       ? IntervalSet.point(0)
       : decl.fromPorts ? IntervalSet.of(decl.fromPorts.from, decl.fromPorts.to)
-      : srcInstance ? srcInstance.ephemeral : EXTERNAL_EPHEMERAL;
+      : srcInstance ? srcInstance.ephemeral : this.model.externalEphemeral;
     return {
       name: decl.name.text, decl, src: srcEnd, dst: dstEnd, protocol: protocol.number, family,
       keys: keysOf(protocol.number, decl), srcPorts, reply: replyShape(decl), expect: expect.value,

@@ -7,7 +7,7 @@
 import { compareDiagnostics, Diagnostic } from '../diagnostics/diagnostic';
 import { parse } from '../syntax/parser';
 import type { Analysis } from './analyze';
-import { buildModel } from './build-model';
+import { buildModel, ModelOptions } from './build-model';
 import { afterCommentEdit } from './comment-edit';
 import { expectationChecks } from './checks';
 import { clientContext, ClientContext, naclAclChecks, serviceRuleClientPorts } from './checks/nacl-checks';
@@ -138,13 +138,15 @@ export class IncrementalAnalyzer {
   private readonly ids = new KeyIds();
   private previous?: Analysis;
 
+  constructor(private readonly options: ModelOptions = {}) {}
+
   /** Like `analysisSteps`, reusing what the previous analysis computed from the same inputs. */
   *steps(text: string): Generator<void, Analysis, void> {
     const commentEdited = this.previous && afterCommentEdit(this.previous, text);
     if (commentEdited) return (this.previous = commentEdited);
     const parsed = parse(text);
     yield;
-    const { model, diagnostics: modelDiagnostics } = buildModel(parsed.file, text);
+    const { model, diagnostics: modelDiagnostics } = buildModel(parsed.file, text, this.options);
     const diagnostics = [...parsed.diagnostics, ...modelDiagnostics];
     yield;
     const keys = new ModelKeys(this.ids);

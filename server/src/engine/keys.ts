@@ -52,3 +52,12 @@ export function formatPorts(keys: PortSet): string {
 export function formatKeys(protocol: number, keys: PortSet): string {
   return protocolIsIcmp(protocol) ? formatIcmpKeys(keys) : formatPorts(keys);
 }
+
+/** A port range written `N` or `N-M` (0-65535, N <= M), as in settings and command-line options. */
+export function parsePortRange(text: string): PortSet | undefined {
+  const match = /^\s*(\d{1,5})\s*(?:-\s*(\d{1,5})\s*)?$/.exec(text);
+  if (!match) return undefined;
+  const from = Number(match[1]);
+  const to = match[2] === undefined ? from : Number(match[2]);
+  return from <= to && to <= 65535 ? IntervalSet.of(from, to) : undefined;
+}

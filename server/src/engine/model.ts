@@ -120,6 +120,8 @@ export interface Model {
   prefixLists: Map<string, PrefixList>;
   instances: Map<string, Instance>;
   flows: Flow[];
+  /** Source ports of clients outside the VPC, for flows without from-ports (the spec's 1024-65535 unless configured). */
+  externalEphemeral: PortSet;
   /** Every reference by name, for navigation and unused-declaration checks. */
   references: Reference[];
 }

@@ -4,6 +4,7 @@
 // edit recomputes only the checks and flows whose inputs it changed.
 import type { CancellationToken, TextDocuments } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { ModelOptions } from '../engine/build-model';
 import { IncrementalAnalyzer } from '../engine/incremental';
 import type { AnalysisSource, AnalyzedDocument } from './analysis-source';
 import { AnalysisRun } from './analysis-run';
@@ -32,13 +33,14 @@ export class DocumentAnalyses implements AnalysisSource {
   constructor(
     private readonly documents: TextDocuments<TextDocument>,
     private readonly debounceMs: () => Promise<number>,
+    private readonly modelOptions: () => ModelOptions,
     private readonly events: AnalysisEvents,
   ) {}
 
   /** After a document is opened or changed. */
   async edited(uri: string): Promise<void> {
     let state = this.states.get(uri);
-    if (!state) this.states.set(uri, (state = { edits: 0, waiters: new Set(), analyzer: new IncrementalAnalyzer() }));
+    if (!state) this.states.set(uri, (state = { edits: 0, waiters: new Set(), analyzer: new IncrementalAnalyzer(this.modelOptions()) }));
     const edit = ++state.edits;
     this.stopPending(state);
     if (state.waiters.size > 0) return this.start(uri, state);
@@ -46,6 +48,15 @@ export class DocumentAnalyses implements AnalysisSource {
     if (edit !== state.edits || state.run || this.states.get(uri) !== state) return;
     if (delay === 0) this.start(uri, state);
     else state.timer = setTimeout(() => this.start(uri, state), delay);
+  }
+
+  /** The model options changed: every open document is analysed afresh with them. */
+  reconfigured(): void {
+    for (const [uri, state] of this.states) {
+      state.analyzer = new IncrementalAnalyzer(this.modelOptions());
+      state.latest = undefined;
+      void this.edited(uri);
+    }
   }
 
   closed(uri: string): void {

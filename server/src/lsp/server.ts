@@ -16,9 +16,9 @@ import { Settings, SETTINGS_SECTION } from './settings';
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
-  const settings = new Settings(connection);
+  const settings = new Settings(connection, () => analyses.reconfigured());
   let registersConfiguration = false;
-  const analyses = new DocumentAnalyses(documents, () => settings.debounceMs(), {
+  const analyses = new DocumentAnalyses(documents, () => settings.debounceMs(), () => settings.modelOptions(), {
     analyzed: (analyzed) => {
       // A result that a newer version overtook is never shown.
       if (documents.get(analyzed.uri)?.version === analyzed.version) publishDiagnostics(connection, analyzed);

@@ -1,7 +1,7 @@
 import type { Direction, Range } from '../../syntax/ast';
 import { Diagnostic, makeDiagnostic, RelatedInfo } from '../../diagnostics/diagnostic';
 import { formatAddrSet, ofFamily } from '../addresses';
-import { EXTERNAL_EPHEMERAL, LINUX_EPHEMERAL } from '../build-model';
+import { LINUX_EPHEMERAL } from '../build-model';
 import { judgeNacl } from '../hops';
 import { IntervalSet, PortSet } from '../intervals';
 import { formatPorts } from '../keys';
@@ -122,7 +122,7 @@ function clientPorts(context: ClientContext, acl: NetworkAcl, rule: NaclRuleMode
   const remote = ofFamily(rule.cidr, rule.family);
   const vpc = context.model.vpc;
   const vpcBlocks = vpc ? ofFamily(vpc.blocks, rule.family) : IntervalSet.empty<bigint>();
-  if (!remote.within(vpcBlocks)) return EXTERNAL_EPHEMERAL;
+  if (!remote.within(vpcBlocks)) return context.model.externalEphemeral;
   const [lo, hi] = remote.intervals[0];
   return context.ephemeral.portsWithin(rule.family, lo, hi) ?? LINUX_EPHEMERAL;
 }
