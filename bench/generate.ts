@@ -31,6 +31,11 @@ export interface GeneratedBench {
   flows: number;
   /** Digits inside comments: changing one keeps the model's meaning. */
   commentDigits: Position[];
+  /**
+   * The last digit of single ports in rules and flows: changing it (to another digit) keeps the
+   * model valid but changes what it means.
+   */
+  codeDigits: Position[];
   /** A position inside each flow's name. */
   flowNames: Position[];
 }
@@ -299,7 +304,16 @@ export function generateModel(options: GenerateOptions): GeneratedBench {
   const out: string[] = [];
   const commentDigits: Position[] = [];
   const flowNames: Position[] = [];
+  const codeDigits: Position[] = [];
   let rules = 0;
+  /** Pushes a rule or flow line and records its single ports whose last digit may change. */
+  const code = (line: string) => {
+    for (const match of line.matchAll(/ (?:tcp|udp) (\d+)(?= )/g)) {
+      // Below 60000, any last digit stays a valid port.
+      if (Number(match[1]) < 60_000) codeDigits.push({ line: out.length, character: match.index + match[0].length - 1 });
+    }
+    out.push(line);
+  };
   /** A comment whose trailing number a benchmark may change freely. */
   const comment = (text: string, revision: number) => {
     const line = `# ${text}, revision ${revision}`;
@@ -320,7 +334,7 @@ export function generateModel(options: GenerateOptions): GeneratedBench {
     out.push(`network-acl ${acl} {`);
     for (const direction of ['inbound', 'outbound'] as const) {
       for (const rule of aclDirection(structure, direction, scaled(options.naclRules ?? [12, 40], factor, ruleRandom), ruleRandom)) {
-        out.push(`  ${rule}`);
+        code(`  ${rule}`);
         rules++;
       }
     }
@@ -331,7 +345,7 @@ export function generateModel(options: GenerateOptions): GeneratedBench {
     comment(`${group.tier.name} tier, owner team-${i % 17}`, ruleRandom.int(1, 8));
     out.push(`security-group ${group.name} {`);
     for (const rule of groupRules(structure, group, scaled(options.sgRules ?? [6, 30], factor, ruleRandom), ruleRandom)) {
-      out.push(`  ${rule}`);
+      code(`  ${rule}`);
       rules++;
     }
     out.push('}');
@@ -347,8 +361,8 @@ export function generateModel(options: GenerateOptions): GeneratedBench {
   comment('flows that must work, and those that must not', 1);
   for (let f = 0; f < structure.flowCount; f++) {
     flowNames.push({ line: out.length, character: 6 });
-    out.push(flowLine(structure, f, flowRandom));
+    code(flowLine(structure, f, flowRandom));
   }
   out.push('');
-  return { text: out.join('\n'), lines: out.length, rules, flows: structure.flowCount, commentDigits, flowNames };
+  return { text: out.join('\n'), lines: out.length, rules, flows: structure.flowCount, commentDigits, codeDigits, flowNames };
 }

@@ -1,5 +1,6 @@
 // Drives the language server over stdio as an editor would: open a document, type one-character
-// edits, hover flows; measures each answer's latency and the server's peak memory.
+// edits (first in comments, then in the code), hover flows; measures each answer's latency and the
+// server's peak memory.
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,11 +13,18 @@ const SERVER = join(__dirname, '..', '..', 'server', 'bin', 'vpcrules-language-s
 const ANSWER_TIMEOUT_MS = 60_000;
 const SETTINGS = { debounceMs: 0 };
 
+export interface EditTimings {
+  p50: number;
+  p95: number;
+  count: number;
+}
+
 export interface LspTimings {
   openMs: number;
-  editP50: number;
-  editP95: number;
-  edits: number;
+  /** Digits changed inside comments: the meaning is kept. */
+  commentEdits: EditTimings;
+  /** Port digits changed inside rules and flows: the meaning changes. */
+  codeEdits: EditTimings;
   hoverP50: number;
   hoverP95: number;
   hovers: number;
@@ -73,19 +81,42 @@ function startServer(): Session {
 }
 
 /** Digits at these positions are changed in turn (each to a different digit), keeping the model valid. */
-function toggledDigit(lines: string[], at: Position): string {
+export function toggledDigit(lines: string[], at: Position): string {
   const current = lines[at.line][at.character];
   const next = current === '9' ? '1' : String(Number(current) + 1);
   lines[at.line] = lines[at.line].slice(0, at.character) + next + lines[at.line].slice(at.character + 1);
   return next;
 }
 
-function spread<T>(items: T[], count: number): T[] {
+export function spread<T>(items: T[], count: number): T[] {
   if (items.length === 0) return [];
   return Array.from({ length: count }, (_, i) => items[Math.floor((i * items.length) / count) % items.length]);
 }
 
-export async function measureLanguageServer(file: string, text: string, digits: Position[], flowNames: Position[], samples: number): Promise<LspTimings> {
+/** The series' text edits, one at a time, each timed from didChange to its diagnostics. */
+async function timeEdits(session: Session, uri: string, lines: string[], at: Position[], version: { value: number }): Promise<EditTimings> {
+  const times: number[] = [];
+  for (const position of at) {
+    const current = ++version.value;
+    const newText = toggledDigit(lines, position);
+    const published = session.diagnostics(uri, current);
+    const start = process.hrtime.bigint();
+    await session.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: current },
+      contentChanges: [{ range: { start: position, end: { line: position.line, character: position.character + 1 } }, rangeLength: 1, text: newText }],
+    });
+    await published;
+    times.push(elapsedMs(start));
+  }
+  return { p50: percentile(times, 50), p95: percentile(times, 95), count: times.length };
+}
+
+export interface EditPositions {
+  comment: Position[];
+  code: Position[];
+}
+
+export async function measureLanguageServer(file: string, text: string, edits: EditPositions, flowNames: Position[], samples: number): Promise<LspTimings> {
   const session = startServer();
   const { connection } = session;
   const uri = pathToFileURL(file).href;
@@ -98,27 +129,16 @@ export async function measureLanguageServer(file: string, text: string, digits: 
     });
     await connection.sendNotification('initialized', {});
 
-    let version = 1;
+    const version = { value: 1 };
     let start = process.hrtime.bigint();
-    const opened = session.diagnostics(uri, version);
-    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'vpcrules', version, text } });
+    const opened = session.diagnostics(uri, version.value);
+    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'vpcrules', version: version.value, text } });
     await opened;
     const openMs = elapsedMs(start);
 
     const lines = text.split('\n');
-    const editTimes: number[] = [];
-    for (const at of spread(digits, samples)) {
-      version++;
-      const newText = toggledDigit(lines, at);
-      const published = session.diagnostics(uri, version);
-      start = process.hrtime.bigint();
-      await connection.sendNotification('textDocument/didChange', {
-        textDocument: { uri, version },
-        contentChanges: [{ range: { start: at, end: { line: at.line, character: at.character + 1 } }, rangeLength: 1, text: newText }],
-      });
-      await published;
-      editTimes.push(elapsedMs(start));
-    }
+    const commentEdits = await timeEdits(session, uri, lines, spread(edits.comment, samples), version);
+    const codeEdits = await timeEdits(session, uri, lines, spread(edits.code, samples), version);
 
     const hoverTimes: number[] = [];
     for (const at of spread(flowNames, samples)) {
@@ -132,7 +152,7 @@ export async function measureLanguageServer(file: string, text: string, digits: 
     await connection.sendRequest('shutdown');
     await connection.sendNotification('exit');
     return {
-      openMs, edits: editTimes.length, editP50: percentile(editTimes, 50), editP95: percentile(editTimes, 95),
+      openMs, commentEdits, codeEdits,
       hovers: hoverTimes.length, hoverP50: percentile(hoverTimes, 50), hoverP95: percentile(hoverTimes, 95), peakRssMb,
     };
   } finally {

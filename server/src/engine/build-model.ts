@@ -296,18 +296,18 @@ class ModelBuilder {
   }
 
   private checkDuplicateAddresses(): void {
-    const seen = new Map<string, Instance>();
+    // By family, keyed by the address itself: no text key per instance.
+    const seen = { 4: new Map<bigint, Instance>(), 6: new Map<bigint, Instance>() };
     for (const instance of this.model.instances.values()) {
       for (const ip of [instance.decl.ip, instance.decl.ip6]) {
         if (!ip) continue;
-        const key = `${ip.family}:${ip.address}`;
-        const first = seen.get(key);
+        const first = seen[ip.family].get(ip.address);
         if (first) {
           this.report(makeDiagnostic('duplicateName', ip.range, `address ${formatAddress(ip.address, ip.family)} is already the address of instance '${first.name}'`, {
             related: [{ range: first.decl.name?.range ?? first.decl.range, message: `instance '${first.name}'` }],
           }));
         } else {
-          seen.set(key, instance);
+          seen[ip.family].set(ip.address, instance);
         }
       }
     }

@@ -1,6 +1,6 @@
 // Exact text keys of everything a check or a flow evaluation reads, so that a result is reused only
 // when all of its inputs are the same. Ranges are part of the keys because results carry them.
-import type { Range } from '../syntax/ast';
+import type { NaclRule, Range, SgRule } from '../syntax/ast';
 import type { AddrSet } from './addresses';
 import type { Hop } from './hops';
 import type { IntervalSet } from './intervals';
@@ -24,11 +24,25 @@ export function addrsKey(addrs: AddrSet): string {
  */
 export type AddrsKeyer = (addrs: AddrSet) => string;
 
+/**
+ * The part of a rule's key that follows from its syntax node alone, kept per node: the parser
+ * reuses the nodes of unchanged lines, so most rules are keyed once per document, not per edit.
+ */
+const declaredKeys = new WeakMap<SgRule | NaclRule, string>();
+
+function declared(decl: SgRule | NaclRule, key: () => string): string {
+  let found = declaredKeys.get(decl);
+  if (found === undefined) declaredKeys.set(decl, (found = key()));
+  return found;
+}
+
 function sgRuleKey(rule: SgRuleModel, addrs: AddrsKeyer): string {
-  return [
-    rule.direction, rule.protocol, setKey(rule.keys), addrs(rule.peer), rule.order, rule.text,
-    rangeKey(rule.decl.range), rule.decl.peer?.kind ?? '-',
-  ].join('|');
+  // Direction, protocol and keys come from the node; a CIDR peer too, while a named one resolves.
+  const fromDecl = declared(rule.decl, () => [
+    rule.direction, rule.protocol, setKey(rule.keys), rangeKey(rule.decl.range), rule.decl.peer?.kind ?? '-',
+    rule.decl.peer?.kind === 'cidr' ? addrsKey(rule.peer) : '',
+  ].join('|'));
+  return `${fromDecl}|${rule.decl.peer?.kind === 'cidr' ? '' : addrs(rule.peer)}|${rule.order}|${rule.text}`;
 }
 
 /** A security group: its name and its rules, with their ranges and resolved peers. */
@@ -37,10 +51,12 @@ export function groupKey(group: SecurityGroup, addrs: AddrsKeyer): string {
 }
 
 function naclRuleKey(rule: NaclRuleModel): string {
-  return [
-    rule.direction, rule.number, rule.action, rule.protocol, setKey(rule.keys), addrsKey(rule.cidr), rule.family, rule.text,
+  const key = () => [
+    rule.direction, rule.number, rule.action, rule.protocol, setKey(rule.keys), addrsKey(rule.cidr), rule.family,
     rangeKey(rule.decl?.range), rangeKey(rule.decl?.number?.range), rule.decl?.cidr?.text ?? '-',
   ].join('|');
+  // Every field but the text follows from the node (the default ACL's rules have none).
+  return `${rule.decl ? declared(rule.decl, key) : key()}|${rule.text}`;
 }
 
 /** A network ACL: its name, its rules, and where its declaration and rules are written. */

@@ -5,7 +5,7 @@
 // while the key is unchanged. The result is the same as a fresh `analyze(text)`; the tests compare
 // the two after random edits.
 import { compareDiagnostics, Diagnostic } from '../diagnostics/diagnostic';
-import { parse } from '../syntax/parser';
+import { LineCache, parse } from '../syntax/parser';
 import type { Analysis } from './analyze';
 import { buildModel, ModelOptions } from './build-model';
 import { afterCommentEdit } from './comment-edit';
@@ -136,6 +136,7 @@ export class IncrementalAnalyzer {
   private readonly groupChecks = new ResultCache<Diagnostic[]>();
   private readonly flowResults = new ResultCache<FlowResult>();
   private readonly ids = new KeyIds();
+  private readonly lines = new LineCache();
   private previous?: Analysis;
 
   constructor(private readonly options: ModelOptions = {}) {}
@@ -144,7 +145,7 @@ export class IncrementalAnalyzer {
   *steps(text: string): Generator<void, Analysis, void> {
     const commentEdited = this.previous && afterCommentEdit(this.previous, text);
     if (commentEdited) return (this.previous = commentEdited);
-    const parsed = parse(text);
+    const parsed = parse(text, this.lines);
     yield;
     const { model, diagnostics: modelDiagnostics } = buildModel(parsed.file, text, this.options);
     const diagnostics = [...parsed.diagnostics, ...modelDiagnostics];

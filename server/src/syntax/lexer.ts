@@ -68,42 +68,63 @@ export function lex(text: string): LexResult {
   const comments: Comment[] = [];
   let line = 0;
   let lineStart = 0;
-  let i = 0;
-  const n = text.length;
+  for (;;) {
+    const lineEnd = lineEndAt(text, lineStart);
+    lexLine(text, lineStart, lineEnd, line, tokens, comments);
+    const position = { line, character: lineEnd - lineStart };
+    if (lineEnd >= text.length) {
+      tokens.push({ kind: 'eof', text: '', range: { start: position, end: position } });
+      return { tokens, comments, lineCount: line + 1 };
+    }
+    const next = lineEnd + lineBreakWidth(text, lineEnd);
+    tokens.push({ kind: 'newline', text: text.slice(lineEnd, next), range: { start: position, end: { line, character: next - lineStart } } });
+    line++;
+    lineStart = next;
+  }
+}
+
+/** Where the line starting at `start` ends: its line break, or the end of the text. */
+export function lineEndAt(text: string, start: number): number {
+  let end = start;
+  while (end < text.length && !isLineBreak(text.charCodeAt(end))) end++;
+  return end;
+}
+
+/** Line breaks as editors and LSP count them: \n, \r\n, and a lone \r. */
+export function lineBreakWidth(text: string, at: number): number {
+  return text.charCodeAt(at) === RETURN && text.charCodeAt(at + 1) === NEWLINE ? 2 : 1;
+}
+
+/**
+ * Appends the tokens and comments of one line, `text` from `lineStart` to `lineEnd` (its line
+ * break or the end of the text), numbered `line`.
+ */
+export function lexLine(text: string, lineStart: number, lineEnd: number, line: number, tokens: Token[], comments: Comment[]): void {
+  let i = lineStart;
+  const n = lineEnd;
   const pos = (offset: number) => ({ line, character: offset - lineStart });
   const push = (kind: TokenKind, start: number, end: number, problem?: string) => {
     const token: Token = { kind, text: text.slice(start, end), range: { start: pos(start), end: pos(end) } };
     if (problem) token.problem = problem;
     tokens.push(token);
   };
-  const isArrowAt = (offset: number) => text.charCodeAt(offset) === MINUS && text.charCodeAt(offset + 1) === GREATER;
+  const isArrowAt = (offset: number) => offset + 1 < n && text.charCodeAt(offset) === MINUS && text.charCodeAt(offset + 1) === GREATER;
 
   while (i < n) {
     const code = text.charCodeAt(i);
-    // Line breaks as editors and LSP count them: \n, \r\n, and a lone \r.
-    if (code === NEWLINE || code === RETURN) {
-      const width = code === RETURN && text.charCodeAt(i + 1) === NEWLINE ? 2 : 1;
-      push('newline', i, i + width);
-      i += width;
-      line++;
-      lineStart = i;
-      continue;
-    }
     if (isSpace(code)) {
       i++;
       continue;
     }
     if (code === HASH) {
-      let end = i;
-      while (end < n && !isLineBreak(text.charCodeAt(end))) end++;
-      comments.push({ text: text.slice(i, end), range: { start: pos(i), end: pos(end) } });
-      i = end;
+      comments.push({ text: text.slice(i, n), range: { start: pos(i), end: pos(n) } });
+      i = n;
       continue;
     }
     if (code === QUOTE) {
       let end = i + 1;
-      while (end < n && text.charCodeAt(end) !== QUOTE && !isLineBreak(text.charCodeAt(end))) end++;
-      if (end < n && text.charCodeAt(end) === QUOTE) {
+      while (end < n && text.charCodeAt(end) !== QUOTE) end++;
+      if (end < n) {
         push('string', i, end + 1);
         i = end + 1;
       } else {
@@ -129,14 +150,12 @@ export function lex(text: string): LexResult {
     let end = i + 1;
     while (end < n) {
       const next = text.charCodeAt(end);
-      if (isSpace(next) || isLineBreak(next) || isWordChar(next) || isPunctuation(next)) break;
+      if (isSpace(next) || isWordChar(next) || isPunctuation(next)) break;
       end++;
     }
     push('invalid', i, end, `unexpected character${end - i > 1 ? 's' : ''} '${shorten(text.slice(i, end))}'`);
     i = end;
   }
-  push('eof', n, n);
-  return { tokens, comments, lineCount: line + 1 };
 }
 
 function classifyWord(word: string): { kind: TokenKind; problem?: string } {

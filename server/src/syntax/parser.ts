@@ -1,13 +1,13 @@
 // A line-oriented recursive-descent parser with error recovery: a bad line yields one
 // diagnostic at the offending token and parsing resumes on the next line. It never throws.
 import type {
-  Cidr, Declaration, Direction, Endpoint, FlowDecl, IcmpSpec, InstanceDecl, Keyword, Name, NaclRule,
+  Cidr, Comment, Declaration, Direction, Endpoint, FlowDecl, IcmpSpec, InstanceDecl, Keyword, Name, NaclRule,
   NetworkAclDecl, Peer, PortRange, PrefixListDecl, Protocol, Range, SecurityGroupDecl, SgRule, SourceFile,
   SubnetDecl, VpcDecl,
 } from './ast';
 import { PROTOCOL_NUMBERS, protocolHasPorts, protocolIsIcmp } from './ast';
 import { parseCidr } from './cidr';
-import { lex, shorten, Token } from './lexer';
+import { lexLine, lineBreakWidth, lineEndAt, shorten, Token } from './lexer';
 import { closest } from './suggest';
 import { Diagnostic, makeDiagnostic } from '../diagnostics/diagnostic';
 
@@ -422,30 +422,46 @@ function parseStatementBody(cursor: LineCursor, decl: Declaration): void {
   }
 }
 
-/** Splits the token stream into lines (without the newline tokens). */
-function splitLines(tokens: Token[]): Token[][] {
-  const lines: Token[][] = [];
-  let current: Token[] = [];
-  for (const token of tokens) {
-    if (token.kind === 'newline' || token.kind === 'eof') {
-      lines.push(current);
-      current = [];
-    } else {
-      current.push(token);
-    }
-  }
-  return lines;
-}
-
 type Block = { decl: SecurityGroupDecl | NetworkAclDecl; braceOpened: boolean };
 
-export function parse(text: string): ParseResult {
-  const { tokens, comments, lineCount } = lex(text);
+/** What a line that neither opens nor closes a block adds, given the block it is in. */
+interface LineResult {
+  text: string;
+  blockKind: BlockKind;
+  comments: Comment[];
+  declarations: Declaration[];
+  rules: (SgRule | NaclRule)[];
+  diagnostics: Diagnostic[];
+}
+
+type BlockKind = SecurityGroupDecl['kind'] | NetworkAclDecl['kind'] | 'none';
+
+/**
+ * The results of the lines of one parse, kept for the next parse of the same document: a line
+ * with the same text, at the same place, in the same kind of block, parses to the same nodes
+ * (the place is in their ranges), which are reused as they are. Block headers and closing braces
+ * are parsed again, since the block they open or close depends on other lines.
+ */
+export class LineCache {
+  lines: (LineResult | undefined)[] = [];
+}
+
+/**
+ * A copy of a line that does not keep the whole text alive: engines may represent a slice as a view
+ * of its parent string, and nodes kept across parses would then hold every old version of the
+ * document. Concatenation then slicing makes the engine copy the characters.
+ */
+function detached(line: string): string {
+  return ` ${line}`.slice(1);
+}
+
+export function parse(text: string, cache = new LineCache()): ParseResult {
+  const comments: Comment[] = [];
   const declarations: Declaration[] = [];
   const diagnostics: Diagnostic[] = [];
-  const report = (diagnostic: Diagnostic) => {
-    if (diagnostics.length < MAX_DIAGNOSTICS) diagnostics.push(diagnostic);
-  };
+  // A line's diagnostics are gathered apart, to be kept with the line's nodes.
+  let lineDiagnostics: Diagnostic[] = [];
+  const report = (diagnostic: Diagnostic) => lineDiagnostics.push(diagnostic);
   let block: Block | undefined;
 
   const lineEndOf = (lineIndex: number, lineTokens: Token[]): Range => {
@@ -533,8 +549,7 @@ export function parse(text: string): ParseResult {
     }
   };
 
-  const lines = splitLines(tokens);
-  lines.forEach((lineTokens, lineIndex) => {
+  const parseLine = (lineTokens: Token[], lineIndex: number) => {
     if (lineTokens.length === 0) return;
     if (block) {
       const first = lineTokens[0];
@@ -549,9 +564,50 @@ export function parse(text: string): ParseResult {
       block = undefined;
     }
     parseTopLine(lineTokens, lineIndex);
-  });
-  if (block && block.braceOpened) {
-    report(makeDiagnostic('syntax', block.decl.name?.range ?? block.decl.range, `missing '}' to close ${block.decl.kind} '${block.decl.name?.text ?? ''}' at the end of the file`));
+  };
+
+  const keep = (found: Diagnostic[]) => {
+    for (const diagnostic of found) {
+      if (diagnostics.length < MAX_DIAGNOSTICS) diagnostics.push(diagnostic);
+    }
+  };
+  const previous = cache.lines;
+  const current: (LineResult | undefined)[] = [];
+  let lineIndex = 0;
+  let lineStart = 0;
+  for (;;) {
+    const lineEnd = lineEndAt(text, lineStart);
+    const lineText = text.slice(lineStart, lineEnd);
+    const blockKind: BlockKind = block?.decl.kind ?? 'none';
+    let result = previous[lineIndex];
+    if (!result || result.text !== lineText || result.blockKind !== blockKind) {
+      const ownText = detached(lineText);
+      const lineTokens: Token[] = [];
+      const lineComments: Comment[] = [];
+      lexLine(ownText, 0, ownText.length, lineIndex, lineTokens, lineComments);
+      const blockBefore = block;
+      const declarationsBefore = declarations.length;
+      const rulesBefore = block?.decl.rules.length ?? 0;
+      lineDiagnostics = [];
+      parseLine(lineTokens, lineIndex);
+      const rules = block?.decl.rules.slice(rulesBefore) ?? [];
+      result = { text: ownText, blockKind, comments: lineComments, declarations: declarations.slice(declarationsBefore), rules, diagnostics: lineDiagnostics };
+      if (block === blockBefore) current[lineIndex] = result;
+    } else {
+      current[lineIndex] = result;
+      declarations.push(...result.declarations);
+      // The block is of the kind the rules were parsed in.
+      if (block) (block.decl.rules as (SgRule | NaclRule)[]).push(...result.rules);
+    }
+    comments.push(...result.comments);
+    keep(result.diagnostics);
+    if (lineEnd >= text.length) break;
+    lineStart = lineEnd + lineBreakWidth(text, lineEnd);
+    lineIndex++;
   }
-  return { file: { declarations, comments, lineCount }, diagnostics };
+  cache.lines = current;
+  if (block && block.braceOpened) {
+    keep([makeDiagnostic('syntax', block.decl.name?.range ?? block.decl.range, `missing '}' to close ${block.decl.kind} '${block.decl.name?.text ?? ''}' at the end of the file`)]);
+  }
+  return { file: { declarations, comments, lineCount: lineIndex + 1 }, diagnostics };
 }

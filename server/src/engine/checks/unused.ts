@@ -8,8 +8,14 @@ function removeLines(range: Range, title: string): Fix {
 }
 
 export function unusedChecks(model: Model): Diagnostic[] {
-  const referenced = new Set(model.references.map((ref) => `${ref.kind}:${ref.name}`));
-  const isReferenced = (kind: SymbolKind, name: string) => referenced.has(`${kind}:${name}`);
+  // Names by kind, without building a key per reference: a large model has many references.
+  const referenced = new Map<SymbolKind, Set<string>>();
+  for (const ref of model.references) {
+    let names = referenced.get(ref.kind);
+    if (!names) referenced.set(ref.kind, (names = new Set()));
+    names.add(ref.name);
+  }
+  const isReferenced = (kind: SymbolKind, name: string) => referenced.get(kind)?.has(name) === true;
   const out: Diagnostic[] = [];
   const report = (kind: string, name: string, nameRange: Range, declRange: Range, why: string, severity?: 'hint') => {
     out.push(makeDiagnostic('unused', nameRange, `${kind} '${name}' is never used: ${why}`, {
