@@ -2,32 +2,7 @@
 // answer; how fast is the benchmark's business, but the time is printed for a reader to see.
 import * as assert from 'node:assert/strict';
 import { analyze, Analysis } from '../../server/src/engine/analyze';
-
-/** One tier of a realistic model: its subnet, network ACL, group, two instances and flows. */
-function block(i: number): string {
-  const net = `10.${(i >> 8) & 255}.${i & 255}`;
-  return `
-# --- tier ${i} ------------------------------------------------------------------
-subnet tier-${i} ${net}.0/24 acl tier-${i}-acl
-security-group tier-${i}-sg {
-  inbound  tcp 443 from 0.0.0.0/0 "HTTPS from customers"
-  inbound  tcp 22 from 10.0.0.0/8
-  inbound  icmp type 8 from 10.0.0.0/8
-  outbound tcp 5432 to sg tier-${i}-sg
-}
-network-acl tier-${i}-acl {
-  inbound  100 allow tcp 443 from 0.0.0.0/0
-  inbound  110 allow tcp 1024-65535 from 10.0.0.0/8
-  inbound  120 deny  tcp 22 from 0.0.0.0/0
-  outbound 100 allow tcp 1024-65535 to 0.0.0.0/0
-  outbound 110 allow tcp 5432 to ${net}.0/24
-}
-instance web-${i} subnet tier-${i} ip ${net}.10 groups tier-${i}-sg
-instance db-${i} subnet tier-${i} ip ${net}.20 groups tier-${i}-sg os windows
-flow https-${i} internet -> web-${i} tcp 443 expect allow
-flow db-${i} web-${i} -> db-${i} tcp 5432 expect deny
-`;
-}
+import { largeModel } from '../large-model';
 
 function timed(label: string, text: string): Analysis {
   const started = Date.now();
@@ -40,15 +15,8 @@ describe('hardening: very large inputs', function () {
   this.timeout(120_000);
 
   it('analyzes a 5 MB model and reports every flow', () => {
-    const parts = ['vpc big 10.0.0.0/8\n'];
-    let size = parts[0].length;
-    let tiers = 0;
-    while (size < 5_000_000) {
-      const text = block(tiers++);
-      parts.push(text);
-      size += text.length;
-    }
-    const analysis = timed(`${tiers} tiers`, parts.join(''));
+    const { text, tiers } = largeModel(5_000_000);
+    const analysis = timed(`${tiers} tiers`, text);
     assert.equal(analysis.flows.length, tiers * 2);
     assert.deepEqual(analysis.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code), []);
     assert.equal(analysis.flows.find((f) => f.flow.name === `https-${tiers - 1}`)?.verdict, 'allow');

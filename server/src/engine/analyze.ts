@@ -1,8 +1,8 @@
 // The engine's entry point: text in, syntax tree, model, diagnostics and flow verdicts out.
 import type { SourceFile } from '../syntax/ast';
-import { parse } from '../syntax/parser';
+import { parseSteps } from '../syntax/parser';
 import { compareDiagnostics, Diagnostic } from '../diagnostics/diagnostic';
-import { buildModel, ModelOptions } from './build-model';
+import { buildModelSteps, ModelOptions } from './build-model';
 import { expectationChecks, MODEL_CHECKS } from './checks';
 import { evaluateFlow, FlowResult } from './evaluate';
 import type { Model } from './model';
@@ -31,9 +31,9 @@ export class AnalysisCancelled extends Error {
  * check, each flow), so that a caller can interleave other work or abandon a stale analysis.
  */
 export function* analysisSteps(text: string, options: ModelOptions = {}): Generator<void, Analysis, void> {
-  const parsed = parse(text);
+  const parsed = yield* parseSteps(text);
   yield;
-  const built = buildModel(parsed.file, text, options);
+  const built = yield* buildModelSteps(parsed.file, text, options);
   const diagnostics = [...parsed.diagnostics, ...built.diagnostics];
   for (const check of MODEL_CHECKS) {
     yield;

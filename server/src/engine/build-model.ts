@@ -67,6 +67,15 @@ export interface ModelOptions {
 }
 
 export function buildModel(file: SourceFile, text: string, options: ModelOptions = {}): BuildResult {
+  const steps = buildModelSteps(file, text, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** The model's construction as steps: yields between phases, so that a caller can serve other work. */
+export function buildModelSteps(file: SourceFile, text: string, options: ModelOptions = {}): Generator<void, BuildResult, void> {
   return new ModelBuilder(file, text, options).build();
 }
 
@@ -87,7 +96,7 @@ class ModelBuilder {
     };
   }
 
-  build(): BuildResult {
+  *build(): Generator<void, BuildResult, void> {
     const decls = this.file.declarations;
     this.checkAllCidrs(decls);
     this.buildVpc(decls);
@@ -96,11 +105,15 @@ class ModelBuilder {
     for (const decl of decls) if (decl.kind === 'security-group') this.declareGroup(decl);
     for (const decl of decls) if (decl.kind === 'subnet') this.buildSubnet(decl);
     this.checkSubnetOverlaps();
+    yield;
     for (const decl of decls) if (decl.kind === 'instance') this.buildInstance(decl);
     this.checkDuplicateAddresses();
+    yield;
     // Rules come after instances: `sg NAME` peers are the addresses of the group's members.
     for (const group of this.model.groups.values()) this.buildGroupRules(group);
+    yield;
     for (const acl of this.model.acls.values()) this.buildAclRules(acl);
+    yield;
     const flowNames = new Map<string, Name>();
     for (const decl of decls) {
       if (decl.kind !== 'flow' || !decl.name) continue;

@@ -5,9 +5,9 @@
 // while the key is unchanged. The result is the same as a fresh `analyze(text)`; the tests compare
 // the two after random edits.
 import { compareDiagnostics, Diagnostic } from '../diagnostics/diagnostic';
-import { LineCache, parse } from '../syntax/parser';
+import { LineCache, parseSteps } from '../syntax/parser';
 import type { Analysis } from './analyze';
-import { buildModel, ModelOptions } from './build-model';
+import { buildModelSteps, ModelOptions } from './build-model';
 import { afterCommentEdit } from './comment-edit';
 import { expectationChecks } from './checks';
 import { clientContext, ClientContext, naclAclChecks, serviceRuleClientPorts } from './checks/nacl-checks';
@@ -145,9 +145,9 @@ export class IncrementalAnalyzer {
   *steps(text: string): Generator<void, Analysis, void> {
     const commentEdited = this.previous && afterCommentEdit(this.previous, text);
     if (commentEdited) return (this.previous = commentEdited);
-    const parsed = parse(text, this.lines);
+    const parsed = yield* parseSteps(text, this.lines);
     yield;
-    const { model, diagnostics: modelDiagnostics } = buildModel(parsed.file, text, this.options);
+    const { model, diagnostics: modelDiagnostics } = yield* buildModelSteps(parsed.file, text, this.options);
     const diagnostics = [...parsed.diagnostics, ...modelDiagnostics];
     yield;
     const keys = new ModelKeys(this.ids);

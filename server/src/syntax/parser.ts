@@ -455,7 +455,19 @@ function detached(line: string): string {
   return ` ${line}`.slice(1);
 }
 
+/** Lines parsed between two yields of `parseSteps`: a few milliseconds of work. */
+const LINES_PER_STEP = 2000;
+
 export function parse(text: string, cache = new LineCache()): ParseResult {
+  const steps = parseSteps(text, cache);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** The parse as steps: yields every few thousand lines, so that a caller can serve other work. */
+export function* parseSteps(text: string, cache = new LineCache()): Generator<void, ParseResult, void> {
   const comments: Comment[] = [];
   const declarations: Declaration[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -604,6 +616,7 @@ export function parse(text: string, cache = new LineCache()): ParseResult {
     if (lineEnd >= text.length) break;
     lineStart = lineEnd + lineBreakWidth(text, lineEnd);
     lineIndex++;
+    if (lineIndex % LINES_PER_STEP === 0) yield;
   }
   cache.lines = current;
   if (block && block.braceOpened) {
