@@ -16,6 +16,7 @@ import type {
   Flow, FlowEnd, Instance, Model, NaclRuleModel, NetworkAcl, PrefixList, Reference, ReplyShape, SecurityGroup,
   SgRuleModel, Subnet, SymbolKind, Vpc,
 } from './model';
+import { SYMBOL_KIND_LABELS } from './model';
 
 export const LINUX_EPHEMERAL = IntervalSet.of(32768, 60999);
 export const WINDOWS_EPHEMERAL = IntervalSet.of(49152, 65535);
@@ -25,16 +26,6 @@ export interface BuildResult {
   model: Model;
   diagnostics: Diagnostic[];
 }
-
-const KIND_LABEL: Record<SymbolKind, string> = {
-  vpc: 'VPC',
-  subnet: 'subnet',
-  'prefix-list': 'prefix list',
-  'security-group': 'security group',
-  'network-acl': 'network ACL',
-  instance: 'instance',
-  flow: 'flow',
-};
 
 function defaultAcl(): NetworkAcl {
   const acl: NetworkAcl = { name: '(default)', isDefault: true, inbound: [], outbound: [] };
@@ -132,7 +123,7 @@ class ModelBuilder {
   private isDuplicate(kind: SymbolKind, name: Name, seen: Map<string, Name>): boolean {
     const first = seen.get(name.text);
     if (first) {
-      this.report(makeDiagnostic('duplicateName', name.range, `${KIND_LABEL[kind]} '${name.text}' is already declared on line ${first.range.start.line + 1}`, {
+      this.report(makeDiagnostic('duplicateName', name.range, `${SYMBOL_KIND_LABELS[kind]} '${name.text}' is already declared on line ${first.range.start.line + 1}`, {
         related: [{ range: first.range, message: `first declaration of '${name.text}'` }],
       }));
       return true;
@@ -147,7 +138,7 @@ class ModelBuilder {
     if (found) return found;
     const suggestion = closest(name.text, table.keys());
     this.report(makeDiagnostic('unknownReference', name.range,
-      `unknown ${KIND_LABEL[kind]} '${name.text}'${suggestion ? `; did you mean '${suggestion}'?` : ''}`, {
+      `unknown ${SYMBOL_KIND_LABELS[kind]} '${name.text}'${suggestion ? `; did you mean '${suggestion}'?` : ''}`, {
         fixes: suggestion ? [{ title: `Replace with '${suggestion}'`, edits: [{ range: name.range, newText: suggestion }] }] : [],
       }));
     return undefined;

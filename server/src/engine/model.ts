@@ -128,6 +128,17 @@ export interface Model {
 
 export type SymbolKind = 'vpc' | 'subnet' | 'prefix-list' | 'security-group' | 'network-acl' | 'instance' | 'flow';
 
+/** How messages and hovers name each kind of declaration. */
+export const SYMBOL_KIND_LABELS: Record<SymbolKind, string> = {
+  vpc: 'VPC',
+  subnet: 'subnet',
+  'prefix-list': 'prefix list',
+  'security-group': 'security group',
+  'network-acl': 'network ACL',
+  instance: 'instance',
+  flow: 'flow',
+};
+
 export interface Reference {
   kind: SymbolKind;
   name: string;

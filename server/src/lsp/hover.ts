@@ -2,7 +2,7 @@
 // a port's service, a name's declaration.
 import type { Connection, Hover } from 'vscode-languageserver';
 import type { Analysis } from '../engine/analyze';
-import type { Reference } from '../engine/model';
+import { Reference, SYMBOL_KIND_LABELS } from '../engine/model';
 import type { Declaration, FlowDecl, Position, Range } from '../syntax/ast';
 import type { AnalysisSource, AnalyzedDocument } from './analysis-source';
 import { toLspRange } from './convert';
@@ -14,16 +14,6 @@ import { code, escapeMarkdown, lineLabel } from './markdown';
 import { Target, targetAt } from './node-at';
 import { onAnalyzed } from './requests';
 
-const KIND_LABELS: Record<Declaration['kind'], string> = {
-  vpc: 'vpc',
-  subnet: 'subnet',
-  'prefix-list': 'prefix list',
-  'security-group': 'security group',
-  'network-acl': 'network ACL',
-  instance: 'instance',
-  flow: 'flow',
-};
-
 function firstLine(analyzed: AnalyzedDocument, range: Range): string {
   const line = range.start.line;
   return analyzed.document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).trimEnd();
@@ -33,7 +23,7 @@ function declarationHover(analyzed: AnalyzedDocument, declaration: Declaration):
   const name = declaration.name?.text ?? '';
   const uses = analyzed.analysis.model.references.filter((ref) => ref.kind === declaration.kind && ref.name === name).length;
   return [
-    `**${KIND_LABELS[declaration.kind]} ${escapeMarkdown(name)}**, declared on ${lineLabel(declaration.range.start.line)}`,
+    `**${SYMBOL_KIND_LABELS[declaration.kind]} ${escapeMarkdown(name)}**, declared on ${lineLabel(declaration.range.start.line)}`,
     '',
     code(firstLine(analyzed, declaration.range).trim()),
     '',
@@ -43,7 +33,7 @@ function declarationHover(analyzed: AnalyzedDocument, declaration: Declaration):
 
 function referenceHover(analyzed: AnalyzedDocument, reference: Reference): string {
   const declaration = analyzed.analysis.file.declarations.find((decl) => decl.kind === reference.kind && decl.name?.text === reference.name);
-  if (!declaration) return `unknown ${KIND_LABELS[reference.kind]} ${escapeMarkdown(reference.name)}`;
+  if (!declaration) return `unknown ${SYMBOL_KIND_LABELS[reference.kind]} ${escapeMarkdown(reference.name)}`;
   return declarationHover(analyzed, declaration);
 }
 
