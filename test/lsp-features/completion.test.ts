@@ -46,6 +46,8 @@ describe('completion', () => {
   });
 
   it('walks a network ACL rule: number, action, protocol', () => {
+    assert.deepEqual(completeAt('  inbound ', insideAcl).map((item) => [item.label, item.detail]), [['120', 'next free inbound rule number']]);
+    assert.deepEqual(labels(completeAt('  outbound ', insideAcl)), ['120']);
     assert.deepEqual(labels(completeAt('  inbound 120 ', insideAcl)), ['allow', 'deny']);
     assert.deepEqual(labels(completeAt('  inbound 120 deny ', insideAcl)), ['tcp', 'udp', 'icmp', 'icmpv6', 'all']);
     assert.deepEqual(labels(completeAt('  outbound 120 deny all ', insideAcl)), ['to']);

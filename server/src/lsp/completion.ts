@@ -4,6 +4,7 @@ import { CompletionItem, CompletionItemKind, Position, Range } from 'vscode-lang
 import { lex, textLines, Token } from '../syntax/lexer';
 import { lineLayout, BlockKind } from '../syntax/format';
 import { WELL_KNOWN_PORTS } from '../engine/services';
+import type { NetworkAclDecl } from '../syntax/ast';
 import type { SymbolKind } from '../engine/model';
 import type { AnalyzedDocument } from './analysis-source';
 import {
@@ -41,6 +42,9 @@ function icmpTypes(protocol: string): Suggestion[] {
   return ICMP_TYPES[family].map(([type, detail]) => ({ label: String(type), kind: CompletionItemKind.Value, detail, sortText: String(type).padStart(3, '0') }));
 }
 
+/** AWS numbers network ACL rules from 1 to 32766. */
+const MAX_RULE_NUMBER = 32766;
+
 const isPortProtocol = (text: string) => ['tcp', 'udp', '6', '17'].includes(text);
 const isIcmpProtocol = (text: string) => ['icmp', 'icmpv6', '1', '58'].includes(text);
 
@@ -72,6 +76,17 @@ class Suggester {
     if (peer.length === 1 && peer[0].text === 'sg') return this.names('security-group');
     if (peer.length === 1 && peer[0].text === 'pl') return this.names('prefix-list');
     return [];
+  }
+
+  /** A free rule number after the highest of this direction in the enclosing network ACL, in steps of 10. */
+  nextRuleNumber(direction: string, line: number): Suggestion[] {
+    // The block the line is in is the last network ACL declared above it.
+    const acl = this.analyzed.analysis.file.declarations.filter((decl): decl is NetworkAclDecl =>
+      decl.kind === 'network-acl' && decl.range.start.line < line).pop();
+    const used = (acl?.rules ?? []).filter((rule) => rule.direction === direction && rule.number).map((rule) => rule.number!.value);
+    const next = used.length === 0 ? 100 : Math.floor(Math.max(...used) / 10) * 10 + 10;
+    if (next > MAX_RULE_NUMBER) return [];
+    return [{ label: String(next), kind: CompletionItemKind.Value, detail: `next free ${direction} rule number` }];
   }
 
   /** Ports or ICMP type/code after a protocol; `required` when nothing else may come next. */
@@ -134,11 +149,11 @@ class Suggester {
     }
   }
 
-  inBlock(tokens: Token[], block: BlockKind): Suggestion[] {
+  inBlock(tokens: Token[], block: BlockKind, line: number): Suggestion[] {
     const direction = tokens[0].text;
     if (!(DIRECTIONS as readonly string[]).includes(direction)) return [];
     if (block === 'security-group') return this.ruleTail(direction, tokens.slice(1), block);
-    if (tokens.length === 1) return [];
+    if (tokens.length === 1) return this.nextRuleNumber(direction, line);
     if (tokens.length === 2) return keywords(ACTIONS);
     return this.ruleTail(direction, tokens.slice(3), block);
   }
@@ -191,7 +206,7 @@ export function completionItems(analyzed: AnalyzedDocument, position: Position):
   const startsDeclaration = first !== undefined && (DECLARATION_KEYWORDS as readonly string[]).includes(first.text);
   let suggestions: Suggestion[];
   if (!first) suggestions = block ? keywords(DIRECTIONS, 'rule direction') : keywords(DECLARATION_KEYWORDS, 'declaration');
-  else if (block && !startsDeclaration) suggestions = suggester.inBlock(tokens, block);
+  else if (block && !startsDeclaration) suggestions = suggester.inBlock(tokens, block, position.line);
   else suggestions = suggester.topLevel(tokens);
   return suggestions.map((suggestion) => ({ ...suggestion, textEdit: { range: replace, newText: suggestion.label } }));
 }
