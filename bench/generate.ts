@@ -7,6 +7,8 @@
 // Three independent random streams (structure, rules, flows) keep the flow set identical when only
 // the number of rules changes, so that the cost of rules can be measured against fixed flows.
 
+import { randomStream } from '../test/naive/random-stream';
+
 export interface GenerateOptions {
   /** Approximate number of lines. */
   lines: number;
@@ -40,17 +42,6 @@ export interface GeneratedBench {
   flowNames: Position[];
 }
 
-/** mulberry32: small, fast and deterministic. */
-function randomStream(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Random {
   private readonly next: () => number;

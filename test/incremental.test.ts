@@ -3,8 +3,6 @@
 //
 // Seeds are fixed so that runs are reproducible; override with FC_SEED=<n> (and FC_RUNS=<n>).
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as fc from 'fast-check';
 import { analyze, Analysis } from '../server/src/engine/analyze';
 import type { FlowResult } from '../server/src/engine/evaluate';
@@ -12,21 +10,14 @@ import { IncrementalAnalyzer } from '../server/src/engine/incremental';
 import type { Model, NaclRuleModel, SgRuleModel } from '../server/src/engine/model';
 import { generateModel } from '../bench/generate';
 import { randomModel } from './naive/random-model';
+import { modelTexts } from './model-files';
 
 const SEED = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : 20251125;
 const RUNS = process.env.FC_RUNS !== undefined ? Number(process.env.FC_RUNS) : 120;
-const ROOT = path.join(__dirname, '..', '..');
 
-function modelFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return modelFiles(full);
-    return entry.name.endsWith('.vpcrules') ? [full] : [];
-  });
-}
 
 const TEXTS: string[] = [
-  ...[...modelFiles(path.join(ROOT, 'examples')), ...modelFiles(path.join(ROOT, 'test', 'fixtures'))].map((file) => fs.readFileSync(file, 'utf8')),
+  ...modelTexts('examples', 'test/fixtures'),
   ...fc.sample(fc.oneof(randomModel(), randomModel({ large: true })), { numRuns: 12, seed: SEED }).map((model) => model.text),
   ...[1, 2, 3].map((seed) => generateModel({ lines: 200, seed }).text),
 ];

@@ -1,12 +1,10 @@
 // The parser reuses the nodes of unchanged lines from the previous parse of a document: the tree and
 // the diagnostics must be exactly those of a parse without that memory, whatever the edit.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as fc from 'fast-check';
 import { LineCache, parse } from '../server/src/syntax/parser';
+import { modelTexts } from './model-files';
 
-const ROOT = path.join(__dirname, '..', '..');
 const SEED = 20251125;
 
 /** Parses `before` then `after` with one cache; `after` must parse as it does alone. */
@@ -51,7 +49,7 @@ describe('parser line cache', () => {
   });
 
   it('answers as an uncached parse after random line edits of every example and fixture', () => {
-    const texts = ['examples', path.join('test', 'fixtures')].flatMap((dir) => modelFiles(path.join(ROOT, dir))).map((file) => fs.readFileSync(file, 'utf8'));
+    const texts = modelTexts('examples', 'test/fixtures');
     const edit = fc.record({ kind: fc.nat(3), a: fc.nat(), b: fc.nat() });
     fc.assert(
       fc.property(fc.nat(texts.length - 1), fc.array(edit, { minLength: 1, maxLength: 6 }), (which, edits) => {
@@ -74,10 +72,3 @@ describe('parser line cache', () => {
   });
 });
 
-function modelFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return modelFiles(full);
-    return entry.name.endsWith('.vpcrules') ? [full] : [];
-  });
-}

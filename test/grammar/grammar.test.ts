@@ -7,17 +7,10 @@ import * as path from 'node:path';
 import * as oniguruma from 'vscode-oniguruma';
 import * as textmate from 'vscode-textmate';
 import { analyze } from '../../server/src/engine/analyze';
+import { modelFiles } from '../model-files';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
 
-function modelFiles(folder: string): string[] {
-  const dir = path.join(ROOT, folder);
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.vpcrules'))
-    .map((file) => path.join(folder, file))
-    .sort();
-}
 
 async function loadGrammar(): Promise<textmate.IGrammar> {
   const wasm = fs.readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm'));
@@ -48,7 +41,7 @@ function expand(body: string): string {
 }
 
 describe('editor language files', () => {
-  const files = [...modelFiles('test/fixtures'), ...modelFiles('examples'), ...modelFiles('test/grammar')];
+  const files = modelFiles('test/fixtures', 'examples', 'test/grammar');
 
   it(`the grammar tokenises all ${files.length} model files, every line covered by tokens`, async () => {
     assert.ok(files.length > 0);

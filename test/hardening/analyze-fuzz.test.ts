@@ -5,18 +5,16 @@
 //
 // Seeds are fixed so that runs are reproducible; override with FC_SEED=<n> (and FC_RUNS=<n>).
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as fc from 'fast-check';
 import { analyze, Analysis } from '../../server/src/engine/analyze';
 import { ALL_CHECKS } from '../../server/src/diagnostics/codes';
 import type { Range } from '../../server/src/syntax/ast';
 import { randomModel } from '../naive/random-model';
+import { modelTexts } from '../model-files';
 
 const SEED = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : 20240611;
 const RUNS = process.env.FC_RUNS !== undefined ? Number(process.env.FC_RUNS) : 300;
 const CODES = new Set(ALL_CHECKS.map((c) => c.code));
-const ROOT = path.join(__dirname, '..', '..', '..');
 
 /** Line lengths as LSP counts them: \r\n, \r and \n all end a line; lengths in UTF-16 units. */
 export function lineLengths(text: string): number[] {
@@ -77,18 +75,8 @@ function checkAnalysis(text: string): Analysis {
   return analysis;
 }
 
-/** Every .vpcrules file under a folder of the repository (none when the folder is absent). */
-function modelFiles(folder: string): string[] {
-  const dir = path.join(ROOT, folder);
-  if (!fs.existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && entry.name.endsWith('.vpcrules')) out.push(path.join(entry.parentPath ?? entry.path, entry.name));
-  }
-  return out.sort();
-}
 
-const SAMPLES = [...modelFiles('test/fixtures'), ...modelFiles('examples')].map((file) => fs.readFileSync(file, 'utf8'));
+const SAMPLES = modelTexts('test/fixtures', 'examples');
 
 // Tokens that are nearly right, wrong in kind, or out of range.
 const GARBAGE = [

@@ -13,6 +13,7 @@ import {
   NaiveVerdict, traceConnection,
 } from '../naive/naive-evaluator';
 import { formatV4, formatV6, GeneratedModel, randomModel } from '../naive/random-model';
+import { randomStream } from '../naive/random-stream';
 
 const SEED = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : 424242;
 const RUNS = process.env.FC_RUNS !== undefined ? Number(process.env.FC_RUNS) : 300;
@@ -81,16 +82,6 @@ function tally(stats: Record<string, number>, key: string): void {
   stats[key] = (stats[key] ?? 0) + 1;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('engine vs naive evaluator (property)', function () {
   this.timeout(120_000);
@@ -132,7 +123,7 @@ describe('engine vs naive evaluator (property)', function () {
         const analysis = analyze(generated.text);
         assertValidModel(generated, analysis);
         const naive = buildNaiveModel(generated.text);
-        const random = mulberry32(sampleSeed);
+        const random = randomStream(sampleSeed);
         for (const [result, flow] of pairFlows(generated, analysis, naive)) {
           checkOkAndWitness(generated, naive, result, flow);
           const context = `flow ${flow.name} (line ${flow.line + 1}), engine verdict ${result.verdict}`;

@@ -37,7 +37,7 @@ function main(args: string[]): void {
     if (method === 'error') connection.console.error(message);
     else if (method === 'warn') connection.console.warn(message);
     else if (method === 'debug') connection.console.debug(message);
-    else connection.console.log(message);
+    else connection.console.log(message); // a window/logMessage notification, not a write to stdout
   });
   startServer(connection);
 }
