@@ -271,10 +271,12 @@ export const scenarios = [
       if (names.length === 0) throw new Error(`the CLI trace of '${flow.name}' names no hop`);
       let attempt = 0;
       const text = await waitFor(
-        `a hover with "${flow.verdict}" and the hops ${names.join(', ')}`,
+        `a hover with "flow ${flow.name}", "${flow.verdict}" and the hops ${names.join(', ')}`,
         async () => {
           const shown = await hoverText(page);
-          if (shown && shown.includes(flow.verdict) && names.every((name) => shown.includes(name))) return shown;
+          // The server's part, not only the diagnostic's message (which also names the verdict and hops).
+          const fromServer = shown?.includes(`flow ${flow.name}`) && shown.includes('hops');
+          if (fromServer && shown.includes(flow.verdict) && names.every((name) => shown.includes(name))) return shown;
           // (Re)point at the name: away first, so that the editor sees a fresh mouse move.
           const box = await wordBox(page, flowLine(flow.name), flow.name);
           if (!box) return undefined;
