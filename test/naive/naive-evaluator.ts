@@ -109,8 +109,8 @@ export function buildNaiveModel(text: string): NaiveModel {
           model.instances.set(decl.name.text, {
             name: decl.name.text,
             subnet: decl.subnet.text,
-            ip: decl.ip?.address,
-            ip6: decl.ip6?.address,
+            ip: decl.ips[0]?.address,
+            ip6: decl.ip6s[0]?.address,
             groups: decl.groups.map((g) => g.text),
             os: decl.os?.value ?? 'linux',
             ephemeral: decl.ephemeral,

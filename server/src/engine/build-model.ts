@@ -260,12 +260,13 @@ class ModelBuilder {
     const ephemeral = decl.ephemeral
       ? IntervalSet.of(decl.ephemeral.from, decl.ephemeral.to)
       : decl.os?.value === 'windows' ? WINDOWS_EPHEMERAL : LINUX_EPHEMERAL;
-    const instance: Instance = { name: decl.name.text, decl, subnet, groups, ephemeral, ip: decl.ip?.address, ip6: decl.ip6?.address };
+    const instance: Instance = {
+      name: decl.name.text, decl, subnet, groups, ephemeral, ips: decl.ips.map((ip) => ip.address), ip6s: decl.ip6s.map((ip) => ip.address),
+    };
     for (const group of groups) group.members.push(instance);
     subnet?.instances.push(instance);
     if (subnet) {
-      if (decl.ip) this.checkInstanceAddress(instance, subnet, decl.ip);
-      if (decl.ip6) this.checkInstanceAddress(instance, subnet, decl.ip6);
+      for (const ip of [...decl.ips, ...decl.ip6s]) this.checkInstanceAddress(instance, subnet, ip);
     }
     if (decl.groups.length === 0) {
       this.report(makeDiagnostic('instanceWithoutGroup', decl.name.range, `instance '${instance.name}' is in no security group: its interface admits no traffic in either direction`));
@@ -303,8 +304,7 @@ class ModelBuilder {
     // By family, keyed by the address itself: no text key per instance.
     const seen = { 4: new Map<bigint, Instance>(), 6: new Map<bigint, Instance>() };
     for (const instance of this.model.instances.values()) {
-      for (const ip of [instance.decl.ip, instance.decl.ip6]) {
-        if (!ip) continue;
+      for (const ip of [...instance.decl.ips, ...instance.decl.ip6s]) {
         const first = seen[ip.family].get(ip.address);
         if (first) {
           this.report(makeDiagnostic('duplicateName', ip.range, `address ${formatAddress(ip.address, ip.family)} is already the address of instance '${first.name}'`, {
@@ -334,8 +334,8 @@ class ModelBuilder {
     if (addrs) return addrs;
     const points: { value: bigint; family: Family }[] = [];
     for (const member of group.members) {
-      if (member.ip !== undefined) points.push({ value: member.ip, family: 4 });
-      if (member.ip6 !== undefined) points.push({ value: member.ip6, family: 6 });
+      for (const value of member.ips) points.push({ value, family: 4 });
+      for (const value of member.ip6s) points.push({ value, family: 6 });
     }
     addrs = addrsOfPoints(points);
     this.groupAddrs.set(group, addrs);
@@ -437,7 +437,7 @@ class ModelBuilder {
 
   private flowEnd(end: Endpoint, instance: Instance | undefined, family: Family): FlowEnd | undefined {
     if (instance) {
-      const address = family === 4 ? instance.ip : instance.ip6;
+      const address = (family === 4 ? instance.ips : instance.ip6s)[0];
       if (address === undefined) {
         this.report(makeDiagnostic('familyMismatch', end.range, `instance '${instance.name}' has no ${family === 4 ? "IPv4 'ip'" : "IPv6 'ip6'"} address for this IPv${family} flow`, {
           related: [{ range: instance.decl.name?.range ?? instance.decl.range, message: `instance '${instance.name}'` }],

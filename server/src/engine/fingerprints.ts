@@ -68,7 +68,7 @@ export function aclKey(acl: NetworkAcl): string {
 /** An instance as a flow end sees it; its groups are keyed apart. */
 export function instanceKey(instance: Instance): string {
   return [
-    instance.name, instance.ip ?? '-', instance.ip6 ?? '-', instance.subnet?.name ?? '-', instance.subnet?.acl.name ?? '-',
+    instance.name, instance.ips.join(','), instance.ip6s.join(','), instance.subnet?.name ?? '-', instance.subnet?.acl.name ?? '-',
     instance.groups.map((group) => group.name).join(','), setKey(instance.ephemeral),
   ].join('|');
 }

@@ -77,11 +77,17 @@ export interface Instance {
   name: string;
   decl: InstanceDecl;
   subnet?: Subnet;
-  ip?: bigint;
-  ip6?: bigint;
+  /** IPv4 addresses, the primary first. */
+  ips: bigint[];
+  ip6s: bigint[];
   groups: SecurityGroup[];
   /** Source ports of connections this instance opens. */
   ephemeral: PortSet;
+}
+
+/** An instance's addresses of one family. */
+export function instanceAddresses(instance: Instance, family: Family): bigint[] {
+  return family === 4 ? instance.ips : instance.ip6s;
 }
 
 export type FlowEnd =

@@ -27,7 +27,7 @@ function addresses(addrs: AddrSet): string {
 function peerMembers(peer: Peer | undefined, model: Model): string | undefined {
   if (peer?.kind === 'sg') {
     const members = model.groups.get(peer.name.text)?.members ?? [];
-    const list = members.map((instance) => `${escapeMarkdown(instance.name)} (${[instance.ip === undefined ? undefined : formatAddress(instance.ip, 4), instance.ip6 === undefined ? undefined : formatAddress(instance.ip6, 6)].filter(Boolean).join(', ')})`);
+    const list = members.map((instance) => `${escapeMarkdown(instance.name)} (${[...instance.ips.map((ip) => formatAddress(ip, 4)), ...instance.ip6s.map((ip) => formatAddress(ip, 6))].join(', ')})`);
     return `security group ${escapeMarkdown(peer.name.text)}: ${list.length > 0 ? list.join(', ') : 'no instance'}`;
   }
   if (peer?.kind === 'pl') return `prefix list ${escapeMarkdown(peer.name.text)}`;

@@ -34,7 +34,7 @@ function cidrsOf(declaration: Declaration): Cidr[] {
     case 'network-acl':
       return defined(declaration.rules.map((rule) => rule.cidr));
     case 'instance':
-      return defined([declaration.ip, declaration.ip6]);
+      return [...declaration.ips, ...declaration.ip6s];
     case 'flow':
       return defined([declaration.src, declaration.dst].map((end) => (end?.kind === 'cidr' ? end.cidr : undefined)));
   }

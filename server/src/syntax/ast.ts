@@ -120,8 +120,9 @@ export interface InstanceDecl extends Node {
   kind: 'instance';
   name?: Name;
   subnet?: Name;
-  ip?: Cidr;
-  ip6?: Cidr;
+  /** `ip A,B`: the primary address first, then the secondary ones. */
+  ips: Cidr[];
+  ip6s: Cidr[];
   groups: Name[];
   os?: Keyword<'linux' | 'windows'>;
   ephemeral?: PortRange;

@@ -1,7 +1,7 @@
 // A line-oriented recursive-descent parser with error recovery: a bad line yields one
 // diagnostic at the offending token and parsing resumes on the next line. It never throws.
 import type {
-  Cidr, Comment, Declaration, Direction, Endpoint, FlowDecl, IcmpSpec, InstanceDecl, Keyword, Name, NaclRule,
+  Cidr, Family, Comment, Declaration, Direction, Endpoint, FlowDecl, IcmpSpec, InstanceDecl, Keyword, Name, NaclRule,
   NetworkAclDecl, Peer, PortRange, PrefixListDecl, Protocol, Range, SecurityGroupDecl, SgRule, SourceFile,
   SubnetDecl, VpcDecl,
 } from './ast';
@@ -300,18 +300,12 @@ function parseInstance(cursor: LineCursor, decl: InstanceDecl): void {
       case 'subnet':
         decl.subnet = parseName(cursor, 'a subnet name after subnet');
         break;
-      case 'ip': {
-        const cidr = parseCidrToken(cursor, 'an IPv4 address after ip');
-        if (cidr.family !== 4 || cidr.hasPrefix) fail(cidr.range, `'ip' takes one IPv4 address, not ${cidr.text}`);
-        decl.ip = cidr;
+      case 'ip':
+        parseAddressList(cursor, decl.ips, 4);
         break;
-      }
-      case 'ip6': {
-        const cidr = parseCidrToken(cursor, 'an IPv6 address after ip6');
-        if (cidr.family !== 6 || cidr.hasPrefix) fail(cidr.range, `'ip6' takes one IPv6 address, not ${cidr.text}`);
-        decl.ip6 = cidr;
+      case 'ip6':
+        parseAddressList(cursor, decl.ip6s, 6);
         break;
-      }
       case 'groups':
         decl.groups.push(parseName(cursor, 'a security group name after groups'));
         while (cursor.peek()?.kind === 'comma') {
@@ -335,7 +329,19 @@ function parseInstance(cursor: LineCursor, decl: InstanceDecl): void {
     }
   }
   if (!decl.subnet) fail(cursor.last(), `instance '${decl.name.text}' needs 'subnet NAME'`);
-  if (!decl.ip) fail(cursor.last(), `instance '${decl.name.text}' needs 'ip ADDRESS'`);
+  if (decl.ips.length === 0) fail(cursor.last(), `instance '${decl.name.text}' needs 'ip ADDRESS'`);
+}
+
+/** `ip A[,B...]` / `ip6 A[,B...]`: single addresses of one family, comma separated. */
+function parseAddressList(cursor: LineCursor, into: Cidr[], family: Family): void {
+  const keyword = family === 4 ? 'ip' : 'ip6';
+  for (;;) {
+    const cidr = parseCidrToken(cursor, `an IPv${family} address after ${into.length === 0 ? keyword : 'the comma'}`);
+    if (cidr.family !== family || cidr.hasPrefix) fail(cidr.range, `'${keyword}' takes IPv${family} addresses, not ${cidr.text}`);
+    into.push(cidr);
+    if (cursor.peek()?.kind !== 'comma') return;
+    cursor.next();
+  }
 }
 
 function parseEndpoint(cursor: LineCursor, what: string): Endpoint {
@@ -403,7 +409,7 @@ function newDeclaration(keyword: Token): Declaration {
     case 'prefix-list': return { kind: 'prefix-list', cidrs: [], range };
     case 'security-group': return { kind: 'security-group', rules: [], range };
     case 'network-acl': return { kind: 'network-acl', rules: [], range };
-    case 'instance': return { kind: 'instance', groups: [], range };
+    case 'instance': return { kind: 'instance', ips: [], ip6s: [], groups: [], range };
     default: return { kind: 'flow', range };
   }
 }

@@ -39,8 +39,7 @@ export class EphemeralIndex {
   constructor(instances: Iterable<Instance>) {
     const byKey: Record<Family, Map<string, RangeUsers>> = { 4: new Map(), 6: new Map() };
     for (const instance of instances) {
-      for (const [family, address] of [[4, instance.ip], [6, instance.ip6]] as const) {
-        if (address === undefined) continue;
+      for (const [family, address] of [...instance.ips.map((ip) => [4, ip] as const), ...instance.ip6s.map((ip) => [6, ip] as const)]) {
         const key = portsKey(instance.ephemeral);
         let users = byKey[family].get(key);
         if (!users) byKey[family].set(key, (users = { ports: instance.ephemeral, addresses: [] }));
