@@ -35,7 +35,7 @@ export function compareWithNaive(models: number, seed: number): NaiveComparison 
     const analysis = analyze(generated.text);
     engineMs += elapsedMs(start);
     start = process.hrtime.bigint();
-    analysis.model.flows.forEach(evaluateFlow);
+    for (const flow of analysis.model.flows) evaluateFlow(flow, analysis.model);
     engineVerdictsMs += elapsedMs(start);
     start = process.hrtime.bigint();
     const naive = buildNaiveModel(generated.text);

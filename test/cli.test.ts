@@ -50,8 +50,8 @@ describe('CLI: vpcrules check', () => {
     assert.ok(stdout.includes(`${path}:11:1: error VR500: flow 'https' expects allow but is partial (admitted for source ports 32768-65535, dropped for 1024-32767)`), stdout);
     assert.ok(stdout.includes(`${path}:4:3: warning VR405: inbound rule 100 admits tcp 443 requests from 0.0.0.0/0`), stdout);
     assert.match(stdout, /partial\s+https\s+internet -> web-1 tcp 443\s+FAIL \(expected allow\)/);
-    assert.ok(stdout.includes('witness: tcp 0.0.0.0:1024 -> 10.0.1.10:443'));
-    assert.ok(stdout.includes('5. network ACL public-acl of subnet public, outbound (reply): deny by rule * (implicit deny)'), stdout);
+    assert.ok(stdout.includes('witness: tcp 1.0.0.1:1024 -> 10.0.1.10:443'));
+    assert.ok(stdout.includes('3. network ACL public-acl of subnet public, outbound (reply): deny by rule * (implicit deny)'), stdout);
   });
 
   it('prints the JSON contract field by field, with 1-based positions', () => {
@@ -73,7 +73,7 @@ describe('CLI: vpcrules check', () => {
       { file: https.file, name: https.name, line: https.line, expect: https.expect, verdict: https.verdict, ok: https.ok },
       { file: path, name: 'https', line: 11, expect: 'allow', verdict: 'partial', ok: false },
     );
-    assert.deepEqual(https.witness, { protocol: 'tcp', srcIp: '0.0.0.0', srcPort: 1024, dstIp: '10.0.1.10', dstPort: 443 });
+    assert.deepEqual(https.witness, { protocol: 'tcp', srcIp: '1.0.0.1', srcPort: 1024, dstIp: '10.0.1.10', dstPort: 443 });
     assert.deepEqual(https.trace.map((t: { hop: string; direction: string; action: string; rule: string; line: number | null }) => [t.hop, t.direction, t.action, t.rule, t.line]), [
       ['network ACL public-acl of subnet public', 'inbound', 'allow', '100', 4],
       ['security groups of web-1', 'inbound', 'allow', 'web: inbound tcp 443 from 0.0.0.0/0', 8],
@@ -154,8 +154,8 @@ describe('CLI: vpcrules explain', () => {
     assert.equal(code, 1);
     assert.ok(stdout.includes('verdict: partial (expected allow: fails)'));
     assert.ok(stdout.includes('split: admitted for source ports 32768-65535, dropped for 1024-32767'));
-    assert.ok(stdout.includes('  SYN 0.0.0.0:1024 -> 10.0.1.10:443'));
-    assert.ok(stdout.includes('  SYN-ACK 10.0.1.10:443 -> 0.0.0.0:1024'));
+    assert.ok(stdout.includes('  SYN 1.0.0.1:1024 -> 10.0.1.10:443'));
+    assert.ok(stdout.includes('  SYN-ACK 10.0.1.10:443 -> 1.0.0.1:1024'));
     assert.ok(stdout.includes('security groups of web-1 outbound: passes on connection tracking'));
     assert.ok(stdout.includes('network ACL public-acl of subnet public outbound: deny by rule * (implicit deny)'));
   });

@@ -5,7 +5,7 @@
 //   #     ^^^^ error VR101: port 70000      a diagnostic starting at the first caret's column,
 //                                            as long as the carets, whose message contains the text
 //   #< warning VR300: host bits              a diagnostic starting at column 0 (any length)
-//   #=> partial; witness: tcp 0.0.0.0:1024 -> 10.0.1.10:443; split: dropped for 1024-32767
+//   #=> partial; witness: tcp 1.0.0.1:1024 -> 10.0.1.10:443; split: dropped for 1024-32767
 //                                            the verdict of the flow declared on that line, and
 //                                            optionally its witness and (a part of) its split
 //

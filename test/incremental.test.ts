@@ -44,7 +44,7 @@ function flowView(result: FlowResult) {
     example: result.example,
     witness: result.witness,
     split: result.split,
-    atoms: result.atoms.map((atom) => [atom.addrs.intervals, atom.keys.intervals, atom.srcPorts.intervals]),
+    atoms: result.atoms.map((atom) => [atom.path, atom.src.intervals, atom.dst.intervals, atom.admitted.boxes.map((box) => box.map((set) => set.intervals))]),
     hops: result.hops.map((hop) => `${hop.step} ${hop.label} ${hop.direction} ${hop.phase}`),
     trace: result.trace.map((step) => ({ step: step.hop.step, label: step.hop.label, action: step.action, rule: ruleView(step.rule) })),
     deciding: [...result.decidingRules].map((rule) => JSON.stringify(ruleView(rule))).sort(),
@@ -53,7 +53,7 @@ function flowView(result: FlowResult) {
 
 function modelRules(model: Model): Set<Rule> {
   const rules = new Set<Rule>();
-  for (const group of model.groups.values()) group.rules.forEach((rule) => rules.add(rule));
+  for (const group of [model.defaultGroup, ...model.groups.values()]) group.rules.forEach((rule) => rules.add(rule));
   for (const acl of [model.defaultAcl, ...model.acls.values()]) [...acl.inbound, ...acl.outbound].forEach((rule) => rules.add(rule));
   return rules;
 }
@@ -64,7 +64,9 @@ function assertOwnModel(analysis: Analysis): void {
   const instances = new Set(analysis.model.instances.values());
   analysis.flows.forEach((result, i) => {
     assert.equal(result.flow, analysis.model.flows[i], `flow ${result.flow.name} is not the model's`);
-    for (const hop of result.hops) if (hop.instance) assert.ok(instances.has(hop.instance), `a hop of ${result.flow.name} names a stale instance`);
+    for (const path of result.paths) {
+      for (const hop of path.hops) if (hop.kind === 'sg') assert.ok(instances.has(hop.instance), `a hop of ${result.flow.name} names a stale instance`);
+    }
     for (const step of result.trace) {
       assert.ok(result.hops.includes(step.hop), `a trace step of ${result.flow.name} names a stale hop`);
       if (step.rule) assert.ok(rules.has(step.rule), `a trace step of ${result.flow.name} names a stale rule`);

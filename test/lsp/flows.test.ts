@@ -36,12 +36,12 @@ describe('language server: flow verdicts', () => {
       'flow https: internet -> web-1 tcp 443',
       'verdict: partial (expected allow: fails)',
       'split: admitted for source ports 32768-65535, dropped for 1024-32767',
-      'witness: tcp 0.0.0.0:1024 -> 10.0.1.10:443',
+      'witness: tcp 1.0.0.1:1024 -> 10.0.1.10:443',
     ]);
-    assert.ok(text.includes('  5. network ACL public-acl of subnet public, outbound (reply): deny by rule 200 (line 6)'), explanation.text);
+    assert.ok(text.includes('  3. network ACL public-acl of subnet public, outbound (reply): deny by rule 200 (line 6)'), explanation.text);
     assert.ok(text.includes('      security groups of web-1 outbound: passes on connection tracking'), explanation.text);
     assert.match(explanation.markdown, /\*\*partial\*\*; expected allow: ✗ fails/);
-    assert.match(explanation.markdown, /`SYN-ACK 10\.0\.1\.10:443 -> 0\.0\.0\.0:1024`/);
+    assert.match(explanation.markdown, /`SYN-ACK 10\.0\.1\.10:443 -> 1\.0\.0\.1:1024`/);
   });
 
   it('answers null for a flow that does not exist', async () => {

@@ -29,19 +29,19 @@ describe('language server: hover', () => {
     const text = await hoverText(inside('flow https'));
     assert.match(text, /\*\*partial\*\*; expected allow: ✗ fails/);
     assert.match(text, /split: admitted for source ports 32768-65535, dropped for 1024-32767/);
-    assert.match(text, /witness: `tcp 0\.0\.0\.0:1024 -> 10\.0\.1\.10:443`/);
-    assert.match(text, /3\\\. network ACL public-acl of subnet public, inbound: allow by rule 100 \(line 4\)/);
-    assert.match(text, /5\\\. network ACL public-acl of subnet public, outbound \(reply\): \*\*deny\*\* by rule 200 \(line 6\)/);
-    assert.match(text, /`SYN 0\.0\.0\.0:1024 -> 10\.0\.1\.10:443`/);
-    assert.match(text, /`SYN-ACK 10\.0\.1\.10:443 -> 0\.0\.0\.0:1024`\n {2}- security groups of web-1 outbound: _passes on connection tracking_/);
+    assert.match(text, /witness: `tcp 1\.0\.0\.1:1024 -> 10\.0\.1\.10:443`/);
+    assert.match(text, /1\\\. network ACL public-acl of subnet public, inbound: allow by rule 100 \(line 4\)/);
+    assert.match(text, /3\\\. network ACL public-acl of subnet public, outbound \(reply\): \*\*deny\*\* by rule 200 \(line 6\)/);
+    assert.match(text, /`SYN 1\.0\.0\.1:1024 -> 10\.0\.1\.10:443`/);
+    assert.match(text, /`SYN-ACK 10\.0\.1\.10:443 -> 1\.0\.0\.1:1024`\n {2}- security groups of web-1 outbound: _passes on connection tracking_/);
   });
 
   it('on a flow whose expectation holds', async () => {
     const text = await hoverText(inside('flow ssh'));
     assert.match(text, /\*\*deny\*\*; expected deny: ✓ holds/);
-    assert.match(text, /example \(dropped\): `tcp 0\.0\.0\.0:1024 -> 10\.0\.1\.10:22`/);
-    assert.match(text, /3\\\. network ACL public-acl of subnet public, inbound: \*\*deny\*\* by rule \\\* \(implicit deny\)/);
-    assert.match(text, /4\\\. security groups of web-1, inbound: _not reached_/);
+    assert.match(text, /example \(dropped\): `tcp 1\.0\.0\.1:1024 -> 10\.0\.1\.10:22`/);
+    assert.match(text, /1\\\. network ACL public-acl of subnet public, inbound: \*\*deny\*\* by rule \\\* \(implicit deny\)/);
+    assert.match(text, /2\\\. security groups of web-1, inbound: _not reached_/);
   });
 
   it('on a NACL rule: what it matches, the flows it decides and its findings', async () => {

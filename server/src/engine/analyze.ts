@@ -42,7 +42,7 @@ export function* analysisSteps(text: string, options: ModelOptions = {}): Genera
   const flows: FlowResult[] = [];
   for (const flow of built.model.flows) {
     yield;
-    flows.push(evaluateFlow(flow));
+    flows.push(evaluateFlow(flow, built.model));
   }
   diagnostics.push(...expectationChecks(flows));
   diagnostics.sort(compareDiagnostics);

@@ -5,15 +5,16 @@ import type {
   SecurityGroupDecl, SourceFile, SubnetDecl,
 } from '../syntax/ast';
 import { protocolIsIcmp } from '../syntax/ast';
-import { canonicalCidr, formatAddress } from '../syntax/cidr';
+import { canonicalCidr, formatAddress, parseCidr } from '../syntax/cidr';
 import { closest } from '../syntax/suggest';
 import { Diagnostic, makeDiagnostic } from '../diagnostics/diagnostic';
 import { AddrSet, addrsOfCidrs, addrsOfPoints, cidrSet, emptyAddrs, ofFamily, universe } from './addresses';
 import { IntervalSet, PortSet } from './intervals';
 import { icmpKey, keysOf, ALL_KEYS } from './keys';
 import { textLines } from '../syntax/lexer';
+import { endRegions, instanceAt, singleAddress, withoutServiceAddresses } from './regions';
 import type {
-  Flow, FlowEnd, Instance, Model, NaclRuleModel, NetworkAcl, PrefixList, Reference, ReplyShape, SecurityGroup,
+  AwsService, Flow, FlowEnd, Instance, InstanceAddress, Model, NaclRuleModel, NetworkAcl, PrefixList, Reference, ReplyShape, SecurityGroup,
   SgRuleModel, Subnet, SymbolKind, Vpc,
 } from './model';
 import { SYMBOL_KIND_LABELS } from './model';
@@ -46,6 +47,54 @@ function defaultAcl(): NetworkAcl {
   }
   return acl;
 }
+
+/** The name AWS gives every VPC's default security group. */
+const DEFAULT_GROUP = 'default';
+
+/** Rule text for traces: runs of spaces outside strings become one, as a reader expects. */
+function normalizeSpaces(text: string): string {
+  return text.split(/("(?:[^"\\]|\\.)*"?)/).map((part, i) => (i % 2 === 1 ? part : part.replace(/\s+/g, ' '))).join('').trim();
+}
+
+/** Every instance address by family, sorted, to find which instance an address end is. */
+function sortedInstanceAddresses(instances: Iterable<Instance>): Record<Family, InstanceAddress[]> {
+  const out: Record<Family, InstanceAddress[]> = { 4: [], 6: [] };
+  for (const instance of instances) {
+    for (const address of instance.ips) out[4].push({ address, instance });
+    for (const address of instance.ip6s) out[6].push({ address, instance });
+  }
+  for (const family of [4, 6] as const) out[family].sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  return out;
+}
+
+/** The addresses of the services AWS provides without filtering, and each subnet's router. */
+function awsServices(model: Model): Record<Family, Map<bigint, AwsService>> {
+  const out: Record<Family, Map<bigint, AwsService>> = { 4: new Map(), 6: new Map() };
+  for (const subnet of model.subnets.values()) {
+    if (subnet.v4) out[4].set(subnet.v4.first + 1n, { name: `the router of subnet ${subnet.name}`, routerOf: subnet });
+  }
+  const firstBlock = model.vpc?.decl.cidrs.find((cidr) => cidr.family === 4);
+  if (firstBlock) out[4].set(firstBlock.first + 2n, { name: 'Amazon DNS' });
+  for (const [family, text, name] of AWS_SERVICE_ADDRESSES) {
+    const parsed = parseCidr(text, firstBlock?.range ?? NO_RANGE);
+    if (parsed.ok) out[family].set(parsed.cidr.address, { name });
+  }
+  return out;
+}
+
+const NO_RANGE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+const AWS_SERVICE_ADDRESSES: [Family, string, string][] = [
+  [4, '169.254.169.253', 'Amazon DNS'],
+  [4, '169.254.169.254', 'the instance metadata service'],
+  [4, '169.254.169.123', 'the Amazon Time Sync Service'],
+  [4, '169.254.170.2', 'the ECS task metadata endpoint'],
+  [4, '169.254.169.250', 'Windows license activation'],
+  [4, '169.254.169.251', 'Windows license activation'],
+  [6, 'fd00:ec2::253', 'Amazon DNS'],
+  [6, 'fd00:ec2::254', 'the instance metadata service'],
+  [6, 'fd00:ec2::123', 'the Amazon Time Sync Service'],
+];
 
 function sliceRange(lines: string[], range: Range): string {
   if (range.start.line !== range.end.line) return lines[range.start.line]?.slice(range.start.character).trim() ?? '';
@@ -82,8 +131,11 @@ class ModelBuilder {
     this.lines = textLines(text);
     this.model = {
       subnets: new Map(), acls: new Map(), defaultAcl: defaultAcl(), groups: new Map(), prefixLists: new Map(),
+      defaultGroup: { name: DEFAULT_GROUP, rules: [], members: [] },
       instances: new Map(), flows: [], references: this.references,
       externalEphemeral: options.externalEphemeral ?? EXTERNAL_EPHEMERAL,
+      instanceAddresses: { 4: [], 6: [] },
+      awsServices: { 4: new Map(), 6: new Map() },
     };
   }
 
@@ -94,14 +146,18 @@ class ModelBuilder {
     for (const decl of decls) if (decl.kind === 'prefix-list') this.buildPrefixList(decl);
     for (const decl of decls) if (decl.kind === 'network-acl') this.declareAcl(decl);
     for (const decl of decls) if (decl.kind === 'security-group') this.declareGroup(decl);
+    this.model.defaultGroup = this.model.groups.get(DEFAULT_GROUP) ?? this.model.defaultGroup;
     for (const decl of decls) if (decl.kind === 'subnet') this.buildSubnet(decl);
     this.checkSubnetOverlaps();
+    this.model.awsServices = awsServices(this.model);
     yield;
     for (const decl of decls) if (decl.kind === 'instance') this.buildInstance(decl);
     this.checkDuplicateAddresses();
+    this.model.instanceAddresses = sortedInstanceAddresses(this.model.instances.values());
     yield;
     // Rules come after instances: `sg NAME` peers are the addresses of the group's members.
     for (const group of this.model.groups.values()) this.buildGroupRules(group);
+    if (!this.model.defaultGroup.decl) this.buildAwsDefaultGroupRules(this.model.defaultGroup);
     yield;
     for (const acl of this.model.acls.values()) this.buildAclRules(acl);
     yield;
@@ -136,6 +192,8 @@ class ModelBuilder {
     this.references.push({ kind, name: name.text, range: name.range });
     const found = table.get(name.text);
     if (found) return found;
+    // AWS's default security group exists in every VPC, declared or not.
+    if (kind === 'security-group' && name.text === DEFAULT_GROUP) return this.model.defaultGroup as T;
     const suggestion = closest(name.text, table.keys());
     this.report(makeDiagnostic('unknownReference', name.range,
       `unknown ${SYMBOL_KIND_LABELS[kind]} '${name.text}'${suggestion ? `; did you mean '${suggestion}'?` : ''}`, {
@@ -252,7 +310,7 @@ class ModelBuilder {
   private buildInstance(decl: InstanceDecl): void {
     if (!decl.name || this.isDuplicateIn('instance', decl.name, this.model.instances)) return;
     const subnet = decl.subnet ? this.resolve('subnet', decl.subnet, this.model.subnets) : undefined;
-    const groups: SecurityGroup[] = [];
+    const groups: SecurityGroup[] = decl.groups.length === 0 ? [this.model.defaultGroup] : [];
     for (const name of decl.groups) {
       const group = this.resolve('security-group', name, this.model.groups);
       if (group && !groups.includes(group)) groups.push(group);
@@ -342,14 +400,27 @@ class ModelBuilder {
     return addrs;
   }
 
+  /** AWS's default group: inbound all from its own members, outbound all to everywhere. */
+  private buildAwsDefaultGroupRules(group: SecurityGroup): void {
+    const rule = (direction: 'inbound' | 'outbound', peer: AddrSet, peerText: string): SgRuleModel => ({
+      group, direction, protocol: -1, keys: ALL_KEYS, peer, order: this.sgRuleOrder++,
+      text: `${direction} all ${direction === 'inbound' ? 'from' : 'to'} ${peerText}`,
+    });
+    group.rules.push(
+      rule('inbound', this.memberAddrs(group), `sg ${DEFAULT_GROUP}`),
+      rule('outbound', { v4: universe(4), v6: IntervalSet.empty() }, '0.0.0.0/0'),
+      rule('outbound', { v4: IntervalSet.empty(), v6: universe(6) }, '::/0'),
+    );
+  }
+
   private buildGroupRules(group: SecurityGroup): void {
-    for (const rule of group.decl.rules) {
+    for (const rule of group.decl!.rules) {
       if (!rule.protocol || !rule.peer) continue;
       const peer = this.peerAddrs(rule.peer);
       if (!peer) continue;
       const model: SgRuleModel = {
         decl: rule, group, direction: rule.direction, protocol: rule.protocol.number, keys: keysOf(rule.protocol.number, rule),
-        peer, order: this.sgRuleOrder++, text: sliceRange(this.lines, rule.range),
+        peer, order: this.sgRuleOrder++, text: normalizeSpaces(sliceRange(this.lines, rule.range)),
       };
       group.rules.push(model);
       if (rule.peer.kind === 'cidr') this.checkRuleFamily(rule.peer.cidr, rule.protocol.number, rule.range);
@@ -362,7 +433,7 @@ class ModelBuilder {
       const model: NaclRuleModel = {
         decl: rule, acl, direction: rule.direction, number: rule.number.value, action: rule.action.value,
         protocol: rule.protocol.number, keys: keysOf(rule.protocol.number, rule), cidr: addrsOfCidrs([rule.cidr]),
-        family: rule.cidr.family, text: sliceRange(this.lines, rule.range),
+        family: rule.cidr.family, text: normalizeSpaces(sliceRange(this.lines, rule.range)),
       };
       acl[rule.direction].push(model);
       this.checkRuleFamily(rule.cidr, rule.protocol.number, rule.range);
@@ -391,45 +462,58 @@ class ModelBuilder {
       this.report(makeDiagnostic('invalidFlow', protocol.range, `a flow's protocol is tcp, udp, icmp or icmpv6, not ${protocol.text}`));
       return undefined;
     }
-    if (!srcInstance && !dstInstance) {
-      this.report(makeDiagnostic('invalidFlow', decl.name.range, `flow '${decl.name.text}' needs an instance at one end at least: no security group or network ACL lies between ${describeEnd(src)} and ${describeEnd(dst)}`));
-      return undefined;
-    }
     const family = this.flowFamily(decl);
     if (!family) return undefined;
     const srcEnd = this.flowEnd(src, srcInstance, family);
     const dstEnd = this.flowEnd(dst, dstInstance, family);
     if (!srcEnd || !dstEnd) return undefined;
+    if (!this.namesInstance(srcEnd, family) && !this.namesInstance(dstEnd, family)) {
+      this.report(makeDiagnostic('invalidFlow', decl.name.range, `flow '${decl.name.text}' needs an instance at one end at least (its name, or one of its addresses): no security group lies between ${describeEnd(src)} and ${describeEnd(dst)}`));
+      return undefined;
+    }
     const icmp = protocolIsIcmp(protocol.number);
     if (icmp && decl.fromPorts) {
       this.report(makeDiagnostic('invalidFlow', decl.fromPorts.range, 'ICMP has no ports: from-ports is ignored', { severity: 'warning' }));
     }
-    if ((protocol.number === 1 && family === 6) || (protocol.number === 58 && family === 4)) {
-      this.report(makeDiagnostic('familyMismatch', protocol.range, `${protocol.text} over IPv${family}: use ${protocol.number === 1 ? 'icmpv6 for IPv6' : 'icmp for IPv4'}`, { severity: 'warning' }));
+    if (protocol.number === 1 && family === 6) {
+      this.report(makeDiagnostic('familyMismatch', protocol.range, 'icmp over IPv6: use icmpv6 for IPv6', { severity: 'warning' }));
     }
-    const srcPorts: PortSet = icmp
-      ? IntervalSet.point(0)
-      : decl.fromPorts ? IntervalSet.of(decl.fromPorts.from, decl.fromPorts.to)
-      : srcInstance ? srcInstance.ephemeral : this.model.externalEphemeral;
-    return {
+    const flow: Flow = {
       name: decl.name.text, decl, src: srcEnd, dst: dstEnd, protocol: protocol.number, family,
-      keys: keysOf(protocol.number, decl), srcPorts, reply: replyShape(decl), expect: expect.value,
+      keys: flowKeys(decl), reply: replyShape(decl), expect: expect.value,
+      fromPorts: decl.fromPorts && !icmp ? IntervalSet.of(decl.fromPorts.from, decl.fromPorts.to) : undefined,
+      externalEphemeral: this.model.externalEphemeral,
+      srcRegions: endRegions(this.model, srcEnd, family, 'src'),
+      dstRegions: endRegions(this.model, dstEnd, family, 'dst'),
     };
+    if (!coversConnection(flow)) {
+      this.report(makeDiagnostic('invalidFlow', decl.name.range, `flow '${decl.name.text}' covers no connection: a connection from an instance to itself never leaves it`));
+      return undefined;
+    }
+    return flow;
   }
 
-  /** The instance an endpoint names; undefined for external ends; null when it names nothing. */
+  /** The instance an endpoint names; undefined for address ends; null when it names nothing. */
   private resolveEnd(end: Endpoint): Instance | undefined | null {
     if (end.kind !== 'instance') return undefined;
     return this.resolve('instance', end.name, this.model.instances) ?? null;
   }
 
+  /** An end names an instance by its name, or as one of its addresses alone. */
+  private namesInstance(end: FlowEnd, family: Family): boolean {
+    if (end.kind === 'instance') return true;
+    const address = singleAddress(end.addrs);
+    return address !== undefined && instanceAt(this.model, family, address) !== undefined;
+  }
+
   private flowFamily(decl: FlowDecl): Family | undefined {
     const cidrEnds = [decl.src, decl.dst].flatMap((end) => (end?.kind === 'cidr' ? [end.cidr] : []));
     const families = new Set<Family>(cidrEnds.map((cidr) => cidr.family));
-    if (decl.ipv6) families.add(6);
+    const why = decl.ipv6 ? " ('ipv6')" : decl.protocol?.number === 58 ? ' (icmpv6)' : '';
+    if (decl.ipv6 || decl.protocol?.number === 58) families.add(6);
     if (families.size > 1) {
       const v4 = cidrEnds.find((cidr) => cidr.family === 4)!;
-      this.report(makeDiagnostic('familyMismatch', v4.range, `flow '${decl.name!.text}' mixes IPv4 (${v4.text}) with IPv6${decl.ipv6 ? " ('ipv6')" : ''}: a connection has one address family`));
+      this.report(makeDiagnostic('familyMismatch', v4.range, `flow '${decl.name!.text}' mixes IPv4 (${v4.text}) with IPv6${why}: a connection has one address family`));
       return undefined;
     }
     return families.has(6) ? 6 : 4;
@@ -437,21 +521,37 @@ class ModelBuilder {
 
   private flowEnd(end: Endpoint, instance: Instance | undefined, family: Family): FlowEnd | undefined {
     if (instance) {
-      const address = (family === 4 ? instance.ips : instance.ip6s)[0];
-      if (address === undefined) {
+      const addresses = family === 4 ? instance.ips : instance.ip6s;
+      if (addresses.length === 0) {
         this.report(makeDiagnostic('familyMismatch', end.range, `instance '${instance.name}' has no ${family === 4 ? "IPv4 'ip'" : "IPv6 'ip6'"} address for this IPv${family} flow`, {
           related: [{ range: instance.decl.name?.range ?? instance.decl.range, message: `instance '${instance.name}'` }],
         }));
         return undefined;
       }
       if (!instance.subnet) return undefined;
-      return { kind: 'instance', instance, address, range: end.range };
+      return { kind: 'instance', instance, addrs: IntervalSet.from(addresses.map((address) => [address, address] as const)), range: end.range };
     }
-    if (end.kind === 'cidr') return { kind: 'external', addrs: cidrSet(end.cidr), label: end.cidr.text, range: end.range };
+    if (end.kind === 'cidr') {
+      return { kind: 'addresses', addrs: withoutServiceAddresses(this.model, cidrSet(end.cidr), family), label: end.cidr.text, range: end.range };
+    }
     // `internet`: every address of the family outside the VPC's blocks of that family.
     const vpcBlocks = this.model.vpc ? ofFamily(this.model.vpc.blocks, family) : IntervalSet.empty<bigint>();
-    return { kind: 'external', addrs: universe(family).subtract(vpcBlocks), label: 'internet', range: end.range };
+    return { kind: 'addresses', addrs: withoutServiceAddresses(this.model, universe(family).subtract(vpcBlocks), family), label: 'internet', range: end.range };
   }
+}
+
+/** Whether some connection of the flow goes from one instance (or host) to another. */
+function coversConnection(flow: Flow): boolean {
+  return flow.srcRegions.some((src) => flow.dstRegions.some((dst) => !(src.kind === 'instance' && dst.kind === 'instance' && src.instance === dst.instance)));
+}
+
+/** Destination keys; an echo request or reply without a code is code 0, the only one defined. */
+function flowKeys(decl: FlowDecl): PortSet {
+  const protocol = decl.protocol!.number;
+  const type = decl.icmp?.type;
+  const echo = (protocol === 1 && (type === 8 || type === 0)) || (protocol === 58 && (type === 128 || type === 129));
+  if (echo && decl.icmp?.code === undefined) return IntervalSet.point(icmpKey(type!, 0));
+  return keysOf(protocol, decl);
 }
 
 function describeEnd(end: Endpoint): string {

@@ -54,7 +54,7 @@ function positionOf(text: string, offset: number): { line: number; character: nu
 /** Rule texts are cut from their lines; one that spans lines would take in the comment's text. */
 function hasMultiLineRuleOn(previous: Analysis, line: number): boolean {
   const spansFrom = (range: Range) => range.start.line === line && range.end.line !== line;
-  for (const group of previous.model.groups.values()) if (group.rules.some((rule) => spansFrom(rule.decl.range))) return true;
+  for (const group of previous.model.groups.values()) if (group.rules.some((rule) => rule.decl && spansFrom(rule.decl.range))) return true;
   for (const acl of previous.model.acls.values()) if ([...acl.inbound, ...acl.outbound].some((rule) => rule.decl && spansFrom(rule.decl.range))) return true;
   return false;
 }

@@ -1,16 +1,19 @@
 // Exact evaluation of a flow. A flow covers every connection (src address, src port, dst address,
-// dst port). At least one end is an instance (a single address), so at most one address varies:
-// we cut that end's address set into "atoms" at every rule boundary, so that within an atom every
-// hop decides alike. Within an atom the request hops depend only on the destination key and the
-// reply hops only on the source port, so the admitted connections of an atom are exactly
-// (admitted keys) x (admitted source ports). The verdict follows from the atoms, never a sample.
+// dst port). Each end is cut into regions (engine/regions.ts): a pair of regions has one path, the
+// list of hops its packets cross. Each region is cut further into "atoms" at every boundary of
+// every rule that a hop of the path consults, so that within a pair of atoms every hop decides
+// alike. Within it, the admitted connections are a set of port tuples (destination key, source
+// port), computed exactly as the intersection of what each hop admits. The verdict follows from the
+// sizes of those sets, never from a sample.
 import type { Family } from '../syntax/ast';
 import { formatAddress } from '../syntax/cidr';
 import { formatAddrSet } from './addresses';
-import { Hop, hopCuts, judgeHop } from './hops';
+import { Box, BoxSet } from './boxes';
+import { Hop, hopCuts, judgeHop, KeySource, Rule } from './hops';
 import { BigSet, IntervalSet, PortSet } from './intervals';
 import { formatKeys, formatPorts } from './keys';
-import type { Flow, FlowEnd, NaclRuleModel, SgRuleModel } from './model';
+import type { Flow, Model, Region, Subnet } from './model';
+import { preferredAddress, withServiceGapsFilled } from './witness-address';
 
 export type Verdict = 'allow' | 'deny' | 'partial';
 
@@ -28,226 +31,313 @@ export interface Connection {
 export interface HopStep {
   hop: Hop;
   action: 'allow' | 'deny';
-  /** The deciding rule; undefined when none matches (SG) or the implicit `*` decides (NACL). */
-  rule?: SgRuleModel | NaclRuleModel;
+  /** The deciding rule; undefined when none matches (SG), the implicit `*` decides (NACL), or the hop has no rules. */
+  rule?: Rule;
 }
 
-/** One piece of the flow's address range within which every hop decides alike. */
+/** The connections between two regions of the flow's ends, and the hops their packets cross. */
+export interface FlowPath {
+  src: Region;
+  dst: Region;
+  hops: Hop[];
+  /** The port tuples every connection of this path covers: [destination keys, source ports]. */
+  box: Box;
+}
+
+/** A piece of one path within which every hop decides alike. */
 export interface Atom {
-  addrs: BigSet;
-  /** Destination keys admitted by every request hop. */
-  keys: PortSet;
-  /** Source ports whose replies come back (all of them when the reply is not checked). */
-  srcPorts: PortSet;
+  path: number;
+  src: BigSet;
+  dst: BigSet;
+  /** The port tuples (destination key, source port) admitted by every hop. */
+  admitted: BoxSet;
 }
 
 export interface FlowResult {
   flow: Flow;
   verdict: Verdict;
   ok: boolean;
+  paths: FlowPath[];
+  /** The hops of the example's path. */
   hops: Hop[];
   atoms: Atom[];
   /** A connection on the failing side, when the verdict is not the expected one. */
   witness?: Connection;
   /** The connection the trace follows: the witness, or a connection that shows the verdict. */
   example: Connection;
+  /** The index in `paths` of the example's path. */
+  examplePath: number;
   trace: HopStep[];
   /** For partial verdicts: which connections pass and which do not. */
   split?: string;
   /** Every rule that decides some connection of this flow, at some hop. */
-  decidingRules: Set<SgRuleModel | NaclRuleModel>;
+  decidingRules: Set<Rule>;
 }
 
-export function flowHops(flow: Flow): Hop[] {
-  const src = flow.src.kind === 'instance' ? flow.src.instance : undefined;
-  const dst = flow.dst.kind === 'instance' ? flow.dst.instance : undefined;
-  const crossesNacls = !(src && dst && src.subnet === dst.subnet);
-  const hops: Hop[] = [];
-  const nacl = (step: number, instance: NonNullable<typeof src>, direction: 'inbound' | 'outbound', phase: 'request' | 'reply', remote: 'src' | 'dst'): Hop => ({
-    step, kind: 'nacl', direction, phase, subnet: instance.subnet, acl: instance.subnet!.acl, remote,
-    label: `network ACL ${instance.subnet!.acl.name} of subnet ${instance.subnet!.name}`,
-  });
-  if (src) hops.push({ step: 1, kind: 'sg', direction: 'outbound', phase: 'request', instance: src, remote: 'dst', label: `security groups of ${src.name}` });
-  if (src && crossesNacls) hops.push(nacl(2, src, 'outbound', 'request', 'dst'));
-  if (dst && crossesNacls) hops.push(nacl(3, dst, 'inbound', 'request', 'src'));
-  if (dst) hops.push({ step: 4, kind: 'sg', direction: 'inbound', phase: 'request', instance: dst, remote: 'src', label: `security groups of ${dst.name}` });
-  if (flow.reply.kind !== 'none' && crossesNacls) {
-    if (dst) hops.push(nacl(5, dst, 'outbound', 'reply', 'src'));
-    if (src) hops.push(nacl(6, src, 'inbound', 'reply', 'dst'));
+const KEY_DIM = 0;
+const SOURCE_PORT_DIM = 1;
+const EPHEMERAL_ANY = IntervalSet.of(1024, 65535);
+
+function subnetOf(region: Region): Subnet | undefined {
+  switch (region.kind) {
+    case 'instance': return region.instance.subnet;
+    case 'host': return region.subnet;
+    case 'external': case 'aws-service': return undefined;
   }
+}
+
+/** The source ports of connections from a region: from-ports, else what its hosts use. */
+function sourcePorts(flow: Flow, src: Region): PortSet {
+  if (flow.protocol === 1 || flow.protocol === 58) return IntervalSet.point(0);
+  if (flow.fromPorts) return flow.fromPorts;
+  switch (src.kind) {
+    case 'instance': return src.instance.ephemeral;
+    case 'host': return EPHEMERAL_ANY;
+    case 'external': case 'aws-service': return flow.externalEphemeral;
+  }
+}
+
+/**
+ * The destination as the path sees it: the router of another subnet than the source's is a host of
+ * that subnet; only the source subnet's own router, like every other Amazon-provided address, is
+ * reached unfiltered.
+ */
+function effectiveDestination(src: Region, dst: Region): Region {
+  if (dst.kind !== 'aws-service' || !dst.service.routerOf || dst.service.routerOf === subnetOf(src)) return dst;
+  return { kind: 'host', subnet: dst.service.routerOf, addrs: dst.addrs };
+}
+
+/** The hops crossed by the packets of connections from `src` to `dst`, request then reply. */
+function pathHops(flow: Flow, src: Region, dst: Region): Hop[] {
+  if (dst.kind === 'aws-service') {
+    return [{ kind: 'aws-service', step: 1, phase: 'request', direction: 'outbound', service: dst.service, label: `${dst.service.name} (not filtered by AWS)` }];
+  }
+  const hops: Hop[] = [];
+  const srcSubnet = subnetOf(src);
+  const dstSubnet = subnetOf(dst);
+  // AWS evaluates a NACL only where a packet crosses a subnet's boundary.
+  const crosses = !(srcSubnet && srcSubnet === dstSubnet);
+  const request: KeySource = { dim: KEY_DIM };
+  const reply: KeySource | undefined = flow.reply.kind === 'ports' ? { dim: SOURCE_PORT_DIM } : flow.reply.kind === 'icmp' ? { fixed: flow.reply.key } : undefined;
+  const nacl = (subnet: Subnet, direction: 'inbound' | 'outbound', phase: 'request' | 'reply', remote: 'src' | 'dst', key: KeySource): Hop => ({
+    kind: 'nacl', step: 0, direction, phase, subnet, acl: subnet.acl, remote, key, label: `network ACL ${subnet.acl.name} of subnet ${subnet.name}`,
+  });
+  if (src.kind === 'instance') hops.push({ kind: 'sg', step: 0, direction: 'outbound', phase: 'request', instance: src.instance, remote: 'dst', key: request, label: `security groups of ${src.instance.name}` });
+  if (srcSubnet && crosses) hops.push(nacl(srcSubnet, 'outbound', 'request', 'dst', request));
+  if (dstSubnet && crosses) hops.push(nacl(dstSubnet, 'inbound', 'request', 'src', request));
+  if (dst.kind === 'instance') hops.push({ kind: 'sg', step: 0, direction: 'inbound', phase: 'request', instance: dst.instance, remote: 'src', key: request, label: `security groups of ${dst.instance.name}` });
+  if (reply && crosses) {
+    if (dstSubnet) hops.push(nacl(dstSubnet, 'outbound', 'reply', 'src', reply));
+    if (srcSubnet) hops.push(nacl(srcSubnet, 'inbound', 'reply', 'dst', reply));
+  }
+  hops.forEach((hop, i) => (hop.step = i + 1));
   return hops;
 }
 
-function endAddrs(end: FlowEnd): BigSet {
-  return end.kind === 'instance' ? IntervalSet.point(end.address) : end.addrs;
+/** Every pair of regions of the flow's ends that holds a connection, with its path. */
+export function flowPaths(flow: Flow): FlowPath[] {
+  const paths: FlowPath[] = [];
+  for (const src of flow.srcRegions) {
+    for (const written of flow.dstRegions) {
+      // A connection from an instance to itself never leaves it.
+      if (src.kind === 'instance' && written.kind === 'instance' && src.instance === written.instance) continue;
+      const dst = effectiveDestination(src, written);
+      paths.push({ src, dst, hops: pathHops(flow, src, dst), box: [flow.keys, sourcePorts(flow, src)] });
+    }
+  }
+  return paths;
 }
 
-function replyProtocol(flow: Flow): number {
-  return flow.protocol;
+/** The keys a hop judges for this path: a dimension of the path's box, or a fixed ICMP key. */
+function judgedKeys(key: KeySource, box: Box): PortSet {
+  return 'dim' in key ? box[key.dim] : IntervalSet.point(key.fixed);
 }
 
-/** Cuts the varying end's addresses wherever some hop's decision on the flow's keys may change. */
-function addressAtoms(flow: Flow, hops: Hop[], variable: 'src' | 'dst' | undefined): BigSet[] {
-  if (!variable) return [endAddrs(flow.src)];
-  const set = endAddrs(flow[variable]);
-  const cutting = hops.filter((hop) => hop.remote === variable);
-  const atoms: BigSet[] = [];
+/** Cuts a region's addresses wherever a hop of the path, judging them as remote, may decide otherwise. */
+function cutRegion(flow: Flow, path: FlowPath, side: 'src' | 'dst'): BigSet[] {
+  const set = path[side].addrs;
+  const cutting = path.hops.flatMap((hop) => (hop.kind !== 'aws-service' && hop.remote === side ? [hop] : []));
+  if (cutting.length === 0) return [set];
+  const pieces: BigSet[] = [];
   for (const [lo, hi] of set.intervals) {
     const cuts = new Set<bigint>();
-    for (const hop of cutting) for (const cut of hopCuts(hop, flow.protocol, flow.family, hopKeys(flow, hop), lo, hi)) cuts.add(cut);
+    for (const hop of cutting) for (const cut of hopCuts(hop, flow.protocol, flow.family, judgedKeys(hop.key, path.box), lo, hi)) cuts.add(cut);
     let start = lo;
     for (const cut of [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
-      atoms.push(IntervalSet.of(start, cut - 1n));
+      pieces.push(IntervalSet.of(start, cut - 1n));
       start = cut;
     }
-    atoms.push(IntervalSet.of(start, hi));
+    pieces.push(IntervalSet.of(start, hi));
   }
-  return atoms;
+  return pieces;
 }
 
-/** The keys a hop judges for this flow: destination keys on the request, the reply's keys after. */
-function hopKeys(flow: Flow, hop: Hop): PortSet {
-  if (hop.phase === 'request') return flow.keys;
-  return flow.reply.kind === 'icmp' ? IntervalSet.point(flow.reply.key) : flow.srcPorts;
+function remoteOf(hop: Hop & { remote: 'src' | 'dst' }, src: bigint, dst: bigint): bigint {
+  return hop.remote === 'src' ? src : dst;
 }
 
-function remoteAddress(flow: Flow, hop: Hop, representative: bigint, variable: 'src' | 'dst' | undefined): bigint {
-  if (hop.remote === variable) return representative;
-  const end = flow[hop.remote];
-  return end.kind === 'instance' ? end.address : end.addrs.min()!;
+/** The port tuples of `admitted` that a hop lets through, for one pair of addresses. */
+function hopAdmits(flow: Flow, hop: Hop, admitted: BoxSet, src: bigint, dst: bigint, deciding: Set<Rule>): BoxSet {
+  switch (hop.kind) {
+    case 'aws-service':
+      return admitted;
+    case 'sg': case 'nacl': {
+      const keys = 'dim' in hop.key ? admitted.project(hop.key.dim) : IntervalSet.point(hop.key.fixed);
+      const judged = judgeHop(hop, flow.protocol, flow.family, remoteOf(hop, src, dst), keys);
+      for (const part of judged.parts) if (part.rule) deciding.add(part.rule);
+      if ('dim' in hop.key) return admitted.restrict(hop.key.dim, judged.allowed);
+      return judged.allowed.isEmpty() ? BoxSet.empty() : admitted;
+    }
+  }
 }
 
-export function evaluateFlow(flow: Flow): FlowResult {
-  const hops = flowHops(flow);
-  const variable = flow.src.kind === 'external' ? 'src' : flow.dst.kind === 'external' ? 'dst' : undefined;
-  const requestHops = hops.filter((hop) => hop.phase === 'request');
-  const replyHops = hops.filter((hop) => hop.phase === 'reply');
-  const decidingRules = new Set<SgRuleModel | NaclRuleModel>();
+export function evaluateFlow(flow: Flow, model: Model): FlowResult {
+  const paths = flowPaths(flow);
+  const decidingRules = new Set<Rule>();
   const atoms: Atom[] = [];
-  for (const addrs of addressAtoms(flow, hops, variable)) {
-    const representative = addrs.min()!;
-    let keys = flow.keys;
-    for (const hop of requestHops) {
-      if (keys.isEmpty()) break;
-      const judged = judgeHop(hop, flow.protocol, flow.family, remoteAddress(flow, hop, representative, variable), keys);
-      for (const part of judged.parts) if (part.rule) decidingRules.add(part.rule);
-      keys = judged.allowed;
-    }
-    let srcPorts = flow.srcPorts;
-    if (replyHops.length > 0 && !keys.isEmpty()) {
-      let replyKeys = hopKeys(flow, replyHops[0]);
-      for (const hop of replyHops) {
-        if (replyKeys.isEmpty()) break;
-        const judged = judgeHop(hop, replyProtocol(flow), flow.family, remoteAddress(flow, hop, representative, variable), replyKeys);
-        for (const part of judged.parts) if (part.rule) decidingRules.add(part.rule);
-        replyKeys = judged.allowed;
+  paths.forEach((path, index) => {
+    const dstPieces = cutRegion(flow, path, 'dst');
+    for (const src of cutRegion(flow, path, 'src')) {
+      for (const dst of dstPieces) {
+        let admitted = BoxSet.of(path.box);
+        for (const hop of path.hops) {
+          if (admitted.isEmpty()) break;
+          admitted = hopAdmits(flow, hop, admitted, src.min()!, dst.min()!, decidingRules);
+        }
+        atoms.push({ path: index, src, dst, admitted });
       }
-      srcPorts = flow.reply.kind === 'icmp' ? (replyKeys.isEmpty() ? IntervalSet.empty() : flow.srcPorts) : replyKeys;
     }
-    atoms.push({ addrs, keys, srcPorts });
-  }
-  const admitsAll = (atom: Atom) => atom.keys.equals(flow.keys) && atom.srcPorts.equals(flow.srcPorts);
-  const admitsNone = (atom: Atom) => atom.keys.isEmpty() || atom.srcPorts.isEmpty();
-  const verdict: Verdict = atoms.every(admitsAll) ? 'allow' : atoms.every(admitsNone) ? 'deny' : 'partial';
+  });
+  const pathSizes = paths.map((path) => BoxSet.of(path.box).size());
+  const verdict: Verdict = atoms.every((atom) => atom.admitted.size() === pathSizes[atom.path]) ? 'allow'
+    : atoms.every((atom) => atom.admitted.isEmpty()) ? 'deny' : 'partial';
   const ok = verdict === flow.expect;
   const wantDropped = flow.expect === 'allow' ? !ok : verdict === 'deny';
-  const example = wantDropped ? smallestDropped(flow, variable, atoms) : smallestAdmitted(flow, variable, atoms);
+  const chosen = chooseExample(flow, model, paths, atoms, wantDropped);
+  const hops = paths[chosen.path].hops;
   const result: FlowResult = {
-    flow, verdict, ok, hops, atoms, example: example!, trace: traceConnection(flow, hops, example!), decidingRules,
+    flow, verdict, ok, paths, hops, atoms, example: chosen.connection, examplePath: chosen.path,
+    trace: traceConnection(flow, hops, chosen.connection), decidingRules,
   };
-  if (!ok) result.witness = example;
-  if (verdict === 'partial') result.split = describeSplit(flow, variable, atoms);
+  if (!ok) result.witness = chosen.connection;
+  if (verdict === 'partial') result.split = describeSplit(flow, paths, atoms, (set) => withServiceGapsFilled(model, set, flow.family));
   return result;
 }
 
-function connection(flow: Flow, variable: 'src' | 'dst' | undefined, address: bigint, key: number, srcPort: number): Connection {
-  const fixed = (end: FlowEnd) => (end.kind === 'instance' ? end.address : end.addrs.min()!);
-  return {
-    protocol: flow.protocol, family: flow.family, key, srcPort,
-    srcIp: variable === 'src' ? address : fixed(flow.src),
-    dstIp: variable === 'dst' ? address : fixed(flow.dst),
-  };
+/**
+ * A connection on the wanted side (dropped or admitted) that a real host could make: among the
+ * atoms holding one, the one whose addresses are the most plausible, then the first; in it the
+ * smallest destination key, then source port.
+ */
+function chooseExample(flow: Flow, model: Model, paths: FlowPath[], atoms: Atom[], wantDropped: boolean): { path: number; connection: Connection } {
+  let best: { rank: number; path: number; connection: Connection } | undefined;
+  for (const atom of atoms) {
+    const wanted = wantDropped ? atom.admitted.complementIn(paths[atom.path].box) : atom.admitted;
+    const point = wanted.first();
+    if (!point) continue;
+    const src = preferredAddress(model, atom.src, flow.family);
+    const dst = preferredAddress(model, atom.dst, flow.family);
+    const rank = src.rank + dst.rank;
+    if (best && best.rank <= rank) continue;
+    best = { rank, path: atom.path, connection: connection(flow, src.address, dst.address, point) };
+    if (rank === 0) break;
+  }
+  return best ?? { path: 0, connection: connection(flow, atoms[0].src.min()!, atoms[0].dst.min()!, paths[0].box.map((set) => set.min()!)) };
 }
 
-/** The lowest dropped connection: lowest address, then destination key, then source port. */
-function smallestDropped(flow: Flow, variable: 'src' | 'dst' | undefined, atoms: Atom[]): Connection | undefined {
-  const k0 = flow.keys.min()!;
-  const s0 = flow.srcPorts.min()!;
-  for (const atom of atoms) {
-    const address = atom.addrs.min()!;
-    if (!atom.keys.has(k0)) return connection(flow, variable, address, k0, s0);
-    const droppedPorts = atom.srcPorts.isEmpty() ? flow.srcPorts : flow.srcPorts.subtract(atom.srcPorts);
-    if (!droppedPorts.isEmpty()) return connection(flow, variable, address, k0, droppedPorts.min()!);
-    const droppedKeys = flow.keys.subtract(atom.keys);
-    if (!droppedKeys.isEmpty()) return connection(flow, variable, address, droppedKeys.min()!, s0);
-  }
-  return undefined;
-}
-
-function smallestAdmitted(flow: Flow, variable: 'src' | 'dst' | undefined, atoms: Atom[]): Connection | undefined {
-  for (const atom of atoms) {
-    if (atom.keys.isEmpty() || atom.srcPorts.isEmpty()) continue;
-    return connection(flow, variable, atom.addrs.min()!, atom.keys.min()!, atom.srcPorts.min()!);
-  }
-  return undefined;
+function connection(flow: Flow, srcIp: bigint, dstIp: bigint, point: readonly number[]): Connection {
+  return { protocol: flow.protocol, family: flow.family, srcIp, dstIp, key: point[KEY_DIM], srcPort: point[SOURCE_PORT_DIM] };
 }
 
 /** The hops one concrete connection crosses, up to the first that drops it. */
 export function traceConnection(flow: Flow, hops: Hop[], conn: Connection): HopStep[] {
   const steps: HopStep[] = [];
+  const values = [conn.key, conn.srcPort];
   for (const hop of hops) {
-    const remote = hop.remote === 'src' ? conn.srcIp : conn.dstIp;
-    const key = hop.phase === 'request' ? conn.key : flow.reply.kind === 'icmp' ? flow.reply.key : conn.srcPort;
-    const protocol = hop.phase === 'request' ? flow.protocol : replyProtocol(flow);
-    const part = judgeHop(hop, protocol, flow.family, remote, IntervalSet.point(key)).parts[0];
+    if (hop.kind === 'aws-service') {
+      steps.push({ hop, action: 'allow' });
+      continue;
+    }
+    const key = 'dim' in hop.key ? values[hop.key.dim] : hop.key.fixed;
+    const part = judgeHop(hop, flow.protocol, flow.family, remoteOf(hop, conn.srcIp, conn.dstIp), IntervalSet.point(key)).parts[0];
     steps.push({ hop, action: part.action, rule: part.rule });
     if (part.action === 'deny') break;
   }
   return steps;
 }
 
-function describePortsSplit(flow: Flow, atom: Atom): string[] {
+function isIcmp(flow: Flow): boolean {
+  return flow.protocol === 1 || flow.protocol === 58;
+}
+
+/** Which ports of a path's box an admitted set keeps, in words. */
+function describePortsSplit(flow: Flow, box: Box, admitted: BoxSet): string[] {
+  const keys = admitted.project(KEY_DIM);
+  const ports = admitted.project(SOURCE_PORT_DIM);
+  if (admitted.size() !== keys.size() * ports.size()) return ['admitted for some combinations of destination and source ports only'];
   const clauses: string[] = [];
-  const isIcmp = flow.protocol === 1 || flow.protocol === 58;
-  if (!atom.keys.equals(flow.keys)) {
-    const what = isIcmp ? 'ICMP' : 'destination ports';
-    clauses.push(`admitted for ${what} ${formatKeys(flow.protocol, atom.keys)}, dropped for ${formatKeys(flow.protocol, flow.keys.subtract(atom.keys))}`);
+  if (!keys.equals(box[KEY_DIM])) {
+    const what = isIcmp(flow) ? 'ICMP' : 'destination ports';
+    clauses.push(`admitted for ${what} ${formatKeys(flow.protocol, keys)}, dropped for ${formatKeys(flow.protocol, box[KEY_DIM].subtract(keys))}`);
   }
-  if (!atom.srcPorts.equals(flow.srcPorts)) {
-    clauses.push(isIcmp
+  if (!ports.equals(box[SOURCE_PORT_DIM])) {
+    clauses.push(isIcmp(flow)
       ? 'echo replies dropped'
-      : `admitted for source ports ${formatPorts(atom.srcPorts)}, dropped for ${formatPorts(flow.srcPorts.subtract(atom.srcPorts))}`);
+      : `admitted for source ports ${formatPorts(ports)}, dropped for ${formatPorts(box[SOURCE_PORT_DIM].subtract(ports))}`);
   }
   return clauses;
 }
 
+interface SplitGroup {
+  src: BigSet;
+  dst: BigSet;
+  box: Box;
+  admitted: BoxSet;
+  /** What the group's connections have in common: all admitted, none, or the same ports. */
+  signature: string;
+}
+
+function signature(paths: FlowPath[], atom: Atom): string {
+  const box = paths[atom.path].box;
+  if (atom.admitted.isEmpty()) return 'none';
+  if (atom.admitted.size() === BoxSet.of(box).size()) return 'all';
+  return `ports:${atom.admitted.boxes.map((b) => b.map((set) => set.intervals.join(';')).join('x')).join('|')}`;
+}
+
 /** "admitted for source ports 32768-65535, dropped for 1024-32767", and the like. */
-export function describeSplit(flow: Flow, variable: 'src' | 'dst' | undefined, atoms: Atom[]): string {
+export function describeSplit(flow: Flow, paths: FlowPath[], atoms: Atom[], readable: (set: BigSet) => BigSet = (set) => set): string {
   // Merge atoms that decide alike, so the text speaks of address ranges, not rule boundaries.
-  const groups: Atom[] = [];
+  const groups: SplitGroup[] = [];
   for (const atom of atoms) {
-    const empty = atom.keys.isEmpty() || atom.srcPorts.isEmpty();
-    const same = groups.find((g) => (empty ? g.keys.isEmpty() || g.srcPorts.isEmpty() : g.keys.equals(atom.keys) && g.srcPorts.equals(atom.srcPorts)));
-    if (same) same.addrs = same.addrs.union(atom.addrs);
-    else groups.push({ ...atom });
+    const sig = signature(paths, atom);
+    const same = groups.find((group) => group.signature === sig);
+    if (same) {
+      same.src = same.src.union(atom.src);
+      same.dst = same.dst.union(atom.dst);
+    } else {
+      groups.push({ src: atom.src, dst: atom.dst, box: paths[atom.path].box, admitted: atom.admitted, signature: sig });
+    }
   }
-  const admitting = groups.filter((g) => !g.keys.isEmpty() && !g.srcPorts.isEmpty());
-  const dropping = groups.filter((g) => g.keys.isEmpty() || g.srcPorts.isEmpty());
-  const side = variable === 'src' ? 'source addresses' : 'destination addresses';
-  if (groups.length === 1 || !variable) return describePortsSplit(flow, groups[0]).join('; ');
+  if (groups.length === 1) return describePortsSplit(flow, groups[0].box, groups[0].admitted).join('; ');
+  // Speak of the end whose addresses tell the groups apart.
+  const side: 'src' | 'dst' = groups.every((group) => group.src.equals(groups[0].src)) ? 'dst' : 'src';
+  const sideName = side === 'src' ? 'source addresses' : 'destination addresses';
+  const admitting = groups.filter((group) => group.signature !== 'none');
+  const dropping = groups.filter((group) => group.signature === 'none');
+  const addresses = (set: BigSet, max?: number) => formatAddrSet(readable(set), flow.family, max);
   const clauses: string[] = [];
   if (admitting.length === 1 && dropping.length === 1) {
     const only = admitting[0];
-    clauses.push(`admitted for ${side} ${formatAddrSet(only.addrs, flow.family)}, dropped for ${formatAddrSet(dropping[0].addrs, flow.family)}`);
-    clauses.push(...describePortsSplit(flow, only).map((clause) => `from those, ${clause}`));
+    clauses.push(`admitted for ${sideName} ${addresses(only[side])}, dropped for ${addresses(dropping[0][side])}`);
+    clauses.push(...describePortsSplit(flow, only.box, only.admitted).map((clause) => `from those, ${clause}`));
     return clauses.join('; ');
   }
   for (const group of admitting.slice(0, 3)) {
-    const ports = describePortsSplit(flow, group);
-    clauses.push(`${side} ${formatAddrSet(group.addrs, flow.family, 2)}: ${ports.length ? ports.join(', ') : 'admitted'}`);
+    const ports = group.signature === 'all' ? [] : describePortsSplit(flow, group.box, group.admitted);
+    clauses.push(`${sideName} ${addresses(group[side], 2)}: ${ports.length ? ports.join(', ') : 'admitted'}`);
   }
   if (admitting.length > 3) clauses.push(`and ${admitting.length - 3} more address ranges`);
-  if (dropping.length > 0) clauses.push(`dropped for ${side} ${formatAddrSet(dropping.reduce((set, g) => set.union(g.addrs), IntervalSet.empty<bigint>()), flow.family, 2)}`);
+  if (dropping.length > 0) clauses.push(`dropped for ${sideName} ${addresses(dropping.reduce((set, group) => set.union(group[side]), IntervalSet.empty<bigint>()), 2)}`);
   return clauses.join('; ');
 }
 

@@ -1,12 +1,16 @@
 // Words for verdicts: how a hop and its deciding rule are named, and the packet sequence of a
 // connection (which packets each security group and network ACL judges, which pass on
 // connection tracking). Shared by the CLI, the hover and the explain report.
-import type { Range } from '../syntax/ast';
+import type { Family, Range } from '../syntax/ast';
 import { formatAddress } from '../syntax/cidr';
+import { formatAddrSet, isWholeFamily, ofFamily } from './addresses';
+import { instanceSgRules } from './hops';
+import { IntervalSet } from './intervals';
+import { ALL_KEYS } from './keys';
 import type { Connection, FlowResult, HopStep } from './evaluate';
 import { formatConnection } from './evaluate';
 import type { Hop } from './hops';
-import type { Flow, NaclRuleModel, SgRuleModel } from './model';
+import type { Flow, NaclRuleModel, Region, SgRuleModel } from './model';
 
 export function isNaclRule(rule: SgRuleModel | NaclRuleModel): rule is NaclRuleModel {
   return 'number' in rule;
@@ -14,9 +18,11 @@ export function isNaclRule(rule: SgRuleModel | NaclRuleModel): rule is NaclRuleM
 
 /** The deciding rule as the contract names it: SG rule text, NACL number, or * / "no rule matches". */
 export function ruleName(step: HopStep): string {
-  if (!step.rule) return step.hop.kind === 'nacl' ? '*' : 'no rule matches';
-  if (isNaclRule(step.rule)) return String(step.rule.number);
-  return `${step.rule.group.name}: ${step.rule.text}`;
+  switch (step.hop.kind) {
+    case 'aws-service': return 'not filtered by AWS';
+    case 'nacl': return step.rule && isNaclRule(step.rule) ? String(step.rule.number) : '*';
+    case 'sg': return step.rule && !isNaclRule(step.rule) ? `${step.rule.group.name}: ${step.rule.text}` : 'no rule matches';
+  }
 }
 
 export function ruleRange(step: HopStep): Range | undefined {
@@ -27,12 +33,58 @@ export function hopTitle(hop: Hop): string {
   return `${hop.step}. ${hop.label}, ${hop.direction}${hop.phase === 'reply' ? ' (reply)' : ''}`;
 }
 
+/** Where a rule without a line of its own comes from. */
+function implicitOrigin(step: HopStep): string {
+  if (!step.rule) return '';
+  return step.hop.kind === 'nacl' ? ' (default network ACL)' : step.hop.kind === 'sg' ? " (AWS's default security group)" : '';
+}
+
 /** "allow by rule 100 (line 12)" */
 export function describeStep(step: HopStep): string {
+  const hop = step.hop;
+  if (hop.kind === 'aws-service') return `allow: AWS does not filter traffic between an instance and ${hop.service.name}`;
   const range = ruleRange(step);
-  const where = range ? ` (line ${range.start.line + 1})` : step.hop.kind === 'nacl' && step.rule ? ' (default network ACL)' : '';
-  const rule = step.hop.kind === 'nacl' ? (step.rule ? `rule ${ruleName(step)}` : 'rule * (implicit deny)') : step.rule ? `rule '${ruleName(step)}'` : 'no rule matches';
+  const where = range ? ` (line ${range.start.line + 1})` : implicitOrigin(step);
+  const rule = hop.kind === 'nacl' ? (step.rule ? `rule ${ruleName(step)}` : 'rule * (implicit deny)') : step.rule ? `rule '${ruleName(step)}'` : 'no rule matches';
   return `${step.action} by ${rule}${where}`;
+}
+
+/** Where one end of the example's path is, when the flow's text alone does not say it. */
+export function describeRegion(region: Region, family: Family): string {
+  const single = region.addrs.intervals.length === 1 && region.addrs.intervals[0][0] === region.addrs.intervals[0][1];
+  const addresses = single ? formatAddress(region.addrs.min()!, family) : formatAddrSet(region.addrs, family, 2);
+  switch (region.kind) {
+    case 'instance': return `${region.instance.name} (${addresses})`;
+    case 'host': return `${addresses}, a host of subnet ${region.subnet.name} (no security group modelled)`;
+    case 'external': return `${addresses}, outside the VPC's subnets`;
+    case 'aws-service': return `${addresses}, ${region.service.name}`;
+  }
+}
+
+/** Where the example's ends are, when a flow end is written as addresses: "10.0.3.10 is db-1", ... */
+export function exampleEnds(result: FlowResult): string | undefined {
+  const flow = result.flow;
+  const path = result.paths[result.examplePath];
+  const plain = (end: Flow['src'], region: Region) => end.kind === 'instance' || region.kind === 'external';
+  if (plain(flow.src, path.src) && plain(flow.dst, path.dst)) return undefined;
+  const at = (region: Region, address: bigint) => describeRegion({ ...region, addrs: IntervalSet.point(address) } as Region, flow.family);
+  return `${at(path.src, result.example.srcIp)} -> ${at(path.dst, result.example.dstIp)}`;
+}
+
+/**
+ * The rule that passes the replies of a connection its group does not track: AWS tracks no TCP or
+ * UDP connection admitted by a rule for 0.0.0.0/0 or ::/0 when the group also admits all traffic,
+ * every port, to 0.0.0.0/0 or ::/0 in the other direction; that rule then passes the replies.
+ */
+export function untrackedReplyRule(step: HopStep, family: Family): SgRuleModel | undefined {
+  const { hop, rule } = step;
+  if (hop.kind !== 'sg' || !rule || isNaclRule(rule) || step.action !== 'allow') return undefined;
+  const protocol = rule.protocol;
+  if (!isWholeFamily(ofFamily(rule.peer, family), family)) return undefined;
+  const other = hop.direction === 'inbound' ? 'outbound' : 'inbound';
+  return instanceSgRules(hop.instance, other).find((candidate) =>
+    (candidate.protocol === -1 || (candidate.protocol === protocol && protocol !== -1)) && candidate.keys.equals(ALL_KEYS)
+    && isWholeFamily(ofFamily(candidate.peer, family), family));
 }
 
 export interface PacketLine {
@@ -58,20 +110,31 @@ export function packetSequence(result: FlowResult, conn: Connection = result.exa
     return { hop, direction: hop.direction, judged: true, action: step.action, note: describeStep(step) };
   };
   const flip = (direction: 'inbound' | 'outbound') => (direction === 'inbound' ? 'outbound' : 'inbound');
-  const tracked = (hop: Hop, reversed = false): PacketLine['checks'][number] => ({
-    hop, direction: reversed ? flip(hop.direction) : hop.direction, judged: false, note: 'passes on connection tracking',
-  });
+  /**
+   * A security group passes the later packets of a connection it admitted, and its replies, on
+   * connection tracking; a connection AWS does not track is judged by the rules again.
+   */
+  const stateful = (hop: Hop, reversed = false): PacketLine['checks'][number] => {
+    const step = byStep.get(hop.step);
+    const untracked = step && untrackedReplyRule(step, flow.family);
+    const rule = untracked && (reversed ? untracked : step.rule as SgRuleModel);
+    const note = rule
+      ? `passes by rule '${rule.group.name}: ${rule.text}'${rule.decl ? ` (line ${rule.decl.range.start.line + 1})` : ''}: AWS does not track this connection`
+      : 'passes on connection tracking';
+    return { hop, direction: reversed ? flip(hop.direction) : hop.direction, judged: false, note };
+  };
   const requestLine = (packet: string, first: boolean): PacketLine => ({
     packet, direction: 'request',
-    checks: requestHops.map((hop) => (hop.kind === 'sg' && !first ? tracked(hop) : judgedLine(hop))),
+    checks: requestHops.map((hop) => (hop.kind === 'sg' && !first ? stateful(hop) : judgedLine(hop))),
   });
-  // Reply packets cross the request's SGs in reverse (tracked) and the reply NACL hops (judged).
+  // Reply packets cross the request's SGs in reverse (stateful) and the reply NACL hops (judged).
+  const securityGroups = requestHops.filter((hop) => hop.kind === 'sg');
   const replyLine = (packet: string): PacketLine => ({
     packet, direction: 'reply',
     checks: [
-      ...requestHops.filter((hop) => hop.step === 4).map((hop) => tracked(hop, true)),
+      ...securityGroups.filter((hop) => hop.direction === 'inbound').map((hop) => stateful(hop, true)),
       ...replyHops.map(judgedLine),
-      ...requestHops.filter((hop) => hop.step === 1).map((hop) => tracked(hop, true)),
+      ...securityGroups.filter((hop) => hop.direction === 'outbound').map((hop) => stateful(hop, true)),
     ],
   });
   const lines = buildSequence(flow, conn, requestAdmitted, requestLine, replyLine);

@@ -4,7 +4,7 @@ import type { NaclRule, Range, SgRule } from '../syntax/ast';
 import type { AddrSet } from './addresses';
 import type { Hop } from './hops';
 import type { IntervalSet } from './intervals';
-import type { Flow, FlowEnd, Instance, NaclRuleModel, NetworkAcl, SecurityGroup, SgRuleModel } from './model';
+import type { Flow, FlowEnd, Instance, Model, NaclRuleModel, NetworkAcl, Region, SecurityGroup, SgRuleModel, Subnet } from './model';
 
 function rangeKey(range: Range | undefined): string {
   return range ? `${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character}` : '-';
@@ -37,17 +37,20 @@ function declared(decl: SgRule | NaclRule, key: () => string): string {
 }
 
 function sgRuleKey(rule: SgRuleModel, addrs: AddrsKeyer): string {
+  // AWS's default group's rules have no node: their text says all but the members.
+  if (!rule.decl) return `${rule.direction}|${rule.text}|${addrs(rule.peer)}|${rule.order}`;
+  const decl = rule.decl;
   // Direction, protocol and keys come from the node; a CIDR peer too, while a named one resolves.
-  const fromDecl = declared(rule.decl, () => [
-    rule.direction, rule.protocol, setKey(rule.keys), rangeKey(rule.decl.range), rule.decl.peer?.kind ?? '-',
-    rule.decl.peer?.kind === 'cidr' ? addrsKey(rule.peer) : '',
+  const fromDecl = declared(decl, () => [
+    rule.direction, rule.protocol, setKey(rule.keys), rangeKey(decl.range), decl.peer?.kind ?? '-',
+    decl.peer?.kind === 'cidr' ? addrsKey(rule.peer) : '',
   ].join('|'));
-  return `${fromDecl}|${rule.decl.peer?.kind === 'cidr' ? '' : addrs(rule.peer)}|${rule.order}|${rule.text}`;
+  return `${fromDecl}|${decl.peer?.kind === 'cidr' ? '' : addrs(rule.peer)}|${rule.order}|${rule.text}`;
 }
 
 /** A security group: its name and its rules, with their ranges and resolved peers. */
 export function groupKey(group: SecurityGroup, addrs: AddrsKeyer): string {
-  return [group.name, rangeKey(group.decl.range), ...group.rules.map((rule) => sgRuleKey(rule, addrs))].join('\n');
+  return [group.name, rangeKey(group.decl?.range), ...group.rules.map((rule) => sgRuleKey(rule, addrs))].join('\n');
 }
 
 function naclRuleKey(rule: NaclRuleModel): string {
@@ -69,26 +72,50 @@ export function aclKey(acl: NetworkAcl): string {
 export function instanceKey(instance: Instance): string {
   return [
     instance.name, instance.ips.join(','), instance.ip6s.join(','), instance.subnet?.name ?? '-', instance.subnet?.acl.name ?? '-',
+    instance.subnet ? subnetKey(instance.subnet) : '-',
     instance.groups.map((group) => group.name).join(','), setKey(instance.ephemeral),
   ].join('|');
 }
 
-function endKey(end: FlowEnd): string {
-  return end.kind === 'instance'
-    ? `instance:${end.instance.name}:${end.address}:${rangeKey(end.range)}`
-    : `external:${setKey(end.addrs)}:${end.label}:${rangeKey(end.range)}`;
+function subnetKey(subnet: Subnet): string {
+  return `${subnet.name}:${subnet.v4?.text ?? '-'}:${subnet.v6?.text ?? '-'}:${subnet.acl.name}`;
 }
 
-/** The flow's own fields; the hops it crosses are keyed apart. */
+function endKey(end: FlowEnd): string {
+  return `${end.kind}:${end.kind === 'instance' ? end.instance.name : end.label}:${setKey(end.addrs)}:${rangeKey(end.range)}`;
+}
+
+/** Where a region is; the hops of its paths are keyed apart. */
+export function regionKey(region: Region): string {
+  switch (region.kind) {
+    case 'instance': return `instance:${region.instance.name}:${setKey(region.addrs)}`;
+    case 'host': return `host:${subnetKey(region.subnet)}:${setKey(region.addrs)}`;
+    case 'external': return `external:${setKey(region.addrs)}`;
+    case 'aws-service': return `aws:${region.service.name}:${region.service.routerOf?.name ?? '-'}:${setKey(region.addrs)}`;
+  }
+}
+
+/** The flow's own fields; the regions and hops it crosses are keyed apart. */
 export function flowKey(flow: Flow): string {
   const reply = flow.reply.kind === 'icmp' ? `icmp:${flow.reply.key}` : flow.reply.kind;
   return [
     flow.name, rangeKey(flow.decl.range), endKey(flow.src), endKey(flow.dst), flow.protocol, flow.family,
-    setKey(flow.keys), setKey(flow.srcPorts), reply, flow.expect,
+    setKey(flow.keys), flow.fromPorts ? setKey(flow.fromPorts) : '-', setKey(flow.externalEphemeral), reply, flow.expect,
   ].join('|');
 }
 
 /** A hop's shape, without the rules it consults. */
 export function hopShapeKey(hop: Hop): string {
-  return [hop.step, hop.kind, hop.direction, hop.phase, hop.remote, hop.label, hop.subnet?.name ?? '-'].join('|');
+  const common = [hop.step, hop.kind, hop.direction, hop.phase, hop.label];
+  switch (hop.kind) {
+    case 'sg': return [...common, hop.remote, JSON.stringify(hop.key)].join('|');
+    case 'nacl': return [...common, hop.remote, JSON.stringify(hop.key), subnetKey(hop.subnet)].join('|');
+    case 'aws-service': return [...common, hop.service.name].join('|');
+  }
+}
+
+/** What a witness's choice of addresses reads of the model: the subnets' and AWS's reserved addresses. */
+export function reservedAddressesKey(model: Model): string {
+  const services = ([4, 6] as const).map((family) => [...model.awsServices[family].keys()].join(',')).join('/');
+  return [...[...model.subnets.values()].map(subnetKey), services].join(';');
 }

@@ -1,36 +1,52 @@
-// How one hop judges a set of packets that share protocol and remote address: which keys (ports or
-// ICMP type/code) it admits, and which rule decides each part. Exact over the whole key set.
+// The hops of a packet's path, one kind each with its own judge: which keys (ports or ICMP
+// type/code) of a set of packets that share protocol and remote address it admits, and which rule
+// decides each part. Exact over the whole key set. A new kind of hop is a new member of `Hop`: the
+// compiler then points at every switch that must handle it.
 import type { Direction, Family } from '../syntax/ast';
 import { ofFamily } from './addresses';
 import { BigSet, IntervalSet, PortSet } from './intervals';
-import type { Instance, NaclRuleModel, NetworkAcl, SgRuleModel, Subnet } from './model';
+import type { AwsService, Instance, NaclRuleModel, NetworkAcl, SgRuleModel, Subnet } from './model';
 
 export type Phase = 'request' | 'reply';
 
-export interface Hop {
-  /** 1-4: the request's hops; 5-6: the reply's (see the spec's list). */
+/**
+ * Which value of a connection a hop matches as the packet's destination port: a dimension of the
+ * flow's port tuples (0: the destination key, 1: the client's source port), or a fixed ICMP key.
+ */
+export type KeySource = { dim: number } | { fixed: number };
+
+interface HopBase {
+  /** Position on the path, from 1. */
   step: number;
-  kind: 'sg' | 'nacl';
-  direction: Direction;
   phase: Phase;
-  instance?: Instance;
-  subnet?: Subnet;
-  acl?: NetworkAcl;
-  /** Which end of the flow is this hop's remote side. */
-  remote: 'src' | 'dst';
+  direction: Direction;
   label: string;
 }
 
-export interface DecidedPart<R> {
-  /** The deciding rule; undefined for "no rule matches" (SG) or `*` (NACL). */
-  rule?: R;
+/** A hop that filters by rules: the packet's remote address is the flow end named by `remote`. */
+interface FilterHop extends HopBase {
+  remote: 'src' | 'dst';
+  key: KeySource;
+}
+
+export type Hop =
+  | (FilterHop & { kind: 'sg'; instance: Instance })
+  | (FilterHop & { kind: 'nacl'; subnet: Subnet; acl: NetworkAcl })
+  /** Traffic to an address AWS provides (Amazon DNS, metadata, the subnet's router): never filtered. */
+  | (HopBase & { kind: 'aws-service'; service: AwsService });
+
+export type Rule = SgRuleModel | NaclRuleModel;
+
+export interface DecidedPart {
+  /** The deciding rule; undefined for "no rule matches" (SG), `*` (NACL), or a hop without rules. */
+  rule?: Rule;
   keys: PortSet;
   action: 'allow' | 'deny';
 }
 
-export interface HopJudgement<R> {
+export interface HopJudgement {
   allowed: PortSet;
-  parts: DecidedPart<R>[];
+  parts: DecidedPart[];
 }
 
 function matches(rule: { protocol: number }, protocol: number): boolean {
@@ -51,8 +67,8 @@ export function instanceSgRules(instance: Instance, direction: Direction): SgRul
 }
 
 /** Security groups: a union of allow rules; the first matching rule in file order is named. */
-export function judgeSg(instance: Instance, direction: Direction, protocol: number, family: Family, remote: bigint, keys: PortSet): HopJudgement<SgRuleModel> {
-  const parts: DecidedPart<SgRuleModel>[] = [];
+export function judgeSg(instance: Instance, direction: Direction, protocol: number, family: Family, remote: bigint, keys: PortSet): HopJudgement {
+  const parts: DecidedPart[] = [];
   let remaining = keys;
   for (const rule of instanceSgRules(instance, direction)) {
     if (remaining.isEmpty()) break;
@@ -67,8 +83,8 @@ export function judgeSg(instance: Instance, direction: Direction, protocol: numb
 }
 
 /** Network ACLs: rules in ascending number, the first match decides, then the implicit `*` deny. */
-export function judgeNacl(acl: NetworkAcl, direction: Direction, protocol: number, family: Family, remote: bigint, keys: PortSet): HopJudgement<NaclRuleModel> {
-  const parts: DecidedPart<NaclRuleModel>[] = [];
+export function judgeNacl(acl: NetworkAcl, direction: Direction, protocol: number, family: Family, remote: bigint, keys: PortSet): HopJudgement {
+  const parts: DecidedPart[] = [];
   let remaining = keys;
   let allowed: PortSet = IntervalSet.empty();
   for (const rule of acl[direction]) {
@@ -84,10 +100,13 @@ export function judgeNacl(acl: NetworkAcl, direction: Direction, protocol: numbe
   return { allowed, parts };
 }
 
-export function judgeHop(hop: Hop, protocol: number, family: Family, remote: bigint, keys: PortSet): HopJudgement<SgRuleModel | NaclRuleModel> {
-  return hop.kind === 'sg'
-    ? judgeSg(hop.instance!, hop.direction, protocol, family, remote, keys)
-    : judgeNacl(hop.acl!, hop.direction, protocol, family, remote, keys);
+/** How a hop judges packets of one protocol, from one remote address, on a set of keys. */
+export function judgeHop(hop: Hop, protocol: number, family: Family, remote: bigint, keys: PortSet): HopJudgement {
+  switch (hop.kind) {
+    case 'sg': return judgeSg(hop.instance, hop.direction, protocol, family, remote, keys);
+    case 'nacl': return judgeNacl(hop.acl, hop.direction, protocol, family, remote, keys);
+    case 'aws-service': return { allowed: keys, parts: [{ keys, action: 'allow' }] };
+  }
 }
 
 /** The index of the first interval of `set` that ends at or after `value`. */
@@ -103,6 +122,22 @@ function firstEndingFrom(set: BigSet, value: bigint): number {
   return low;
 }
 
+/** The address sets of the rules a hop consults for this protocol and these keys. */
+function consultedAddresses(hop: Hop, protocol: number, family: Family, keys: PortSet): BigSet[] {
+  switch (hop.kind) {
+    case 'sg':
+      return instanceSgRules(hop.instance, hop.direction)
+        .filter((rule) => matches(rule, protocol) && rule.keys.overlaps(keys))
+        .map((rule) => ofFamily(rule.peer, family));
+    case 'nacl':
+      return hop.acl[hop.direction]
+        .filter((rule) => rule.family === family && matches(rule, protocol) && rule.keys.overlaps(keys))
+        .map((rule) => ofFamily(rule.cidr, family));
+    case 'aws-service':
+      return [];
+  }
+}
+
 /**
  * The addresses in (lo, hi] at which the hop's decision on these keys can change: the boundaries
  * of the address sets of the rules that match the protocol and some of the keys (a rule matching
@@ -110,18 +145,8 @@ function firstEndingFrom(set: BigSet, value: bigint): number {
  * rule naming a large group costs a binary search. In no order, possibly repeated.
  */
 export function hopCuts(hop: Hop, protocol: number, family: Family, keys: PortSet, lo: bigint, hi: bigint): bigint[] {
-  const sets: BigSet[] = [];
-  if (hop.kind === 'sg') {
-    for (const rule of instanceSgRules(hop.instance!, hop.direction)) {
-      if (matches(rule, protocol) && rule.keys.overlaps(keys)) sets.push(ofFamily(rule.peer, family));
-    }
-  } else {
-    for (const rule of hop.acl![hop.direction]) {
-      if (rule.family === family && matches(rule, protocol) && rule.keys.overlaps(keys)) sets.push(ofFamily(rule.cidr, family));
-    }
-  }
   const cuts: bigint[] = [];
-  for (const set of sets) {
+  for (const set of consultedAddresses(hop, protocol, family, keys)) {
     for (let i = firstEndingFrom(set, lo); i < set.intervals.length && set.intervals[i][0] <= hi; i++) {
       const [start, end] = set.intervals[i];
       if (start > lo) cuts.push(start);

@@ -13,9 +13,10 @@ import { expectationChecks } from './checks';
 import { clientContext, ClientContext, naclAclChecks, serviceRuleClientPorts } from './checks/nacl-checks';
 import { sgGroupChecks } from './checks/sg-checks';
 import { unusedChecks } from './checks/unused';
-import { evaluateFlow, flowHops, FlowResult } from './evaluate';
+import { evaluateFlow, flowPaths, FlowResult } from './evaluate';
+import type { Hop } from './hops';
 import type { AddrSet } from './addresses';
-import { aclKey, addrsKey, flowKey, groupKey, hopShapeKey, instanceKey, setKey } from './fingerprints';
+import { aclKey, addrsKey, flowKey, groupKey, hopShapeKey, instanceKey, regionKey, reservedAddressesKey, setKey } from './fingerprints';
 import type { Flow, Model, NaclRuleModel, NetworkAcl, SecurityGroup, SgRuleModel } from './model';
 
 type Rule = SgRuleModel | NaclRuleModel;
@@ -64,7 +65,10 @@ class KeyIds {
 
 /** The current model's rule at the place of a rule of an earlier model of the same document. */
 function ruleIn(model: Model, rule: Rule): Rule | undefined {
-  if ('group' in rule) return model.groups.get(rule.group.name)?.rules[rule.group.rules.indexOf(rule)];
+  if ('group' in rule) {
+    const group = rule.group.decl ? model.groups.get(rule.group.name) : model.defaultGroup;
+    return group?.rules[rule.group.rules.indexOf(rule)];
+  }
   const acl = rule.acl.isDefault ? model.defaultAcl : model.acls.get(rule.acl.name);
   return acl?.[rule.direction][rule.acl[rule.direction].indexOf(rule)];
 }
@@ -75,7 +79,8 @@ function ruleIn(model: Model, rule: Rule): Rule | undefined {
  * at the same places.
  */
 function rebase(old: FlowResult, flow: Flow, model: Model): FlowResult {
-  const hops = flowHops(flow);
+  const paths = flowPaths(flow);
+  const hops = paths[old.examplePath].hops;
   const current = (rule: Rule): Rule => {
     const found = ruleIn(model, rule);
     if (!found) throw new Error(`flow '${flow.name}': a reused result names a rule the model does not have`);
@@ -84,6 +89,7 @@ function rebase(old: FlowResult, flow: Flow, model: Model): FlowResult {
   return {
     ...old,
     flow,
+    paths,
     hops,
     trace: old.trace.map((step) => ({ hop: hops[old.hops.indexOf(step.hop)], action: step.action, rule: step.rule && current(step.rule) })),
     decidingRules: new Set([...old.decidingRules].map(current)),
@@ -95,6 +101,7 @@ class ModelKeys {
   private readonly groups = new Map<SecurityGroup, string>();
   private readonly acls = new Map<NetworkAcl, string>();
   private readonly addrs = new Map<AddrSet, string>();
+  private reserved?: string;
 
   constructor(private readonly ids: KeyIds) {}
 
@@ -120,14 +127,21 @@ class ModelKeys {
     return `${this.acl(acl)}\nclients:${serviceRuleClientPorts(context, acl).map(setKey).join(';')}`;
   }
 
-  flow(flow: Flow): string {
-    const hops = flowHops(flow).map((hop) => {
-      const consulted = hop.kind === 'sg'
-        ? `${instanceKey(hop.instance!)}:${hop.instance!.groups.map((group) => this.ids.id(this.group(group))).join(',')}`
-        : `${hop.acl!.name}:${this.ids.id(this.acl(hop.acl!))}`;
-      return `${hopShapeKey(hop)}@${consulted}`;
-    });
-    return [flowKey(flow), ...hops].join('\n');
+  /** Everything a flow's evaluation reads: its fields, its regions, and the rules of every hop. */
+  flow(flow: Flow, model: Model): string {
+    this.reserved ??= reservedAddressesKey(model);
+    const paths = flowPaths(flow).map((path) => [
+      `${regionKey(path.src)} -> ${regionKey(path.dst)}`, ...path.hops.map((hop) => `${hopShapeKey(hop)}@${this.consulted(hop)}`),
+    ].join('\n'));
+    return [flowKey(flow), this.reserved, ...paths].join('\n');
+  }
+
+  private consulted(hop: Hop): string {
+    switch (hop.kind) {
+      case 'sg': return `${instanceKey(hop.instance)}:${hop.instance.groups.map((group) => this.ids.id(this.group(group))).join(',')}`;
+      case 'nacl': return `${hop.acl.name}:${this.ids.id(this.acl(hop.acl))}`;
+      case 'aws-service': return '';
+    }
   }
 }
 
@@ -176,13 +190,13 @@ export class IncrementalAnalyzer {
     diagnostics.push(...unusedChecks(model));
     const flows: FlowResult[] = [];
     for (const flow of model.flows) {
-      const key = keys.flow(flow);
+      const key = keys.flow(flow, model);
       const previous = this.flowResults.get(key);
       let result: FlowResult;
       if (previous) {
         result = rebase(previous, flow, model);
       } else {
-        result = evaluateFlow(flow);
+        result = evaluateFlow(flow, model);
         yield;
       }
       this.flowResults.set(key, result);

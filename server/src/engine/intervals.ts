@@ -115,6 +115,48 @@ export class IntervalSet<T extends Scalar> {
     return !this.intersect(other).isEmpty();
   }
 
+  /** The index of the first interval that ends at or after `value`. */
+  private firstEndingFrom(value: T): number {
+    let low = 0;
+    let high = this.intervals.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.intervals[mid][1] < value) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  /** The part of the set within [lo, hi], found by binary search: cheap on a large set. */
+  clip(lo: T, hi: T): IntervalSet<T> {
+    const out: [T, T][] = [];
+    for (let i = this.firstEndingFrom(lo); i < this.intervals.length && this.intervals[i][0] <= hi; i++) {
+      const [a, b] = this.intervals[i];
+      out.push([a > lo ? a : lo, b < hi ? b : hi]);
+    }
+    return new IntervalSet<T>(out);
+  }
+
+  /** The smallest element of this set that `excluded` does not hold, by binary search in `excluded`. */
+  firstOutside(excluded: IntervalSet<T>): T | undefined {
+    for (const [lo, hi] of this.intervals) {
+      let candidate = lo;
+      for (let i = excluded.firstEndingFrom(candidate); candidate <= hi; i++) {
+        const blocking = excluded.intervals[i];
+        if (!blocking || blocking[0] > candidate) return candidate;
+        candidate = succ(blocking[1]);
+      }
+    }
+    return undefined;
+  }
+
+  /** How many elements the set holds. */
+  size(): bigint {
+    let total = 0n;
+    for (const [lo, hi] of this.intervals) total += BigInt(hi) - BigInt(lo) + 1n;
+    return total;
+  }
+
   equals(other: IntervalSet<T>): boolean {
     if (this.intervals.length !== other.intervals.length) return false;
     return this.intervals.every(([lo, hi], i) => lo === other.intervals[i][0] && hi === other.intervals[i][1]);

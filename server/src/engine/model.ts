@@ -14,7 +14,8 @@ export interface Vpc {
 }
 
 export interface SgRuleModel {
-  decl: SgRule;
+  /** Absent for the rules of AWS's default security group. */
+  decl?: SgRule;
   group: SecurityGroup;
   direction: Direction;
   /** IANA number, -1 for all. */
@@ -23,13 +24,14 @@ export interface SgRuleModel {
   peer: AddrSet;
   /** Position among all SG rules of the file: "first matching rule in file order". */
   order: number;
-  /** The rule as written, for traces. */
+  /** The rule as written (spaces normalised), for traces. */
   text: string;
 }
 
 export interface SecurityGroup {
   name: string;
-  decl: SecurityGroupDecl;
+  /** Absent for AWS's default security group when the file declares no `security-group default`. */
+  decl?: SecurityGroupDecl;
   rules: SgRuleModel[];
   members: Instance[];
 }
@@ -90,9 +92,22 @@ export function instanceAddresses(instance: Instance, family: Family): bigint[] 
   return family === 4 ? instance.ips : instance.ip6s;
 }
 
+/** A flow end as written: an instance by name, or a set of addresses (an address, a CIDR, `internet`). */
 export type FlowEnd =
-  | { kind: 'instance'; instance: Instance; address: bigint; range: Range }
-  | { kind: 'external'; addrs: BigSet; label: string; range: Range };
+  | { kind: 'instance'; instance: Instance; addrs: BigSet; range: Range }
+  | { kind: 'addresses'; addrs: BigSet; label: string; range: Range };
+
+/**
+ * Where the addresses of a flow end are, which decides the hops on their side: a declared instance
+ * (its security groups and its subnet's NACL), a host of a declared subnet with no modelled security
+ * group (the subnet's NACL), an external address (no hop), or an address of a service that AWS
+ * provides and never filters.
+ */
+export type Region =
+  | { kind: 'instance'; instance: Instance; addrs: BigSet }
+  | { kind: 'host'; subnet: Subnet; addrs: BigSet }
+  | { kind: 'external'; addrs: BigSet }
+  | { kind: 'aws-service'; service: AwsService; addrs: BigSet };
 
 /** What the reply of a flow's connections looks like, if the flow has one. */
 export type ReplyShape =
@@ -111,8 +126,13 @@ export interface Flow {
   family: Family;
   /** Destination ports, or ICMP type/code keys. */
   keys: PortSet;
-  /** Source ports; for ICMP the single key 0, since ICMP has none. */
-  srcPorts: PortSet;
+  /** The flow's from-ports; else each source region's own ports. */
+  fromPorts?: PortSet;
+  /** Source ports of external clients (the model's setting), for flows without from-ports. */
+  externalEphemeral: PortSet;
+  /** The source end cut by where its addresses are. */
+  srcRegions: Region[];
+  dstRegions: Region[];
   reply: ReplyShape;
   expect: 'allow' | 'deny';
 }
@@ -123,13 +143,32 @@ export interface Model {
   acls: Map<string, NetworkAcl>;
   defaultAcl: NetworkAcl;
   groups: Map<string, SecurityGroup>;
+  /** The VPC's default security group: the file's `security-group default`, else AWS's. */
+  defaultGroup: SecurityGroup;
   prefixLists: Map<string, PrefixList>;
   instances: Map<string, Instance>;
   flows: Flow[];
   /** Source ports of clients outside the VPC, for flows without from-ports (the spec's 1024-65535 unless configured). */
   externalEphemeral: PortSet;
+  /** Every instance address, sorted, by family: which instance an address of a flow end is. */
+  instanceAddresses: Record<Family, InstanceAddress[]>;
+  /** Addresses that AWS never filters (Amazon DNS, metadata, ...; each subnet's router), by family. */
+  awsServices: Record<Family, Map<bigint, AwsService>>;
   /** Every reference by name, for navigation and unused-declaration checks. */
   references: Reference[];
+}
+
+export interface InstanceAddress {
+  address: bigint;
+  instance: Instance;
+}
+
+/** An address that AWS provides and never filters traffic to. */
+export interface AwsService {
+  /** "Amazon DNS", "the instance metadata service", "the router of subnet app", ... */
+  name: string;
+  /** Set for a subnet's router: only that subnet's instances reach it unfiltered. */
+  routerOf?: Subnet;
 }
 
 export type SymbolKind = 'vpc' | 'subnet' | 'prefix-list' | 'security-group' | 'network-acl' | 'instance' | 'flow';

@@ -3,7 +3,7 @@
 // where the text goes and whether it is coloured.
 import type { FlowResult } from './evaluate';
 import { formatConnection } from './evaluate';
-import { describeFlowEnds, describeStep, hopTitle, packetSequence } from './explain';
+import { describeFlowEnds, describeStep, exampleEnds, hopTitle, packetSequence } from './explain';
 import { formatKeys } from './keys';
 
 export interface Style {
@@ -55,12 +55,14 @@ export function formatExplain(result: FlowResult, s: Style): string {
   out.push(`verdict: ${verdictText(result, s).trim()} (expected ${flow.expect}: ${result.ok ? s.green('holds') : s.red('fails')})`);
   if (result.split) out.push(`split: ${result.split}`);
   out.push(`${exampleKind(result)}: ${formatConnection(result.example)}`);
+  const ends = exampleEnds(result);
+  if (ends) out.push(`between: ${ends}`);
   out.push('', s.bold('hops'));
   for (const hop of result.hops) {
     const step = result.trace.find((t) => t.hop === hop);
     out.push(step ? traceLines({ ...result, trace: [step] }, s, '  ')[0] : `  ${hopTitle(hop)}: ${s.dim('not reached')}`);
   }
-  if (result.hops.length === 0) out.push('  (no hop: both ends are outside the VPC)');
+  if (result.hops.length === 0) out.push('  (no hop filters this connection)');
   out.push('', s.bold('packets'));
   for (const line of packetSequence(result)) {
     out.push(`  ${line.packet}`);

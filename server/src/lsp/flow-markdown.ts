@@ -2,7 +2,7 @@
 // on a flow and the explain report show the same story as `vpcrules explain`.
 import type { FlowResult } from '../engine/evaluate';
 import { formatConnection } from '../engine/evaluate';
-import { describeStep, hopTitle, packetSequence } from '../engine/explain';
+import { describeStep, exampleEnds, hopTitle, packetSequence } from '../engine/explain';
 import { exampleKind, flowShape } from '../engine/report-text';
 import { code, escapeMarkdown } from './markdown';
 
@@ -22,13 +22,15 @@ export function flowMarkdown(result: FlowResult): string {
   out.push(verdictLine(result), '');
   if (result.split) out.push(`split: ${escapeMarkdown(result.split)}`, '');
   out.push(`${exampleKind(result)}: ${code(formatConnection(result.example))}`, '');
+  const ends = exampleEnds(result);
+  if (ends) out.push(`between: ${escapeMarkdown(ends)}`, '');
   out.push('**hops**', '');
   for (const hop of result.hops) {
     const step = result.trace.find((t) => t.hop === hop);
     const what = step ? `${step.action === 'deny' ? '**deny**' : 'allow'}${escapeMarkdown(describeStep(step).replace(/^(allow|deny)/, ''))}` : '_not reached_';
     out.push(`- ${hopText(hopTitle(hop))}: ${what}`);
   }
-  if (result.hops.length === 0) out.push('- no hop: both ends are outside the VPC');
+  if (result.hops.length === 0) out.push('- no hop filters this connection');
   out.push('', '**packets**', '');
   for (const line of packetSequence(result)) {
     out.push(`- ${code(line.packet)}`);

@@ -32,9 +32,9 @@ function checkCovered(group: SecurityGroup, rules: SgRuleModel[], out: Diagnosti
     if (!covered || !matchesAnything) continue;
     removed[i] = true;
     const by = [...coverers].map((j) => rules[j]);
-    out.push(makeDiagnostic('sgCovered', rules[i].decl.range,
-      `this rule of security group '${group.name}' admits nothing that ${by.length > 1 ? `its rules on lines ${by.map((rule) => rule.decl.range.start.line + 1).sort((a, b) => a - b).join(', ')}` : `its rule on line ${by[0].decl.range.start.line + 1}`} ${by.length > 1 ? 'do' : 'does'} not already admit`, {
-        related: by.map((rule) => ({ range: rule.decl.range, message: 'covering rule' })),
+    out.push(makeDiagnostic('sgCovered', rules[i].decl!.range,
+      `this rule of security group '${group.name}' admits nothing that ${by.length > 1 ? `its rules on lines ${by.map((rule) => rule.decl!.range.start.line + 1).sort((a, b) => a - b).join(', ')}` : `its rule on line ${by[0].decl!.range.start.line + 1}`} ${by.length > 1 ? 'do' : 'does'} not already admit`, {
+        related: by.map((rule) => ({ range: rule.decl!.range, message: 'covering rule' })),
       }));
   }
 }
@@ -47,7 +47,7 @@ function checkWorldOpen(group: SecurityGroup, out: Diagnostic[]): void {
     const open = ADMIN_PORTS.filter((port) => rule.keys.has(port));
     if (open.length === 0) continue;
     const names = open.slice(0, 4).map((port) => `${port} (${serviceName(port) ?? 'admin'})`).join(', ');
-    out.push(makeDiagnostic('worldOpenAdminPort', rule.decl.range,
+    out.push(makeDiagnostic('worldOpenAdminPort', rule.decl!.range,
       `security group '${group.name}' opens ${open.length > 1 ? 'ports' : 'port'} ${names}${open.length > 4 ? ` and ${open.length - 4} more` : ''} to ${world.join(' and ')}: restrict it to known networks or a bastion's group`));
   }
 }
@@ -56,9 +56,9 @@ function checkQuota(group: SecurityGroup, rules: SgRuleModel[], out: Diagnostic[
   for (const family of [4, 6] as const) {
     // A rule counts against a family's quota when its peer can hold addresses of that family;
     // `sg` peers count against both, as AWS counts them.
-    const counted = rules.filter((rule) => rule.decl.peer?.kind === 'sg' || !(family === 4 ? rule.peer.v4 : rule.peer.v6).isEmpty());
+    const counted = rules.filter((rule) => rule.decl!.peer?.kind === 'sg' || !(family === 4 ? rule.peer.v4 : rule.peer.v6).isEmpty());
     if (counted.length <= SG_RULES_PER_DIRECTION) continue;
-    out.push(makeDiagnostic('quota', counted[SG_RULES_PER_DIRECTION].decl.range,
+    out.push(makeDiagnostic('quota', counted[SG_RULES_PER_DIRECTION].decl!.range,
       `security group '${group.name}' has ${counted.length} ${rules[0].direction} IPv${family} rules; AWS allows ${SG_RULES_PER_DIRECTION} by default`));
   }
 }

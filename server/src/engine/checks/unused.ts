@@ -25,7 +25,7 @@ export function unusedChecks(model: Model): Diagnostic[] {
     }));
   };
   for (const group of model.groups.values()) {
-    if (!isReferenced('security-group', group.name)) report('security group', group.name, group.decl.name!.range, group.decl.range, 'no instance is in it and no rule names it');
+    if (!isReferenced('security-group', group.name)) report('security group', group.name, group.decl!.name!.range, group.decl!.range, 'no instance is in it and no rule names it');
   }
   for (const acl of model.acls.values()) {
     if (!isReferenced('network-acl', acl.name)) report('network ACL', acl.name, acl.decl!.name!.range, acl.decl!.range, "no subnet names it with 'acl'");

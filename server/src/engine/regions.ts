@@ -1,0 +1,98 @@
+// Where a flow end's addresses are. The addresses of a declared instance ARE that instance; other
+// addresses of a declared subnet are hosts of that subnet (its NACL applies, no security group is
+// modelled); the rest is external. A named Amazon-provided address is a service AWS never filters.
+import type { Family } from '../syntax/ast';
+import { ofFamily } from './addresses';
+import { BigSet, IntervalSet } from './intervals';
+import type { FlowEnd, InstanceAddress, Instance, Model, Region } from './model';
+
+const serviceSets = new WeakMap<Model, Record<Family, BigSet>>();
+
+/** The addresses AWS provides (and every subnet's router) as a set, computed once per model. */
+export function serviceAddresses(model: Model, family: Family): BigSet {
+  let sets = serviceSets.get(model);
+  if (!sets) {
+    const of = (f: Family) => IntervalSet.from([...model.awsServices[f].keys()].map((address) => [address, address] as const));
+    serviceSets.set(model, (sets = { 4: of(4), 6: of(6) }));
+  }
+  return sets[family];
+}
+
+/**
+ * The addresses an end written as `set` stands for: AWS's service addresses belong to no CIDR or
+ * `internet` end, so only an end that is exactly one address can name one.
+ */
+export function withoutServiceAddresses(model: Model, set: BigSet, family: Family): BigSet {
+  if (singleAddress(set) !== undefined) return set;
+  const services = serviceAddresses(model, family);
+  const inside = set.intervals.flatMap(([lo, hi]) => services.clip(lo, hi).intervals);
+  return inside.length === 0 ? set : set.subtract(IntervalSet.from(inside));
+}
+
+/** The index of the first entry whose address is >= value. */
+function lowerBound(sorted: readonly InstanceAddress[], value: bigint): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid].address < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** The declared instances among a set of addresses, with the addresses of each. */
+function instancesIn(set: BigSet, sorted: readonly InstanceAddress[]): Map<Instance, bigint[]> {
+  const found = new Map<Instance, bigint[]>();
+  for (const [lo, hi] of set.intervals) {
+    for (let i = lowerBound(sorted, lo); i < sorted.length && sorted[i].address <= hi; i++) {
+      const { instance, address } = sorted[i];
+      const list = found.get(instance);
+      if (list) list.push(address);
+      else found.set(instance, [address]);
+    }
+  }
+  return found;
+}
+
+/** The single address a set holds, if it holds exactly one. */
+export function singleAddress(set: BigSet): bigint | undefined {
+  const [first] = set.intervals;
+  return set.intervals.length === 1 && first[0] === first[1] ? first[0] : undefined;
+}
+
+/** The instance a one-address end names, if that address is an instance's. */
+export function instanceAt(model: Model, family: Family, address: bigint): Instance | undefined {
+  const sorted = model.instanceAddresses[family];
+  const entry = sorted[lowerBound(sorted, address)];
+  return entry?.address === address ? entry.instance : undefined;
+}
+
+/** Cuts a flow end into regions. Only a destination can be an Amazon-provided service. */
+export function endRegions(model: Model, end: FlowEnd, family: Family, side: 'src' | 'dst'): Region[] {
+  if (end.kind === 'instance') return [{ kind: 'instance', instance: end.instance, addrs: end.addrs }];
+  const single = singleAddress(end.addrs);
+  const service = side === 'dst' && single !== undefined ? model.awsServices[family].get(single) : undefined;
+  if (service) return [{ kind: 'aws-service', service, addrs: end.addrs }];
+  const regions: Region[] = [];
+  let rest = end.addrs;
+  const instances = instancesIn(rest, model.instanceAddresses[family]);
+  for (const [instance, addresses] of instances) {
+    const addrs = IntervalSet.from(addresses.map((address) => [address, address] as const));
+    regions.push({ kind: 'instance', instance, addrs });
+    rest = rest.subtract(addrs);
+  }
+  const vpcBlocks = model.vpc ? ofFamily(model.vpc.blocks, family) : IntervalSet.empty<bigint>();
+  if (rest.overlaps(vpcBlocks)) {
+    for (const subnet of model.subnets.values()) {
+      const block = family === 4 ? subnet.v4 : subnet.v6;
+      if (!block) continue;
+      const hosts = rest.intersect(IntervalSet.of(block.first, block.last));
+      if (hosts.isEmpty()) continue;
+      regions.push({ kind: 'host', subnet, addrs: hosts });
+      rest = rest.subtract(hosts);
+    }
+  }
+  if (!rest.isEmpty()) regions.push({ kind: 'external', addrs: rest });
+  return regions;
+}
