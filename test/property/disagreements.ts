@@ -53,11 +53,11 @@ function amendedFeature(model: NaiveModel, flow: NaiveFlow, text: string): strin
   const flowLine = text.split('\n')[flow.line] ?? '';
   if (ends.some((end) => isAmazonAddress(model, end))) return 'an Amazon-provided address end';
   if (ends.every((end) => end.kind !== 'instance')) return 'no instance name: a single instance address names it';
+  if (flow.protocol === 58 && !/ ipv6( |$)/.test(flowLine)) return 'icmpv6 without the ipv6 keyword';
   if (involved.some((name) => model.instances.get(name)!.groups.includes('default'))) return 'an instance in the default group';
   if (ends.some((end) => end.kind === 'cidr' && instancesIn(model, flow, end).length > 0)) return 'an address end holding an instance address';
   if (ends.some((end) => holdsSubnetHosts(model, flow, end))) return 'an address end holding subnet hosts';
   if (involved.some((name) => addressesOf(model, name, flow.family).length > 1)) return 'an instance with several addresses';
-  if (flow.protocol === 58 && !/ ipv6( |$)/.test(flowLine)) return 'icmpv6 without the ipv6 keyword';
   if (flow.icmp?.type !== undefined && flow.icmp.code === undefined && [0, 8, 128, 129].includes(flow.icmp.type)) return 'echo without a code';
   if (ends.some((end) => end.kind === 'internet')) return 'internet (Amazon addresses removed)';
   return 'none of the amended features';
