@@ -675,11 +675,15 @@ class Builder {
     return spec ? `${flow.protocol} ${spec}` : flow.protocol;
   }
 
-  /** A part of the flow's ICMP types and codes: one code of a type, one type of all. */
+  /**
+   * A part of the flow's ICMP types and codes: one code of a type, one type of all. An echo type
+   * without a code already means code 0 alone: naming code 0 keeps all of it, code 1 none.
+   */
   private icmpPart(spec: string): string {
     const c = this.c;
     const type = /^type (\d+)$/.exec(spec);
-    if (type && !['0', '8', '128', '129'].includes(type[1])) return `type ${type[1]} code ${c.int(0, 4)}`;
+    if (type && ['0', '8', '128', '129'].includes(type[1])) return `type ${type[1]} code ${c.weighted([[3, 0], [1, 1]])}`;
+    if (type) return `type ${type[1]} code ${c.int(0, 4)}`;
     if (spec === 'all' || spec === '') return c.pick(['type 8', 'type 3', 'type 128', 'type 1 code 4']);
     return spec; // a single type and code has no part
   }
