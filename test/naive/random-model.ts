@@ -6,10 +6,17 @@
 // first, simplest option (no optional feature, fewest items), so counterexamples shrink toward
 // small models while staying valid.
 //
+// What the models hold: instances with one to three IPv4 and IPv6 addresses, several per subnet,
+// some without groups (in the default group, sometimes declared); flows between instances (of one
+// subnet or two), and between an instance and an address end: outside the VPC, a CIDR of a subnet
+// (instances and hosts), a single address of an instance or of a host, an address in no subnet,
+// an Amazon-provided address (metadata, the VPC's base + 2, a subnet's router); ICMP echo with and
+// without a code, icmpv6 flows with and without `ipv6`. Rules are partly random near the flows
+// and partly written to admit a flow (wholly or in part), so that every verdict is common.
+//
 // Two flavours:
-// - small (default): every flow is small enough to enumerate exhaustively (external ends /28-/32
-//   or /124-/128, at most 8 destination ports, at most 8 source ports, ICMP type 8 or a single
-//   type/code);
+// - small (default): every flow is small enough to enumerate exhaustively (address ends /28-/32
+//   or /124-/128, at most 8 destination ports, at most 8 source ports, one ICMP type);
 // - large: flows with `internet` ends, wide CIDRs, wide port ranges, default ephemeral ranges,
 //   `icmp all`, where only boundary sampling is possible.
 import * as fc from 'fast-check';
@@ -97,15 +104,31 @@ function blockLast(block: Block): bigint {
   return block.first + (1n << BigInt(BITS[block.family] - block.prefix)) - 1n;
 }
 
+function blockSize(block: Block): bigint {
+  return blockLast(block) - block.first + 1n;
+}
+
 function blockOf(address: bigint, prefix: number, family: Fam): Block {
   const size = 1n << BigInt(BITS[family] - prefix);
   const clamped = address < 0n ? 0n : address > MAX[family] ? MAX[family] : address;
   return { family, first: clamped - (clamped % size), prefix };
 }
 
+function single(address: bigint, family: Fam): Block {
+  return { family, first: address, prefix: BITS[family] };
+}
+
+function blockHas(block: Block, address: bigint): boolean {
+  return block.first <= address && address <= blockLast(block);
+}
+
 function blockText(block: Block): string {
   return `${formatAddr(block.first, block.family)}/${block.prefix}`;
 }
+
+const V4_SERVICES = [0xa9fea9fen /* 169.254.169.254 */, 0xa9fea97bn /* .123 */, 0xa9fea9fdn /* .253 */, 0xa9feaa02n /* 169.254.170.2 */, 0xa9fea9fan /* .250 */, 0xa9fea9fbn /* .251 */];
+const V6_SERVICE_BASE = (0xfd00n << 112n) | (0xec2n << 96n); // fd00:ec2::
+const V6_SERVICES = [V6_SERVICE_BASE + 0x254n, V6_SERVICE_BASE + 0x253n, V6_SERVICE_BASE + 0x123n];
 
 // ---------------------------------------------------------------------------------------------
 // The model's parts
@@ -122,14 +145,19 @@ interface Subnet {
 interface Instance {
   name: string;
   subnet: Subnet;
-  ip: bigint;
-  ip6?: bigint;
+  ips: bigint[];
+  ip6s: bigint[];
+  /** As listed; empty: the default group. */
   groups: string[];
   os?: 'linux' | 'windows';
   ephemeral?: [number, number];
 }
 
-type End = { kind: 'instance'; instance: Instance } | { kind: 'cidr'; block: Block } | { kind: 'internet' };
+type End =
+  | { kind: 'instance'; instance: Instance }
+  /** An address or CIDR; `names` when it is a single address of an instance. */
+  | { kind: 'cidr'; block: Block; bare: boolean; names?: Instance }
+  | { kind: 'internet' };
 
 interface Flow {
   name: string;
@@ -147,10 +175,25 @@ interface Flow {
 
 const DST_PORT_BASES = [80, 443, 22, 53, 3306, 8080, 0, 65530];
 const SRC_PORT_BASES = [32768, 1024, 49152, 60995, 40000, 65530, 1020, 49148, 32764];
+const REPLY_PORTS: [number, [number, number]][] = [[4, [1024, 65535]], [2, [32768, 65535]], [2, [32768, 60999]], [1, [49152, 65535]], [1, [0, 65535]]];
+const DEFAULT_GROUP = 'default';
 
 function portsText([from, to]: [number, number]): string {
   if (from === 0 && to === 65535) return 'all';
   return from === to ? `${from}` : `${from}-${to}`;
+}
+
+function addressesOf(instance: Instance, family: Fam): bigint[] {
+  return family === 4 ? instance.ips : instance.ip6s;
+}
+
+function world(family: Fam): string {
+  return family === 4 ? '0.0.0.0/0' : '::/0';
+}
+
+/** The instance an end names: an instance end, or a single address of an instance. */
+function namedInstance(end: End): Instance | undefined {
+  return end.kind === 'instance' ? end.instance : end.kind === 'cidr' ? end.names : undefined;
 }
 
 class Builder {
@@ -162,26 +205,49 @@ class Builder {
   private readonly aclNames: string[] = [];
   private vpc4!: Block;
   private vpc6?: Block;
-  private readonly anchors4: Block[] = [];
-  private readonly anchors6: Block[] = [];
+  /** The address ends of the flows, which random rules cut near. */
+  private readonly anchors: Block[] = [];
+  private declaresDefaultGroup = false;
 
   constructor(private readonly c: Chooser, private readonly large: boolean) {}
 
   build(): GeneratedModel {
     const c = this.c;
-    // VPC
+    this.makeVpc();
+    this.makeSubnets();
+    // Security groups, network ACLs, prefix lists: names first, rules later (they refer to flows).
+    const sgCount = c.int(1, 4);
+    for (let i = 0; i < sgCount; i++) this.sgNames.push(`sg${i}`);
+    const aclCount = c.int(1, 3);
+    for (let i = 0; i < aclCount; i++) this.aclNames.push(`acl${i}`);
+    for (const subnet of this.subnets) if (c.chance(0.55)) subnet.acl = c.pick(this.aclNames);
+    const plCount = c.weighted([[3, 0], [2, 1], [1, 2]]);
+    for (let i = 0; i < plCount; i++) this.plNames.push(`pl${i}`);
+    const instanceCount = c.int(2, 5);
+    for (let i = 0; i < instanceCount; i++) this.instances.push(this.makeInstance(i));
+    this.declaresDefaultGroup = this.defaultMembers().length > 0 && c.chance(0.35);
+    const flowCount = c.int(1, 6);
+    for (let i = 0; i < flowCount; i++) this.flows.push(this.makeFlow(i));
+    return { text: this.render(), hasV6: this.vpc6 !== undefined, flowCount: this.flows.length };
+  }
+
+  private makeVpc(): void {
+    const c = this.c;
     const second = c.int(0, 255);
     this.vpc4 = c.weighted<Block>([
       [6, { family: 4, first: (10n << 24n) | (BigInt(second) << 16n), prefix: 16 }],
       [2, { family: 4, first: (172n << 24n) | (BigInt(16 + (second % 16)) << 16n), prefix: 20 }],
       [2, { family: 4, first: (192n << 24n) | (168n << 16n), prefix: 16 }],
     ]);
-    const withV6 = c.chance(0.5);
-    if (withV6) {
+    if (c.chance(0.5)) {
       const base = (0x2600n << 112n) | (0x1f18n << 96n) | (BigInt(c.int(0, 0xffff)) << 80n) | (BigInt(c.int(0, 255)) << 72n);
       this.vpc6 = { family: 6, first: base, prefix: 56 };
     }
-    // Subnets: distinct slots of the VPC block, each a /24 (or smaller) at a different /24.
+  }
+
+  /** Distinct slots of the VPC block, each a /24 (or smaller) at a different /24. */
+  private makeSubnets(): void {
+    const c = this.c;
     const subnetCount = c.int(2, 4);
     const slots = [0, 1, 2, 3, 4, 8, 15, 10, 12, 5];
     const used = new Set<number>();
@@ -201,39 +267,39 @@ class Builder {
       }
       this.subnets.push(subnet);
     }
-    // Security groups, network ACLs, prefix lists: names first, rules later (they refer to flows).
-    const sgCount = c.int(1, 4);
-    for (let i = 0; i < sgCount; i++) this.sgNames.push(`sg${i}`);
-    const aclCount = c.int(1, 3);
-    for (let i = 0; i < aclCount; i++) this.aclNames.push(`acl${i}`);
-    for (const subnet of this.subnets) if (c.chance(0.7)) subnet.acl = c.pick(this.aclNames);
-    const plCount = c.weighted([[3, 0], [2, 1], [1, 2]]);
-    for (let i = 0; i < plCount; i++) this.plNames.push(`pl${i}`);
-    // Instances
-    const instanceCount = c.int(2, 5);
-    for (let i = 0; i < instanceCount; i++) this.instances.push(this.makeInstance(i));
-    // External anchors (flows' address ends), inside or outside the VPC.
-    for (let i = 0, n = c.int(1, 3); i < n; i++) this.anchors4.push(this.makeAnchor(4));
-    if (this.vpc6) for (let i = 0, n = c.int(1, 2); i < n; i++) this.anchors6.push(this.makeAnchor(6));
-    // Flows
-    const flowCount = c.int(1, 6);
-    for (let i = 0; i < flowCount; i++) this.flows.push(this.makeFlow(i));
-    return { text: this.render(), hasV6: this.vpc6 !== undefined, flowCount: this.flows.length };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Instances
+
+  /** The highest host offset instances use in a subnet (never the last address, reserved). */
+  private maxOffset(subnet: Subnet, family: Fam): number {
+    if (family === 6) return 14;
+    return Math.min(Number(blockSize(subnet.v4)) - 2, 14);
+  }
+
+  private hasRoom(subnet: Subnet, family: Fam = 4): boolean {
+    return (family === 4 ? subnet.used4 : subnet.used6).size < this.maxOffset(subnet, family) - 3;
   }
 
   private makeInstance(i: number): Instance {
     const c = this.c;
-    const subnet = c.pick(this.subnets);
-    const size = Number(blockLast(subnet.v4) - subnet.v4.first + 1n);
-    const offset = this.freeOffset(subnet.used4, Math.min(size - 2, c.chance(0.2) ? size - 2 : 14));
-    const instance: Instance = { name: `vm${i}`, subnet, ip: subnet.v4.first + BigInt(offset), groups: [] };
-    if (subnet.v6 && c.chance(0.8)) {
-      const off6 = this.freeOffset(subnet.used6, c.chance(0.2) ? 60000 : 14);
-      instance.ip6 = subnet.v6.first + BigInt(off6);
+    // Often the subnet of the previous instance: several instances per subnet.
+    const previous = this.instances[this.instances.length - 1];
+    let subnet = previous && c.chance(0.4) ? previous.subnet : c.pick(this.subnets);
+    if (!this.hasRoom(subnet)) subnet = this.subnets.find((s) => this.hasRoom(s))!;
+    const instance: Instance = { name: `vm${i}`, subnet, ips: [], ip6s: [], groups: [] };
+    const ipCount = c.weighted([[6, 1], [3, 2], [1, 3]]);
+    for (let n = 0; n < ipCount && this.hasRoom(subnet); n++) {
+      instance.ips.push(subnet.v4.first + BigInt(this.freeOffset(subnet.used4, this.maxOffset(subnet, 4))));
     }
-    const groupCount = c.weighted([[1, 0], [6, 1], [3, 2]]);
+    if (subnet.v6 && c.chance(0.8)) {
+      const ip6Count = c.weighted([[5, 1], [3, 2], [2, 3]]);
+      for (let n = 0; n < ip6Count && this.hasRoom(subnet, 6); n++) instance.ip6s.push(subnet.v6.first + BigInt(this.freeOffset(subnet.used6, this.maxOffset(subnet, 6))));
+    }
+    const groupCount = c.weighted([[2, 0], [6, 1], [3, 2]]);
     for (let g = 0; g < groupCount; g++) {
-      const name = c.pick(this.sgNames);
+      const name = c.weighted([[8, c.pick(this.sgNames)], [1, DEFAULT_GROUP]]);
       if (!instance.groups.includes(name)) instance.groups.push(name);
     }
     if (c.chance(0.2)) instance.os = c.chance(0.7) ? 'windows' : 'linux';
@@ -253,62 +319,166 @@ class Builder {
     return offset;
   }
 
-  private makeAnchor(family: Fam): Block {
-    const c = this.c;
-    const prefix = family === 4
-      ? (this.large ? c.weighted([[3, 28], [2, 32], [2, 24], [1, 16], [1, 8], [1, 30]]) : c.int(28, 32))
-      : (this.large ? c.weighted([[3, 124], [2, 128], [2, 120], [1, 64], [1, 48]]) : c.int(124, 128));
-    if (family === 4) {
-      const outside = [0xc6336400n /* 198.51.100.0 */, 0xcb007140n /* 203.0.113.64 */, 0xc0000280n /* 192.0.2.128 */, 0x08080800n, this.vpc4.first + (1n << BigInt(32 - this.vpc4.prefix)), this.vpc4.first - 256n];
-      const subnet = c.pick(this.subnets);
-      const inside = [subnet.v4.first + 16n, subnet.v4.first, this.vpc4.first + 0xf000n, subnet.v4.first + 4n];
-      const base = c.chance(0.35) ? c.pick(inside) : c.pick(outside);
-      return blockOf(base, prefix, 4);
-    }
-    const outside = [(0x2001n << 112n) | (0xdb8n << 96n), this.vpc6!.first + (1n << 72n), this.vpc6!.first - (1n << 64n)];
-    const withV6 = this.subnets.filter((s) => s.v6);
-    const inside = withV6.length ? [withV6[0].v6!.first + 16n, this.vpc6!.first + (200n << 64n)] : [this.vpc6!.first + (200n << 64n)];
-    return blockOf(c.chance(0.35) ? c.pick(inside) : c.pick(outside), prefix, 6);
+  private inGroup(instance: Instance, group: string): boolean {
+    return instance.groups.includes(group) || (group === DEFAULT_GROUP && instance.groups.length === 0);
   }
+
+  private defaultMembers(): Instance[] {
+    return this.instances.filter((inst) => this.inGroup(inst, DEFAULT_GROUP));
+  }
+
+  /** The groups whose rules are written: the named ones, and `default` when the file declares it. */
+  private declaredGroups(): string[] {
+    return this.declaresDefaultGroup ? [...this.sgNames, DEFAULT_GROUP] : this.sgNames;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Amazon-provided addresses, which a CIDR or `internet` end never contains.
+
+  private vpcDns(): bigint {
+    return this.vpc4.first + 2n;
+  }
+
+  private isAmazonAddress(address: bigint, family: Fam): boolean {
+    if (family === 6) return V6_SERVICES.includes(address);
+    return V4_SERVICES.includes(address) || address === this.vpcDns() || this.subnets.some((s) => s.v4.first + 1n === address);
+  }
+
+  private instanceAt(address: bigint, family: Fam): Instance | undefined {
+    return this.instances.find((inst) => addressesOf(inst, family).includes(address));
+  }
+
+  /**
+   * Whether the end holds an address the flow can reach from (or to) the other end's instance:
+   * not removed from the end, not an address of that same instance. Ends too large to list have one.
+   */
+  private holdsAnotherParty(end: End, other: Instance | undefined, family: Fam): boolean {
+    if (end.kind === 'internet') return true;
+    if (end.kind === 'instance') return end.instance !== other;
+    if (blockSize(end.block) > 64n) return true;
+    const isSingle = end.block.prefix === BITS[family];
+    for (let a = end.block.first; a <= blockLast(end.block); a++) {
+      if (!isSingle && this.isAmazonAddress(a, family)) continue;
+      if (other && addressesOf(other, family).includes(a)) continue;
+      return true;
+    }
+    return false;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Flow ends
+
+  private cidrEnd(block: Block): End {
+    const isSingle = block.prefix === BITS[block.family];
+    this.anchors.push(block);
+    return { kind: 'cidr', block, bare: isSingle && this.c.chance(0.5), names: isSingle ? this.instanceAt(block.first, block.family) : undefined };
+  }
+
+  private instances6(): Instance[] {
+    return this.instances.filter((inst) => inst.ip6s.length > 0);
+  }
+
+  private pool(family: Fam): Instance[] {
+    return family === 4 ? this.instances : this.instances6();
+  }
+
+  private endPrefix(family: Fam): number {
+    const c = this.c;
+    if (family === 4) return this.large ? c.weighted([[3, 28], [2, 32], [2, 24], [1, 16], [1, 8], [1, 30]]) : c.weighted([[2, 28], [1, 29], [1, 30], [1, 31], [2, 32]]);
+    return this.large ? c.weighted([[3, 124], [2, 128], [2, 120], [1, 64], [1, 48]]) : c.weighted([[2, 124], [1, 125], [1, 126], [1, 127], [2, 128]]);
+  }
+
+  /** Mostly a block holding several instances and hosts of the subnet. */
+  private subnetEndPrefix(family: Fam): number {
+    if (this.large) return this.endPrefix(family);
+    return BITS[family] - this.c.weighted([[4, 4], [2, 3], [1, 2]]);
+  }
+
+  /** An address or CIDR end; `asDestinationOf` allows Amazon-provided addresses (from an instance). */
+  private addressEnd(family: Fam, asDestinationOf?: Instance): End {
+    const c = this.c;
+    const kind = c.weighted([
+      [3, 'outside'], [3, 'subnet'], [2, 'instance'], [2, 'host'], [1, 'nowhere'],
+      [asDestinationOf ? 2 : 0, 'amazon'], [asDestinationOf ? 0 : 1, 'amazon-source'],
+    ] as const);
+    switch (kind) {
+      case 'outside': return this.cidrEnd(blockOf(this.outsideAddress(family), this.endPrefix(family), family));
+      case 'subnet': return this.cidrEnd(blockOf(this.subnetAddress(family), this.subnetEndPrefix(family), family));
+      case 'instance': {
+        const owners = this.pool(family);
+        const owner = c.pick(owners);
+        return this.cidrEnd(single(c.pick(addressesOf(owner, family)), family));
+      }
+      case 'host': return this.cidrEnd(single(this.hostAddress(family), family));
+      case 'nowhere': {
+        const base = family === 4 ? this.vpc4.first + 0xf000n : this.vpc6!.first + (200n << 64n);
+        return this.cidrEnd(blockOf(base + BigInt(c.int(0, 40)), this.endPrefix(family), family));
+      }
+      case 'amazon': return this.cidrEnd(single(this.amazonAddress(family, asDestinationOf!), family));
+      case 'amazon-source': return this.cidrEnd(single(family === 4 ? c.pick(V4_SERVICES) : c.pick(V6_SERVICES), family));
+    }
+  }
+
+  private outsideAddress(family: Fam): bigint {
+    const c = this.c;
+    if (family === 4) {
+      return c.pick([0xc6336400n /* 198.51.100.0 */, 0xcb007140n /* 203.0.113.64 */, 0xc0000280n /* 192.0.2.128 */, 0x08080800n,
+        this.vpc4.first + (1n << BigInt(32 - this.vpc4.prefix)), this.vpc4.first - 256n]);
+    }
+    return c.pick([(0x2001n << 112n) | (0xdb8n << 96n), this.vpc6!.first + (1n << 72n), this.vpc6!.first - (1n << 64n)]);
+  }
+
+  /** An address near the start of a subnet block: its instances and some of its hosts. */
+  private subnetAddress(family: Fam): bigint {
+    const c = this.c;
+    const blocks = this.subnets.flatMap((s) => (family === 4 ? [s.v4] : s.v6 ? [s.v6] : []));
+    const block = c.pick(blocks);
+    return block.first + BigInt(c.pick([0, 4, 8, 16]));
+  }
+
+  /** An address of a subnet that no instance has. */
+  private hostAddress(family: Fam): bigint {
+    const c = this.c;
+    const subnets = this.subnets.filter((s) => family === 4 || s.v6);
+    const subnet = c.pick(subnets);
+    const block = family === 4 ? subnet.v4 : subnet.v6!;
+    const used = family === 4 ? subnet.used4 : subnet.used6;
+    const free = [0, 2, 3, 15, 16, 17, 30].filter((o) => !used.has(o) && BigInt(o) < blockSize(block));
+    return block.first + BigInt(c.pick(free));
+  }
+
+  private amazonAddress(family: Fam, source: Instance): bigint {
+    const c = this.c;
+    if (family === 6) return c.pick(V6_SERVICES);
+    const otherSubnet = c.pick(this.subnets);
+    return c.weighted([
+      [3, 0xa9fea9fen], [1, c.pick(V4_SERVICES)], [2, this.vpcDns()], [2, source.subnet.v4.first + 1n], [1, otherSubnet.v4.first + 1n],
+    ]);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Flows
 
   private makeFlow(i: number): Flow {
     const c = this.c;
-    const shape = c.weighted([[4, 'ii'], [3, 'ie'], [3, 'ei']] as const);
-    let family: Fam = 4;
-    const v6Instances = this.instances.filter((inst) => inst.ip6 !== undefined);
-    const wantV6 = this.vpc6 !== undefined && c.chance(0.3);
-    const pool = (): Instance[] => (family === 6 ? v6Instances : this.instances);
-    if (wantV6 && (shape === 'ii' ? v6Instances.length >= 1 : v6Instances.length >= 1)) family = 6;
-    const ext = (): End => {
-      if (this.large && c.chance(0.5)) return { kind: 'internet' };
-      return { kind: 'cidr', block: c.pick(family === 4 ? this.anchors4 : this.anchors6) };
-    };
-    const inst = (): End => ({ kind: 'instance', instance: c.pick(pool()) });
-    const src = shape === 'ei' ? ext() : inst();
-    const dst = shape === 'ie' ? ext() : inst();
+    const family: Fam = this.vpc6 !== undefined && this.instances6().length > 0 && c.chance(0.3) ? 6 : 4;
+    const [src, dst] = this.makeEnds(family);
     const protocol = c.weighted([[4, 'tcp'], [3, 'udp'], [3, 'icmp']] as const);
     const flow: Flow = {
-      name: `f${i}`, src, dst, family, protocol, ipv6Keyword: false, oneway: c.chance(0.25), expect: c.chance(0.5) ? 'deny' : 'allow',
+      name: `f${i}`, src, dst, family, protocol, ipv6Keyword: false, oneway: c.chance(0.2), expect: c.chance(0.5) ? 'deny' : 'allow',
     };
     const hasCidrV6End = [src, dst].some((e) => e.kind === 'cidr' && e.block.family === 6);
-    flow.ipv6Keyword = family === 6 && (!hasCidrV6End || c.chance(0.5));
     if (protocol === 'icmp') {
       if (family === 6) flow.protocol = 'icmpv6';
-      const specs = family === 4
-        ? (this.large ? ['type 8', 'type 3 code 1', 'all', '', 'type 8 code 0', 'type 3'] : ['type 8', 'type 3 code 1', 'type 8 code 0', 'type 0 code 0'])
-        : (this.large ? ['type 128', 'type 1 code 4', 'all', '', 'type 128 code 0', 'type 1'] : ['type 128', 'type 1 code 4', 'type 128 code 0', 'type 129 code 0']);
-      flow.icmp = c.pick(specs);
+      flow.icmp = this.flowIcmp(family);
+      // icmpv6 alone makes the flow IPv6.
+      flow.ipv6Keyword = family === 6 && c.chance(0.4);
       return flow;
     }
-    // Destination ports.
-    if (this.large && c.chance(0.6)) {
-      flow.ports = c.pick<[number, number]>([[0, 65535], [0, 1023], [1024, 65535], [80, 8080], [443, 443], [20, 30]]);
-    } else {
-      const from = Math.max(0, Math.min(65535, c.pick(DST_PORT_BASES) + c.int(-2, 4)));
-      flow.ports = [from, Math.min(65535, from + c.int(0, 7))];
-    }
+    flow.ipv6Keyword = family === 6 && (!hasCidrV6End || c.chance(0.5));
+    flow.ports = this.flowPorts();
     // Source ports: small when the flow must be enumerable.
-    const srcEphemeral = src.kind === 'instance' ? src.instance.ephemeral : undefined;
+    const srcEphemeral = namedInstance(src)?.ephemeral;
     const needFromPorts = !this.large && !srcEphemeral;
     if (needFromPorts || c.chance(this.large ? 0.25 : 0.4)) {
       if (this.large && c.chance(0.5)) {
@@ -321,21 +491,72 @@ class Builder {
     return flow;
   }
 
+  /** Two ends, one naming an instance, that cover at least one connection. */
+  private makeEnds(family: Fam): [End, End] {
+    const c = this.c;
+    const pool = this.pool(family);
+    const shape = c.weighted([[4, 'ii'], [3, 'ie'], [3, 'ei'], [1, 'ae']] as const);
+    const external = (asDestinationOf?: Instance): End => (this.large && c.chance(0.4) ? { kind: 'internet' } : this.addressEnd(family, asDestinationOf));
+    const fallback = (): End => this.cidrEnd(blockOf(this.outsideAddress(family), this.endPrefix(family), family));
+    switch (shape) {
+      case 'ii': {
+        const src = c.pick(pool);
+        const neighbours = pool.filter((inst) => inst !== src && inst.subnet === src.subnet);
+        const others = pool.filter((inst) => inst !== src);
+        if (others.length === 0) return [{ kind: 'instance', instance: src }, fallback()];
+        const dst = neighbours.length > 0 && c.chance(0.4) ? c.pick(neighbours) : c.pick(others);
+        return [{ kind: 'instance', instance: src }, { kind: 'instance', instance: dst }];
+      }
+      case 'ie': {
+        const src = c.pick(pool);
+        let dst = external(src);
+        if (!this.holdsAnotherParty(dst, src, family)) dst = fallback();
+        return [{ kind: 'instance', instance: src }, dst];
+      }
+      case 'ei': {
+        const dst = c.pick(pool);
+        let src = external();
+        if (!this.holdsAnotherParty(src, dst, family)) src = fallback();
+        return [src, { kind: 'instance', instance: dst }];
+      }
+      case 'ae': {
+        // A single address of an instance is enough to name it; the other end is an address too.
+        const owner = c.pick(pool);
+        const src = this.cidrEnd(single(c.pick(addressesOf(owner, family)), family));
+        let dst = external(owner);
+        if (!this.holdsAnotherParty(dst, owner, family)) dst = fallback();
+        return [src, dst];
+      }
+    }
+  }
+
+  private flowIcmp(family: Fam): string {
+    const small = family === 4
+      ? ['type 8', 'type 8 code 0', 'type 0', 'type 3 code 1', 'type 0 code 0', 'type 3']
+      : ['type 128', 'type 128 code 0', 'type 129', 'type 1 code 4', 'type 129 code 0', 'type 1'];
+    return this.large && this.c.chance(0.3) ? this.c.pick(['all', '']) : this.c.pick(small);
+  }
+
+  private flowPorts(): [number, number] {
+    const c = this.c;
+    if (this.large && c.chance(0.6)) {
+      return c.pick<[number, number]>([[0, 65535], [0, 1023], [1024, 65535], [80, 8080], [443, 443], [20, 30]]);
+    }
+    const from = Math.max(0, Math.min(65535, c.pick(DST_PORT_BASES) + c.int(-2, 4)));
+    return [from, Math.min(65535, from + c.int(0, 7))];
+  }
+
   // -------------------------------------------------------------------------------------------
-  // Rules, drawn near the flows so that partial verdicts happen.
+  // Random rules, drawn near the flows so that partial verdicts happen.
 
   /** Addresses rules should cut near: instances, flow ends, subnets, the VPC. */
   private interestingAddresses(family: Fam): bigint[] {
     const out: bigint[] = [];
-    for (const inst of this.instances) {
-      const a = family === 4 ? inst.ip : inst.ip6;
-      if (a !== undefined) out.push(a, a);
-    }
-    for (const a of family === 4 ? this.anchors4 : this.anchors6) out.push(a.first, blockLast(a), a.first + (blockLast(a) - a.first) / 2n);
-    for (const flow of this.flows) for (const e of [flow.src, flow.dst]) if (e.kind === 'cidr' && e.block.family === family) out.push(e.block.first, blockLast(e.block));
+    for (const inst of this.instances) out.push(...addressesOf(inst, family));
+    for (const a of this.anchors) if (a.family === family) out.push(a.first, blockLast(a), a.first + (blockLast(a) - a.first) / 2n);
     for (const s of this.subnets) {
       const b = family === 4 ? s.v4 : s.v6;
-      if (b) out.push(b.first);
+      if (b) out.push(b.first, b.first + 8n);
     }
     const vpc = family === 4 ? this.vpc4 : this.vpc6;
     if (vpc) out.push(vpc.first);
@@ -344,7 +565,7 @@ class Builder {
 
   private cidr(family: Fam): string {
     const c = this.c;
-    if (c.chance(0.08)) return family === 4 ? '0.0.0.0/0' : '::/0';
+    if (c.chance(0.08)) return world(family);
     const base = c.pick(this.interestingAddresses(family)) + BigInt(c.weighted([[8, 0], [1, -1], [1, 1], [1, 2], [1, -4]]));
     const prefix = family === 4
       ? c.weighted([[3, 32], [3, 31], [3, 30], [3, 29], [3, 28], [2, 24], [2, 26], [2, 16], [1, 20], [1, 8], [1, 1], [1, 0]])
@@ -374,8 +595,9 @@ class Builder {
     for (const flow of this.flows) {
       if (kind === 'dst' && flow.ports) ranges.push(flow.ports);
       if (kind === 'src') {
+        const ephemeral = namedInstance(flow.src)?.ephemeral;
         if (flow.fromPorts) ranges.push(flow.fromPorts);
-        else if (flow.src.kind === 'instance' && flow.src.instance.ephemeral) ranges.push(flow.src.instance.ephemeral);
+        else if (ephemeral) ranges.push(ephemeral);
       }
     }
     for (const inst of this.instances) if (kind === 'src' && inst.ephemeral) ranges.push(inst.ephemeral);
@@ -416,39 +638,216 @@ class Builder {
     }
   }
 
-  private sgRules(): string[] {
+  private randomSgRule(i: number): string {
     const c = this.c;
+    const direction = c.chance(0.5) ? 'outbound' : 'inbound';
+    const peer = c.weighted<string>([
+      [6, this.anyCidr()],
+      [3, `sg ${c.pick(this.sgNames)}`],
+      [this.defaultMembers().length > 0 ? 1 : 0, `sg ${DEFAULT_GROUP}`],
+      [this.plNames.length ? 2 : 0, `pl ${this.plNames.length ? c.pick(this.plNames) : ''}`],
+    ]);
+    const description = c.chance(0.15) ? ` "rule ${i}"` : '';
+    return `  ${direction} ${this.protocolText()} ${direction === 'inbound' ? 'from' : 'to'} ${peer}${description}`;
+  }
+
+  private randomNaclRule(direction: 'inbound' | 'outbound', number: number): string {
+    const action = this.c.chance(0.35) ? 'deny' : 'allow';
+    return `  ${direction} ${number} ${action} ${this.protocolText()} ${direction === 'inbound' ? 'from' : 'to'} ${this.anyCidr()}`;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Rules written for a flow: they admit its packets, all of them or a part.
+
+  /** The flow's protocol and ports (or ICMP), as written, widened, narrowed, or `all`. */
+  private flowProtocolText(flow: Flow): string {
+    const c = this.c;
+    const how = c.weighted([[4, 'exact'], [2, 'all'], [2, 'wider'], [4, 'part']] as const);
+    if (how === 'all') return 'all';
+    if (flow.ports) {
+      const [from, to] = flow.ports;
+      const ports: [number, number] = how === 'exact' ? [from, to]
+        : how === 'wider' ? [Math.max(0, from - c.int(0, 100)), Math.min(65535, to + c.int(1, 1000))]
+        : [from + Math.floor((to - from) / 2), to];
+      return `${flow.protocol} ${portsText(ports)}`;
+    }
+    const spec = how === 'exact' ? flow.icmp : how === 'wider' ? 'all' : this.icmpPart(flow.icmp ?? '');
+    return spec ? `${flow.protocol} ${spec}` : flow.protocol;
+  }
+
+  /**
+   * A part of the flow's ICMP types and codes: one code of a type, one type of all. An echo type
+   * without a code already means code 0 alone: naming code 0 keeps all of it, code 1 none.
+   */
+  private icmpPart(spec: string): string {
+    const c = this.c;
+    const type = /^type (\d+)$/.exec(spec);
+    if (type && ['0', '8', '128', '129'].includes(type[1])) return `type ${type[1]} code ${c.weighted([[3, 0], [1, 1]])}`;
+    if (type) return `type ${type[1]} code ${c.int(0, 4)}`;
+    if (spec === 'all' || spec === '') return c.pick(['type 8', 'type 3', 'type 128', 'type 1 code 4']);
+    return spec; // a single type and code has no part
+  }
+
+  /** A peer (for an SG rule) that holds the end, all of it or a part. */
+  private sgPeerFor(end: End, family: Fam): string {
+    const c = this.c;
+    const instance = namedInstance(end);
+    if (instance) {
+      const groups = instance.groups.length > 0 ? instance.groups : [DEFAULT_GROUP];
+      return c.weighted([[3, `sg ${c.pick(groups)}`], [3, this.naclPeerFor(end, family)]]);
+    }
+    return this.naclPeerFor(end, family);
+  }
+
+  /** A CIDR that holds the end, all of it or a part. */
+  private naclPeerFor(end: End, family: Fam): string {
+    const c = this.c;
+    if (c.chance(0.15)) return world(family);
+    switch (end.kind) {
+      case 'internet':
+        return family === 4 ? c.pick(['0.0.0.0/0', '0.0.0.0/1', '128.0.0.0/1']) : c.pick(['::/0', '::/1', '8000::/1']);
+      case 'instance': {
+        const addresses = addressesOf(end.instance, family);
+        const subnetBlock = family === 4 ? end.instance.subnet.v4 : end.instance.subnet.v6!;
+        return c.weighted([[3, formatAddr(c.pick(addresses), family)], [2, blockText(subnetBlock)], [1, blockText(blockOf(addresses[0], BITS[family] - 4, family))]]);
+      }
+      case 'cidr': {
+        const wider = Math.max(0, end.block.prefix - c.int(1, 8));
+        const narrower = Math.min(BITS[family], end.block.prefix + 1);
+        return c.weighted([[4, blockText(end.block)], [2, blockText(blockOf(end.block.first, wider, family))], [2, blockText(blockOf(end.block.first, narrower, family))]]);
+      }
+    }
+  }
+
+  /** Rules of a group that admit flows of its members: outbound at the source, inbound at the destination. */
+  private sgRulesForFlows(group: string): string[] {
     const lines: string[] = [];
-    for (let i = 0, n = c.weighted([[1, 0], [3, 1], [3, 2], [3, 3], [2, 4], [1, 6]]); i < n; i++) {
-      const direction = c.chance(0.5) ? 'outbound' : 'inbound';
-      const peer = c.weighted<string>([
-        [6, this.anyCidr()],
-        [3, `sg ${c.pick(this.sgNames)}`],
-        [this.plNames.length ? 2 : 0, `pl ${this.plNames.length ? c.pick(this.plNames) : ''}`],
-      ]);
-      const description = c.chance(0.15) ? ` "rule ${i}"` : '';
-      lines.push(`  ${direction} ${this.protocolText()} ${direction === 'inbound' ? 'from' : 'to'} ${peer}${description}`);
+    for (const flow of this.flows) {
+      const src = namedInstance(flow.src);
+      const dst = namedInstance(flow.dst);
+      if (src && this.inGroup(src, group) && this.c.chance(0.7)) {
+        lines.push(`  outbound ${this.flowProtocolText(flow)} to ${this.sgPeerFor(flow.dst, flow.family)}`);
+      }
+      if (dst && this.inGroup(dst, group) && this.c.chance(0.7)) {
+        lines.push(`  inbound ${this.flowProtocolText(flow)} from ${this.sgPeerFor(flow.src, flow.family)}`);
+      }
     }
     return lines;
   }
 
-  private naclRules(): string[] {
+  /** Subnets an end lies in (wholly or in part), whose NACL may judge its packets. */
+  private subnetsOf(end: End, family: Fam): Subnet[] {
+    if (end.kind === 'instance') return [end.instance.subnet];
+    if (end.kind === 'internet') return [];
+    return this.subnets.filter((s) => {
+      const b = family === 4 ? s.v4 : s.v6;
+      return b !== undefined && (blockHas(b, end.block.first) || blockHas(end.block, b.first));
+    });
+  }
+
+  /** The reply's protocol and destination ports as a NACL rule writes them, or none. */
+  private replyProtocolText(flow: Flow): string | undefined {
+    const c = this.c;
+    if (flow.oneway) return undefined;
+    if (flow.ports) return `${flow.protocol} ${portsText(c.weighted(REPLY_PORTS))}`;
+    if (flow.icmp?.startsWith('type 8')) return c.pick(['icmp type 0', 'icmp type 0 code 0', 'icmp all']);
+    if (flow.icmp?.startsWith('type 128')) return c.pick(['icmpv6 type 129', 'icmpv6 type 129 code 0', 'icmpv6 all']);
+    return undefined;
+  }
+
+  /** Allow rules of a NACL for the flows through its subnets: requests, and replies. */
+  private naclRulesForFlows(acl: string): { direction: 'inbound' | 'outbound'; text: string }[] {
+    const c = this.c;
+    const rules: { direction: 'inbound' | 'outbound'; text: string }[] = [];
+    const allow = (direction: 'inbound' | 'outbound', protocol: string, peer: string) =>
+      rules.push({ direction, text: `allow ${protocol} ${direction === 'inbound' ? 'from' : 'to'} ${peer}` });
+    for (const flow of this.flows) {
+      const onSource = this.subnetsOf(flow.src, flow.family).some((s) => s.acl === acl);
+      const onDestination = this.subnetsOf(flow.dst, flow.family).some((s) => s.acl === acl);
+      if (onSource && c.chance(0.7)) {
+        allow('outbound', this.flowProtocolText(flow), this.naclPeerFor(flow.dst, flow.family));
+        const reply = this.replyProtocolText(flow);
+        if (reply) allow('inbound', reply, this.naclPeerFor(flow.dst, flow.family));
+      }
+      if (onDestination && c.chance(0.7)) {
+        allow('inbound', this.flowProtocolText(flow), this.naclPeerFor(flow.src, flow.family));
+        const reply = this.replyProtocolText(flow);
+        if (reply) allow('outbound', reply, this.naclPeerFor(flow.src, flow.family));
+      }
+    }
+    return rules;
+  }
+
+  private sgRules(group: string): string[] {
     const c = this.c;
     const lines: string[] = [];
+    for (let i = 0, n = c.weighted([[2, 0], [3, 1], [3, 2], [2, 3], [1, 4]]); i < n; i++) lines.push(this.randomSgRule(i));
+    lines.push(...this.sgRulesForFlows(group));
+    // Rules in any order: a group is a union.
+    return lines.map((line) => ({ line, k: c.int(0, 99) })).sort((a, b) => a.k - b.k).map((o) => o.line);
+  }
+
+  private naclRules(acl: string): string[] {
+    const c = this.c;
+    const numbers = { inbound: new Set<number>(), outbound: new Set<number>() };
+    const number = (direction: 'inbound' | 'outbound', wanted: number) => {
+      let n = wanted;
+      while (numbers[direction].has(n)) n = n >= 32766 ? 1 : n + 1;
+      numbers[direction].add(n);
+      return n;
+    };
+    const lines: string[] = [];
     for (const direction of ['inbound', 'outbound'] as const) {
-      const numbers = new Set<number>();
-      for (let i = 0, n = c.int(1, 6); i < n; i++) {
-        let number = c.weighted([[5, c.int(1, 20) * 10], [2, c.int(1, 32766)], [1, 32766], [1, 1]]);
-        while (numbers.has(number)) number = number >= 32766 ? 1 : number + 1;
-        numbers.add(number);
-        const action = c.chance(0.35) ? 'deny' : 'allow';
-        lines.push(`  ${direction} ${number} ${action} ${this.protocolText()} ${direction === 'inbound' ? 'from' : 'to'} ${this.anyCidr()}`);
+      for (let i = 0, n = c.int(0, 4); i < n; i++) {
+        const wanted = c.weighted([[5, c.int(1, 20) * 10], [2, c.int(1, 32766)], [1, 32766], [1, 1]]);
+        lines.push(this.randomNaclRule(direction, number(direction, wanted)));
+      }
+    }
+    for (const rule of this.naclRulesForFlows(acl)) {
+      lines.push(`  ${rule.direction} ${number(rule.direction, c.int(1, 30) * 10 + c.int(0, 9))} ${rule.text}`);
+    }
+    if (c.chance(0.25)) {
+      // A catch-all after the specific rules, as many real ACLs end.
+      for (const direction of ['inbound', 'outbound'] as const) {
+        const families: Fam[] = this.vpc6 ? [4, 6] : [4];
+        for (const family of families) {
+          lines.push(`  ${direction} ${number(direction, 32000 + family)} allow all ${direction === 'inbound' ? 'from' : 'to'} ${world(family)}`);
+        }
       }
     }
     // Rules in any textual order: the number decides.
-    const order = lines.map((line, i) => ({ line, k: c.int(0, 3) * 100 + i }));
+    const order = lines.map((line, i) => ({ line, k: c.int(0, 3) * 1000 + i }));
     order.sort((a, b) => a.k - b.k);
     return order.map((o) => o.line);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The text
+
+  private endText(end: End): string {
+    if (end.kind === 'instance') return end.instance.name;
+    if (end.kind === 'internet') return 'internet';
+    return end.bare ? formatAddr(end.block.first, end.block.family) : blockText(end.block);
+  }
+
+  private instanceText(inst: Instance): string {
+    const parts = [`instance ${inst.name} subnet ${inst.subnet.name} ip ${inst.ips.map(formatV4).join(',')}`];
+    if (inst.ip6s.length > 0) parts.push(`ip6 ${inst.ip6s.map((a) => formatV6(a)).join(',')}`);
+    if (inst.groups.length) parts.push(`groups ${inst.groups.join(',')}`);
+    if (inst.os) parts.push(`os ${inst.os}`);
+    if (inst.ephemeral) parts.push(`ephemeral ${portsText(inst.ephemeral)}`);
+    return parts.join(' ');
+  }
+
+  private flowText(flow: Flow): string {
+    const parts = [`flow ${flow.name} ${this.endText(flow.src)} -> ${this.endText(flow.dst)} ${flow.protocol}`];
+    if (flow.ports) parts.push(portsText(flow.ports));
+    if (flow.icmp) parts.push(flow.icmp);
+    if (flow.fromPorts) parts.push(`from-ports ${portsText(flow.fromPorts)}`);
+    if (flow.ipv6Keyword) parts.push('ipv6');
+    if (flow.oneway) parts.push('oneway');
+    parts.push(`expect ${flow.expect}`);
+    return parts.join(' ');
   }
 
   private render(): string {
@@ -463,27 +862,10 @@ class Builder {
       for (let i = 0, n = c.int(1, 3); i < n; i++) cidrs.push(this.anyCidr());
       return `prefix-list ${name} ${cidrs.join(' ')}`;
     }));
-    for (const name of this.sgNames) blocks.push([`security-group ${name} {`, ...this.sgRules(), '}']);
-    for (const name of this.aclNames) blocks.push([`network-acl ${name} {`, ...this.naclRules(), '}']);
-    blocks.push(this.instances.map((inst) => {
-      const parts = [`instance ${inst.name} subnet ${inst.subnet.name} ip ${formatV4(inst.ip)}`];
-      if (inst.ip6 !== undefined) parts.push(`ip6 ${formatV6(inst.ip6)}`);
-      if (inst.groups.length) parts.push(`groups ${inst.groups.join(',')}`);
-      if (inst.os) parts.push(`os ${inst.os}`);
-      if (inst.ephemeral) parts.push(`ephemeral ${portsText(inst.ephemeral)}`);
-      return parts.join(' ');
-    }));
-    blocks.push(this.flows.map((flow) => {
-      const end = (e: End) => (e.kind === 'instance' ? e.instance.name : e.kind === 'internet' ? 'internet' : blockText(e.block));
-      const parts = [`flow ${flow.name} ${end(flow.src)} -> ${end(flow.dst)} ${flow.protocol}`];
-      if (flow.ports) parts.push(portsText(flow.ports));
-      if (flow.icmp) parts.push(flow.icmp);
-      if (flow.fromPorts) parts.push(`from-ports ${portsText(flow.fromPorts)}`);
-      if (flow.ipv6Keyword) parts.push('ipv6');
-      if (flow.oneway) parts.push('oneway');
-      parts.push(`expect ${flow.expect}`);
-      return parts.join(' ');
-    }));
+    for (const name of this.declaredGroups()) blocks.push([`security-group ${name} {`, ...this.sgRules(name), '}']);
+    for (const name of this.aclNames) blocks.push([`network-acl ${name} {`, ...this.naclRules(name), '}']);
+    blocks.push(this.instances.map((inst) => this.instanceText(inst)));
+    blocks.push(this.flows.map((flow) => this.flowText(flow)));
     // A name may be used before its declaration: sometimes put the flows and instances first.
     if (c.chance(0.2)) blocks.reverse();
     return blocks.map((lines) => lines.join('\n')).filter((s) => s.length > 0).join('\n') + '\n';
@@ -498,6 +880,8 @@ export function modelFromChoices(choices: readonly number[], options: ModelOptio
 /** Small valid models whose flows can be enumerated (or, with `large`, cannot). */
 export function randomModel(options: ModelOptions = {}): fc.Arbitrary<GeneratedModel> {
   return fc
-    .array(fc.nat({ max: 1 << 20 }), { minLength: CHOICES, maxLength: CHOICES })
+    // Unbiased: fast-check's bias towards small and large numbers would make most choices the
+    // first or one fixed option; shrinking still goes towards 0, the simplest option.
+    .array(fc.noBias(fc.nat({ max: 1 << 20 })), { minLength: CHOICES, maxLength: CHOICES })
     .map((choices) => modelFromChoices(choices, options));
 }

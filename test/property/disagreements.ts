@@ -1,0 +1,129 @@
+// Where the engine and the naive evaluator disagree, counted by kind over the property test's
+// random models instead of stopping at the first one. Not a test: a report for whoever changes
+// the engine or the language.
+//
+//   npm run build && node out/test/property/disagreements.js [--examples]
+//
+// FC_SEED and FC_RUNS as in engine-vs-naive.test.ts. Prints the naive verdict mix, then each kind
+// of disagreement with its count (and with --examples the smallest model that shows it).
+import * as fc from 'fast-check';
+import { analyze } from '../../server/src/engine/analyze';
+import {
+  buildNaiveModel, coverageSize, decideConnection, exactVerdict, NaiveFlow, NaiveModel, NEnd,
+} from '../naive/naive-evaluator';
+import { randomModel } from '../naive/random-model';
+
+const SEED = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : 424242;
+const RUNS = process.env.FC_RUNS !== undefined ? Number(process.env.FC_RUNS) : 300;
+const SHOW_EXAMPLES = process.argv.includes('--examples');
+
+function addressesOf(model: NaiveModel, name: string, family: 4 | 6): bigint[] {
+  const instance = model.instances.get(name)!;
+  return family === 4 ? instance.ips : instance.ip6s;
+}
+
+/** The instances whose addresses the end holds. */
+function instancesIn(model: NaiveModel, flow: NaiveFlow, end: NEnd): string[] {
+  if (end.kind === 'instance') return [end.name];
+  if (end.kind === 'internet') return [];
+  const { first, last } = end.cidr;
+  return [...model.instances.keys()].filter((name) => addressesOf(model, name, flow.family).some((a) => first <= a && a <= last));
+}
+
+function isAmazonAddress(model: NaiveModel, end: NEnd): boolean {
+  return end.kind === 'cidr' && end.cidr.first === end.cidr.last &&
+    model.amazonAddresses.some((a) => a.family === end.cidr.family && a.address === end.cidr.first);
+}
+
+function holdsSubnetHosts(model: NaiveModel, flow: NaiveFlow, end: NEnd): boolean {
+  if (end.kind !== 'cidr') return false;
+  return [...model.subnets.values()].some((s) => {
+    const b = flow.family === 4 ? s.v4 : s.v6;
+    return b !== undefined && b.first <= end.cidr.last && end.cidr.first <= b.last;
+  });
+}
+
+/**
+ * The first feature of the amended language that the flow involves, in a fixed order: a rough
+ * but stable cause for a disagreement, to group them.
+ */
+function amendedFeature(model: NaiveModel, flow: NaiveFlow, text: string): string {
+  const ends = [flow.src, flow.dst];
+  const involved = ends.flatMap((end) => instancesIn(model, flow, end));
+  const flowLine = text.split('\n')[flow.line] ?? '';
+  if (ends.some((end) => isAmazonAddress(model, end))) return 'an Amazon-provided address end';
+  if (ends.every((end) => end.kind !== 'instance')) return 'no instance name: a single instance address names it';
+  if (flow.protocol === 58 && !/ ipv6( |$)/.test(flowLine)) return 'icmpv6 without the ipv6 keyword';
+  if (involved.some((name) => model.instances.get(name)!.groups.includes('default'))) return 'an instance in the default group';
+  if (ends.some((end) => end.kind === 'cidr' && instancesIn(model, flow, end).length > 0)) return 'an address end holding an instance address';
+  if (ends.some((end) => holdsSubnetHosts(model, flow, end))) return 'an address end holding subnet hosts';
+  if (involved.some((name) => addressesOf(model, name, flow.family).length > 1)) return 'an instance with several addresses';
+  if (flow.icmp?.type !== undefined && flow.icmp.code === undefined && [0, 8, 128, 129].includes(flow.icmp.type)) return 'echo without a code';
+  if (ends.some((end) => end.kind === 'internet')) return 'internet (Amazon addresses removed)';
+  return 'none of the amended features';
+}
+
+class Tally {
+  readonly counts = new Map<string, { n: number; example: string }>();
+  add(kind: string, example: string): void {
+    const entry = this.counts.get(kind);
+    if (!entry) this.counts.set(kind, { n: 1, example });
+    else {
+      entry.n++;
+      if (example.length < entry.example.length) entry.example = example;
+    }
+  }
+  print(title: string): void {
+    const total = [...this.counts.values()].reduce((sum, e) => sum + e.n, 0);
+    console.log(`\n${title}: ${total}`);
+    for (const [kind, { n, example }] of [...this.counts].sort((a, b) => b[1].n - a[1].n)) {
+      console.log(`  ${String(n).padStart(5)}  ${kind}`);
+      if (SHOW_EXAMPLES) console.log(example.split('\n').map((line) => `           | ${line}`).join('\n'));
+    }
+  }
+}
+
+function report(large: boolean, runs: number, seed: number): void {
+  const mix = new Tally();
+  const errors = new Tally();
+  const verdicts = new Tally();
+  const witnesses = new Tally();
+  let flows = 0;
+  let naiveNs = 0n;
+  for (const generated of fc.sample(randomModel({ large }), { numRuns: runs, seed })) {
+    const analysis = analyze(generated.text);
+    const naive = buildNaiveModel(generated.text);
+    for (const d of analysis.diagnostics) {
+      if (d.severity !== 'error' || d.code === 'VR500') continue;
+      errors.add(`${d.code} ${d.message.replace(/'[^']*'/g, "'…'").replace(/\d+(\.\d+){3}(\/\d+)?|[0-9a-f]*:[0-9a-f:]+(\/\d+)?/g, 'ADDR')}`, generated.text);
+    }
+    for (const flow of naive.flows) {
+      flows++;
+      const started = process.hrtime.bigint();
+      const expected = exactVerdict(naive, flow, 20_000, large ? 200_000 : 1_000_000);
+      naiveNs += process.hrtime.bigint() - started;
+      mix.add(expected, '');
+      const result = analysis.flows.find((r) => r.flow.name === flow.name);
+      const example = `${generated.text}# flow ${flow.name}: engine ${result?.verdict ?? 'none'}, naive ${expected}${coverageSize(naive, flow) > 20_000n ? ' (boundaries)' : ''}`;
+      if (!result) {
+        verdicts.add(`${amendedFeature(naive, flow, generated.text)}: engine gives no verdict`, example);
+        continue;
+      }
+      const feature = amendedFeature(naive, flow, generated.text);
+      if (result.verdict !== expected) verdicts.add(`${feature}: engine ${result.verdict}, naive ${expected}`, example);
+      if (result.witness) {
+        const decision = decideConnection(naive, flow, result.witness);
+        if (!decision.covered) witnesses.add(`${feature}: witness not covered`, example);
+        else if (decision.admitted !== (flow.expect === 'deny')) witnesses.add(`${feature}: witness does not contradict the expectation`, example);
+      }
+    }
+  }
+  console.log(`\n=== ${large ? 'large' : 'small'} models: ${runs} models, ${flows} flows, seed ${seed}`);
+  mix.print(`naive verdicts (${Number(naiveNs / 1_000_000n)} ms)`);
+  errors.print('engine errors on valid models (by message)');
+  verdicts.print('verdict disagreements');
+  witnesses.print('dishonest witnesses');
+}
+
+report(false, RUNS, SEED);
+report(true, Math.max(1, Math.round(RUNS / 3)), SEED + 1);
