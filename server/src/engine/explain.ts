@@ -42,7 +42,7 @@ function implicitOrigin(step: HopStep): string {
 /** "allow by rule 100 (line 12)" */
 export function describeStep(step: HopStep): string {
   const hop = step.hop;
-  if (hop.kind === 'aws-service') return `allow: AWS does not filter traffic between an instance and ${hop.service.name}`;
+  if (hop.kind === 'aws-service') return `allow (AWS does not filter traffic between an instance and ${hop.service.name})`;
   const range = ruleRange(step);
   const where = range ? ` (line ${range.start.line + 1})` : implicitOrigin(step);
   const rule = hop.kind === 'nacl' ? (step.rule ? `rule ${ruleName(step)}` : 'rule * (implicit deny)') : step.rule ? `rule '${ruleName(step)}'` : 'no rule matches';
