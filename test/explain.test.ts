@@ -23,7 +23,7 @@ flow host web-1 -> 10.0.2.99 tcp 5432 expect allow
 flow metadata web-1 -> 169.254.169.254 tcp 80 expect allow
 `;
 
-const plain = { bold: (t: string) => t, dim: (t: string) => t, red: (t: string) => t, green: (t: string) => t };
+const plain = { bold: (t: string) => t, dim: (t: string) => t, red: (t: string) => t, green: (t: string) => t, yellow: (t: string) => t };
 
 describe('explanations', () => {
   const analysis = analyze(MODEL);
