@@ -4,10 +4,18 @@ import { openSession, rangeOf, Session } from './harness';
 import { SHOP } from './models';
 
 const URI = 'file:///shop.vpcrules';
+const SERVERS_URI = 'file:///servers.vpcrules';
+const SERVERS = `vpc shop 10.0.0.0/16
+subnet public 10.0.1.0/24
+security-group web {
+  inbound tcp 443 from 0.0.0.0/0 "public \\"HTTPS\\" # storefront"
+}
+instance web-1 subnet public ip 10.0.1.10 groups web
+`;
 
 /** A position inside the first occurrence of `needle`, `offset` characters in. */
-function inside(needle: string, offset = 1): Position {
-  const start = rangeOf(SHOP, needle).start;
+function inside(needle: string, offset = 1, text = SHOP): Position {
+  const start = rangeOf(text, needle).start;
   return { line: start.line, character: start.character + offset };
 }
 
@@ -16,11 +24,12 @@ describe('language server: hover', () => {
   before(async () => {
     session = await openSession({ debounceMs: 0 });
     await session.open(URI, SHOP);
+    await session.open(SERVERS_URI, SERVERS);
   });
   after(() => session.close());
 
-  async function hoverText(position: Position): Promise<string> {
-    const hover = await session.request<Hover | null>('textDocument/hover', { textDocument: { uri: URI }, position });
+  async function hoverText(position: Position, uri = URI): Promise<string> {
+    const hover = await session.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position });
     assert.ok(hover, `no hover at ${JSON.stringify(position)}`);
     return (hover.contents as MarkupContent).value;
   }
@@ -57,6 +66,11 @@ describe('language server: hover', () => {
     assert.match(text, /\*\*security group web\*\*, inbound rule \(line 9\)/);
     assert.match(text, /allows tcp ports 443 from `0\.0\.0\.0\/0`/);
     assert.match(text, /- flow https \(line 14\): partial/);
+  });
+
+  it("on a security group rule with a description: the description's value, escapes read", async () => {
+    const text = await hoverText(inside('inbound tcp 443', 1, SERVERS), SERVERS_URI);
+    assert.match(text, /description: public "HTTPS" # storefront/);
   });
 
   it("on a subnet's CIDR: the block and the five addresses AWS reserves", async () => {

@@ -7,7 +7,7 @@ import type {
 } from './ast';
 import { PROTOCOL_NUMBERS, protocolHasPorts, protocolIsIcmp } from './ast';
 import { parseCidr } from './cidr';
-import { lexLine, lineBreakWidth, lineEndAt, shorten, Token } from './lexer';
+import { lexLine, lineBreakWidth, lineEndAt, shorten, stringValue, Token } from './lexer';
 import { closest } from './suggest';
 import { Diagnostic, makeDiagnostic } from '../diagnostics/diagnostic';
 
@@ -224,7 +224,7 @@ function parseSgRule(cursor: LineCursor, rule: SgRule): void {
   const description = cursor.peek();
   if (description?.kind === 'string') {
     cursor.next();
-    rule.description = { text: description.text.slice(1, -1), range: description.range };
+    rule.description = { text: stringValue(description.text), range: description.range };
   }
   endOfLine(cursor);
 }
