@@ -302,19 +302,24 @@ class ModelBuilder {
 
   private checkDuplicateAddresses(): void {
     // By family, keyed by the address itself: no text key per instance.
-    const seen = { 4: new Map<bigint, Instance>(), 6: new Map<bigint, Instance>() };
+    const seen = { 4: new Map<bigint, { instance: Instance; ip: Cidr }>(), 6: new Map<bigint, { instance: Instance; ip: Cidr }>() };
     for (const instance of this.model.instances.values()) {
       for (const ip of [...instance.decl.ips, ...instance.decl.ip6s]) {
         const first = seen[ip.family].get(ip.address);
-        if (first) {
-          this.report(makeDiagnostic('duplicateName', ip.range, `address ${formatAddress(ip.address, ip.family)} is already the address of instance '${first.name}'`, {
-            related: [{ range: first.decl.name?.range ?? first.decl.range, message: `instance '${first.name}'` }],
-          }));
-        } else {
-          seen[ip.family].set(ip.address, instance);
-        }
+        if (first) this.reportDuplicateAddress(instance, ip, first);
+        else seen[ip.family].set(ip.address, { instance, ip });
       }
     }
+  }
+
+  private reportDuplicateAddress(instance: Instance, ip: Cidr, first: { instance: Instance; ip: Cidr }): void {
+    const address = formatAddress(ip.address, ip.family);
+    const message = first.instance === instance
+      ? `address ${address} is listed twice for instance '${instance.name}'`
+      : `address ${address} is already the address of instance '${first.instance.name}'`;
+    this.report(makeDiagnostic('duplicateName', ip.range, message, {
+      related: [{ range: first.ip.range, message: `${address} of instance '${first.instance.name}'` }],
+    }));
   }
 
   private peerAddrs(peer: Peer): AddrSet | undefined {

@@ -1,5 +1,7 @@
 // A line-oriented recursive-descent parser with error recovery: a bad line yields one
-// diagnostic at the offending token and parsing resumes on the next line. It never throws.
+// diagnostic at the offending token and parsing resumes on the next line. A mistake that leaves the
+// rest of the statement clear (a bad element of an address list) is noted and the line goes on.
+// It never throws.
 import type {
   Cidr, Family, Comment, Declaration, Direction, Endpoint, FlowDecl, IcmpSpec, InstanceDecl, Keyword, Name, NaclRule,
   NetworkAclDecl, Peer, PortRange, PrefixListDecl, Protocol, Range, SecurityGroupDecl, SgRule, SourceFile,
@@ -31,7 +33,13 @@ function spanning(from: Range, to: Range): Range {
 
 class LineCursor {
   private index = 0;
+  /** Problems that do not abandon the statement; reported with the line's diagnostics. */
+  readonly notes: Diagnostic[] = [];
   constructor(private readonly tokens: Token[], private readonly lineEnd: Range) {}
+
+  note(diagnostic: Diagnostic): void {
+    this.notes.push(diagnostic);
+  }
 
   peek(offset = 0): Token | undefined {
     return this.tokens[this.index + offset];
@@ -57,6 +65,16 @@ class LineCursor {
 
 function fail(range: Range, message: string, outOfRange = false): never {
   throw new LineError(makeDiagnostic(outOfRange ? 'outOfRange' : 'syntax', range, message));
+}
+
+/** Runs `work`; a failure becomes a note and the statement goes on after what `work` consumed. */
+function noting(cursor: LineCursor, work: () => void): void {
+  try {
+    work();
+  } catch (error) {
+    if (error instanceof LineError) cursor.note(error.diagnostic);
+    else throw error;
+  }
 }
 
 function describe(token: Token | undefined): string {
@@ -282,6 +300,8 @@ function parsePrefixList(cursor: LineCursor, decl: PrefixListDecl): void {
 }
 
 const INSTANCE_ATTRIBUTES = ['subnet', 'ip', 'ip6', 'groups', 'os', 'ephemeral'];
+/** The instance clauses that take a comma-separated list. */
+const LIST_CLAUSES = new Set(['ip', 'ip6', 'groups']);
 
 function parseInstance(cursor: LineCursor, decl: InstanceDecl): void {
   decl.name = parseName(cursor, 'an instance name');
@@ -293,7 +313,7 @@ function parseInstance(cursor: LineCursor, decl: InstanceDecl): void {
       if (suggestion) fail(token.range, `unknown keyword '${shorten(token.text)}'; did you mean '${suggestion}'?`);
       expected(cursor, `one of ${INSTANCE_ATTRIBUTES.join(', ')}`);
     }
-    if (seen.has(token.text)) fail(token.range, `'${token.text}' is given twice`);
+    if (seen.has(token.text)) fail(token.range, `'${token.text}' is given twice${LIST_CLAUSES.has(token.text) ? `: list every value after one '${token.text}', separated by commas` : ''}`);
     seen.add(token.text);
     cursor.next();
     switch (token.text) {
@@ -332,16 +352,35 @@ function parseInstance(cursor: LineCursor, decl: InstanceDecl): void {
   if (decl.ips.length === 0) fail(cursor.last(), `instance '${decl.name.text}' needs 'ip ADDRESS'`);
 }
 
-/** `ip A[,B...]` / `ip6 A[,B...]`: single addresses of one family, comma separated. */
+/**
+ * `ip A[,B...]` / `ip6 A[,B...]`: single addresses of one family, comma separated. A bad address
+ * after a comma is noted and left out: the instance keeps its other addresses and clauses.
+ */
 function parseAddressList(cursor: LineCursor, into: Cidr[], family: Family): void {
   const keyword = family === 4 ? 'ip' : 'ip6';
-  for (;;) {
-    const cidr = parseCidrToken(cursor, `an IPv${family} address after ${into.length === 0 ? keyword : 'the comma'}`);
-    if (cidr.family !== family || cidr.hasPrefix) fail(cidr.range, `'${keyword}' takes IPv${family} addresses, not ${cidr.text}`);
-    into.push(cidr);
-    if (cursor.peek()?.kind !== 'comma') return;
-    cursor.next();
+  into.push(parseAddress(cursor, keyword, family, keyword));
+  while (cursor.peek()?.kind === 'comma') {
+    const comma = cursor.next()!;
+    if (!isAddressToken(cursor.peek())) {
+      cursor.note(makeDiagnostic('syntax', comma.range, `expected an IPv${family} address after the comma, found ${describe(cursor.peek())}`));
+      return;
+    }
+    noting(cursor, () => into.push(parseAddress(cursor, keyword, family, 'the comma')));
   }
+  const stray = cursor.peek();
+  if (isAddressToken(stray)) fail(stray.range, `separate the addresses of '${keyword}' with commas: ${into[into.length - 1].text},${shorten(stray.text)}`);
+}
+
+function isAddressToken(token: Token | undefined): token is Token {
+  return token?.kind === 'ipv4' || token?.kind === 'ipv6';
+}
+
+/** One address of an `ip` or `ip6` list: of the keyword's family, without a prefix. */
+function parseAddress(cursor: LineCursor, keyword: string, family: Family, after: string): Cidr {
+  const cidr = parseCidrToken(cursor, `an IPv${family} address after ${after}`);
+  if (cidr.hasPrefix) fail(cidr.range, `'${keyword}' takes single addresses, not the block ${cidr.text}`);
+  if (cidr.family !== family) fail(cidr.range, `'${keyword}' takes IPv${family} addresses, not ${cidr.text}${family === 4 ? "; give IPv6 addresses with 'ip6'" : ''}`);
+  return cidr;
 }
 
 function parseEndpoint(cursor: LineCursor, what: string): Endpoint {
@@ -488,12 +527,14 @@ export function* parseSteps(text: string, cache = new LineCache()): Generator<vo
     return { start: position, end: position };
   };
 
-  const attempt = (work: () => void) => {
+  const attempt = (cursor: LineCursor, work: () => void) => {
     try {
       work();
     } catch (error) {
       if (error instanceof LineError) report(error.diagnostic);
       else throw error;
+    } finally {
+      cursor.notes.forEach(report);
     }
   };
 
@@ -512,7 +553,7 @@ export function* parseSteps(text: string, cache = new LineCache()): Generator<vo
       const lineEnd = lineEndOf(lineIndex, ruleTokens);
       const cursor = new LineCursor(ruleTokens, lineEnd);
       const ruleRange = spanning(first.range, ruleTokens[ruleTokens.length - 1].range);
-      attempt(() => {
+      attempt(cursor, () => {
         const direction = parseDirection(cursor);
         if (current.decl.kind === 'security-group') {
           const rule: SgRule = { direction, range: ruleRange };
@@ -553,7 +594,7 @@ export function* parseSteps(text: string, cache = new LineCache()): Generator<vo
     const braceIndex = isBlock ? lineTokens.findIndex((token) => token.kind === 'lbrace') : -1;
     const headerTokens = braceIndex >= 0 ? lineTokens.slice(1, braceIndex) : lineTokens.slice(1);
     const cursor = new LineCursor(headerTokens, lineEndOf(lineIndex, lineTokens));
-    attempt(() => {
+    attempt(cursor, () => {
       parseStatementBody(cursor, decl);
       if (isBlock) {
         if (braceIndex < 0) fail(cursor.last(), `expected '{' to open the ${first.text}'s rules`);
