@@ -1,6 +1,7 @@
 // A line-oriented recursive-descent parser with error recovery: a bad line yields one
 // diagnostic at the offending token and parsing resumes on the next line. A mistake that leaves the
-// rest of the statement clear (a bad element of an address list) is noted and the line goes on.
+// rest of the statement clear (a bad element of an address list, a reserved word as a name) is
+// noted and the line goes on.
 // It never throws.
 import type {
   Cidr, Family, Comment, Declaration, Direction, Endpoint, FlowDecl, IcmpSpec, InstanceDecl, Keyword, Name, NaclRule,
@@ -19,6 +20,8 @@ export interface ParseResult {
 }
 
 export const DECLARATION_KEYWORDS = ['vpc', 'subnet', 'prefix-list', 'security-group', 'network-acl', 'instance', 'flow'] as const;
+/** Words that can never be names: a flow end and the port/protocol word, and the targets of AWS routes. */
+export const RESERVED_NAMES = ['internet', 'any', 'all', 'local', 'blackhole'] as const;
 const BLOCK_KEYWORDS = new Set(['security-group', 'network-acl']);
 const MAX_DIAGNOSTICS = 1000;
 
@@ -103,6 +106,15 @@ function parseName(cursor: LineCursor, what: string): Name {
     return { text: token.text, range: token.range };
   }
   expected(cursor, what);
+}
+
+/** The name a declaration gives: a reserved word is noted, and the declaration still counts. */
+function parseDeclaredName(cursor: LineCursor, what: string): Name {
+  const name = parseName(cursor, what);
+  if ((RESERVED_NAMES as readonly string[]).includes(name.text)) {
+    cursor.note(makeDiagnostic('syntax', name.range, `'${name.text}' cannot be a name: ${RESERVED_NAMES.slice(0, -1).join(', ')} and ${RESERVED_NAMES[RESERVED_NAMES.length - 1]} are reserved words; choose another name`));
+  }
+  return name;
 }
 
 function parseCidrToken(cursor: LineCursor, what: string): Cidr {
@@ -280,12 +292,12 @@ function parseCidrList(cursor: LineCursor, target: Cidr[], what: string, stopWor
 }
 
 function parseVpc(cursor: LineCursor, decl: VpcDecl): void {
-  decl.name = parseName(cursor, 'a VPC name');
+  decl.name = parseDeclaredName(cursor, 'a VPC name');
   parseCidrList(cursor, decl.cidrs, 'the VPC CIDR block');
 }
 
 function parseSubnet(cursor: LineCursor, decl: SubnetDecl): void {
-  decl.name = parseName(cursor, 'a subnet name');
+  decl.name = parseDeclaredName(cursor, 'a subnet name');
   parseCidrList(cursor, decl.cidrs, "the subnet's CIDR block", ['acl']);
   if (cursor.isWord('acl')) {
     cursor.next();
@@ -295,7 +307,7 @@ function parseSubnet(cursor: LineCursor, decl: SubnetDecl): void {
 }
 
 function parsePrefixList(cursor: LineCursor, decl: PrefixListDecl): void {
-  decl.name = parseName(cursor, 'a prefix list name');
+  decl.name = parseDeclaredName(cursor, 'a prefix list name');
   parseCidrList(cursor, decl.cidrs, 'a CIDR');
 }
 
@@ -304,7 +316,7 @@ const INSTANCE_ATTRIBUTES = ['subnet', 'ip', 'ip6', 'groups', 'os', 'ephemeral']
 const LIST_CLAUSES = new Set(['ip', 'ip6', 'groups']);
 
 function parseInstance(cursor: LineCursor, decl: InstanceDecl): void {
-  decl.name = parseName(cursor, 'an instance name');
+  decl.name = parseDeclaredName(cursor, 'an instance name');
   const seen = new Set<string>();
   while (!cursor.atEnd()) {
     const token = cursor.peek()!;
@@ -397,7 +409,7 @@ function parseEndpoint(cursor: LineCursor, what: string): Endpoint {
 const FLOW_OPTIONS = ['from-ports', 'ipv6', 'oneway', 'expect'];
 
 function parseFlow(cursor: LineCursor, decl: FlowDecl): void {
-  decl.name = parseName(cursor, 'a flow name');
+  decl.name = parseDeclaredName(cursor, 'a flow name');
   decl.src = parseEndpoint(cursor, "the flow's source: an instance, an address or CIDR, or internet");
   if (cursor.peek()?.kind !== 'arrow') expected(cursor, "'->'");
   cursor.next();
@@ -462,7 +474,7 @@ function parseStatementBody(cursor: LineCursor, decl: Declaration): void {
     case 'flow': return parseFlow(cursor, decl);
     case 'security-group':
     case 'network-acl':
-      decl.name = parseName(cursor, decl.kind === 'security-group' ? 'a security group name' : 'a network ACL name');
+      decl.name = parseDeclaredName(cursor, decl.kind === 'security-group' ? 'a security group name' : 'a network ACL name');
       return;
   }
 }
