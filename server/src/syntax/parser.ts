@@ -308,7 +308,8 @@ function parseSubnet(cursor: LineCursor, decl: SubnetDecl): void {
 
 function parsePrefixList(cursor: LineCursor, decl: PrefixListDecl): void {
   decl.name = parseDeclaredName(cursor, 'a prefix list name');
-  parseCidrList(cursor, decl.cidrs, 'a CIDR');
+  // No CIDR at all is valid: an empty list matches nothing.
+  while (!cursor.atEnd()) decl.cidrs.push(parseCidrToken(cursor, 'a CIDR'));
 }
 
 const INSTANCE_ATTRIBUTES = ['subnet', 'ip', 'ip6', 'groups', 'os', 'ephemeral'];
