@@ -22,6 +22,12 @@ export const LINUX_EPHEMERAL = IntervalSet.of(32768, 60999);
 export const WINDOWS_EPHEMERAL = IntervalSet.of(49152, 65535);
 export const EXTERNAL_EPHEMERAL = IntervalSet.of(1024, 65535);
 
+/** The prefix lengths AWS accepts for VPC and subnet blocks, by family; a family left out is not checked. */
+const BLOCK_PREFIXES: Record<'VPC' | 'subnet', Partial<Record<Family, { shortest: number; longest: number }>>> = {
+  VPC: { 4: { shortest: 16, longest: 28 } },
+  subnet: { 4: { shortest: 16, longest: 28 }, 6: { shortest: 0, longest: 64 } },
+};
+
 export interface BuildResult {
   model: Model;
   diagnostics: Diagnostic[];
@@ -177,7 +183,17 @@ class ModelBuilder {
     }
     const decl = vpcs[0];
     if (!decl.name) return;
+    for (const cidr of decl.cidrs) this.checkBlockSize(cidr, 'VPC', decl.name.text);
     this.model.vpc = { name: decl.name.text, decl, blocks: addrsOfCidrs(decl.cidrs) } satisfies Vpc;
+  }
+
+  /** Reports a VPC or subnet block whose prefix length AWS refuses. */
+  private checkBlockSize(cidr: Cidr, kind: keyof typeof BLOCK_PREFIXES, name: string): void {
+    const allowed = BLOCK_PREFIXES[kind][cidr.family];
+    if (!allowed || (cidr.prefix >= allowed.shortest && cidr.prefix <= allowed.longest)) return;
+    const sizes = allowed.shortest === 0 ? `/${allowed.longest} or shorter` : `/${allowed.shortest} to /${allowed.longest}`;
+    this.report(makeDiagnostic('blockSize', cidr.range,
+      `${kind} '${name}' block ${cidr.text} is ${cidr.prefix < allowed.shortest ? 'larger' : 'smaller'} than AWS allows: IPv${cidr.family} ${kind} blocks are ${sizes}`));
   }
 
   private buildPrefixList(decl: Declaration & { kind: 'prefix-list' }): void {
@@ -212,6 +228,7 @@ class ModelBuilder {
         continue;
       }
       subnet[slot] = cidr;
+      this.checkBlockSize(cidr, 'subnet', subnet.name);
       this.checkInsideVpc(subnet, cidr);
     }
     this.model.subnets.set(subnet.name, subnet);
