@@ -198,7 +198,20 @@ class ModelBuilder {
 
   private buildPrefixList(decl: Declaration & { kind: 'prefix-list' }): void {
     if (!decl.name || this.isDuplicateIn('prefix-list', decl.name, this.model.prefixLists)) return;
+    this.checkPrefixListFamily(decl.name.text, decl.cidrs);
     this.model.prefixLists.set(decl.name.text, { name: decl.name.text, decl, addrs: addrsOfCidrs(decl.cidrs) } satisfies PrefixList);
+  }
+
+  /** Reports, on its first entry of the other family, a list that mixes IPv4 and IPv6. */
+  private checkPrefixListFamily(name: string, cidrs: Cidr[]): void {
+    const [first] = cidrs;
+    const other = cidrs.find((cidr) => cidr.family !== first.family);
+    if (!other) return;
+    const [v4, v6] = first.family === 4 ? [first, other] : [other, first];
+    this.report(makeDiagnostic('prefixListFamilies', other.range,
+      `prefix list '${name}' mixes IPv4 (${v4.text}) and IPv6 (${v6.text}): an AWS prefix list holds one address family; split it into one list per family`, {
+        related: [{ range: first.range, message: `the first entry, IPv${first.family}` }],
+      }));
   }
 
   private isDuplicateIn<T extends { decl?: { name?: Name } }>(kind: SymbolKind, name: Name, table: Map<string, T>): boolean {
