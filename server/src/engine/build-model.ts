@@ -363,6 +363,11 @@ class ModelBuilder {
     }
   }
 
+  /** The prefix list a `pl` peer names, already resolved (and its reference recorded) by `peerAddrs`. */
+  private prefixListOf(peer: Peer): PrefixList | undefined {
+    return peer.kind === 'pl' ? this.model.prefixLists.get(peer.name.text) : undefined;
+  }
+
   /** The addresses of a group's members, computed once: many rules name the same group. */
   private memberAddrs(group: SecurityGroup): AddrSet {
     let addrs = this.groupAddrs.get(group);
@@ -384,7 +389,7 @@ class ModelBuilder {
       if (!peer) continue;
       const model: SgRuleModel = {
         decl: rule, group, direction: rule.direction, protocol: rule.protocol.number, keys: keysOf(rule.protocol.number, rule),
-        peer, order: this.sgRuleOrder++, text: sliceRange(this.lines, rule.range),
+        peer, prefixList: this.prefixListOf(rule.peer), order: this.sgRuleOrder++, text: sliceRange(this.lines, rule.range),
       };
       group.rules.push(model);
       if (rule.peer.kind === 'cidr') this.checkRuleFamily(rule.peer.cidr, rule.protocol.number, rule.range);
