@@ -80,6 +80,19 @@ describe('formatter', () => {
     ));
   });
 
+  it('writes address lists as groups lists: commas without spaces', () => {
+    const input = lines(
+      'vpc prod 10.0.0.0/16 2600:1f18::/56',
+      'subnet web 10.0.1.0/24 2600:1f18:0:1::/64',
+      'instance web-1 subnet web ip 10.0.1.10 ,10.0.1.11,  10.0.1.12   ip6 2600:1f18:0:1::10 , 2600:1f18:0:1::11 groups a, b',
+    );
+    assert.equal(formatText(input), lines(
+      'vpc prod 10.0.0.0/16 2600:1f18::/56',
+      'subnet web 10.0.1.0/24 2600:1f18:0:1::/64',
+      'instance web-1 subnet web ip 10.0.1.10,10.0.1.11,10.0.1.12 ip6 2600:1f18:0:1::10,2600:1f18:0:1::11 groups a,b',
+    ));
+  });
+
   it('puts the rules of a one-line block on their own lines', () => {
     assert.equal(formatText('security-group a { inbound tcp 80 from 10.0.0.0/8 }  # web\nsecurity-group b {}\n'), lines(
       'security-group a {',

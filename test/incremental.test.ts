@@ -200,6 +200,14 @@ describe('incremental analysis', () => {
     assertEditSeen(NETWORK, NETWORK.replace('ip 10.0.2.10 groups app-sg', 'ip 10.0.2.10 groups app-sg os windows'));
   });
 
+  it("sees a prefix list's new entry in the rules-per-group quota, though its addresses stay the same", () => {
+    const rules = Array.from({ length: 59 }, (_, i) => `  inbound tcp ${1000 + i} from 10.0.0.0/16`).join('\n');
+    const before = `vpc v 10.0.0.0/16\nprefix-list partners 203.0.113.0/24\nsecurity-group many {\n${rules}\n  inbound tcp 443 from pl partners\n}\n`;
+    const after = before.replace('partners 203.0.113.0/24', 'partners 203.0.113.0/24 203.0.113.0/25');
+    assert.ok(analyze(after).diagnostics.some((d) => d.code === 'VR400'), 'the edit crosses the quota');
+    assertEditSeen(before, after);
+  });
+
   it('sees a rule moved up a line', () => {
     const lines = NETWORK.split('\n');
     [lines[8], lines[9]] = [lines[9], lines[8]];

@@ -27,15 +27,21 @@ flow db-${i} web-${i} -> db-${i} tcp 5432 expect deny
 `;
 }
 
+/** The VPC: one /16 block (AWS's largest) per 256 tiers, 10.0.0.0/16, 10.1.0.0/16 and so on. */
+function vpc(tiers: number): string {
+  const blocks = Array.from({ length: ((tiers - 1) >> 8) + 1 }, (_, i) => `10.${i}.0.0/16`);
+  return `vpc big ${blocks.join(' ')}\n`;
+}
+
 /** A valid model of at least `minBytes` characters. */
 export function largeModel(minBytes: number): { text: string; tiers: number } {
-  const parts = ['vpc big 10.0.0.0/8\n'];
-  let size = parts[0].length;
+  const parts: string[] = [];
+  let size = 0;
   let tiers = 0;
   while (size < minBytes) {
     const text = tier(tiers++);
     parts.push(text);
     size += text.length;
   }
-  return { text: parts.join(''), tiers };
+  return { text: vpc(tiers) + parts.join(''), tiers };
 }

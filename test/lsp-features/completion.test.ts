@@ -57,6 +57,12 @@ describe('completion', () => {
     assert.deepEqual(labels(completeAt('subnet db 10.0.3.0/24 acl ')), ['web-acl']);
     assert.deepEqual(labels(completeAt('instance db-1 subnet ')), ['web', 'app']);
     assert.deepEqual(labels(completeAt('instance db-1 subnet app ip 10.0.2.20 groups web-sg,')), ['app-sg']);
+    assert.deepEqual(labels(completeAt('instance db-1 subnet app ip 10.0.2.20 groups web-sg, app-sg,')), []);
+    // After a comma of an address list: an address comes next, never a group or a keyword.
+    assert.deepEqual(labels(completeAt('instance db-1 subnet app ip 10.0.2.20,')), []);
+    assert.deepEqual(labels(completeAt('instance db-1 subnet app ip 10.0.2.20,10.0.2.21,10.0.')), []);
+    assert.deepEqual(labels(completeAt('instance db-1 subnet app ip6 2600:1f18::10, ')), []);
+    assert.deepEqual(labels(completeAt('instance db-1 subnet app ip 10.0.2.20,10.0.2.21 ')), ['ip6', 'groups', 'os', 'ephemeral']);
     assert.deepEqual(labels(completeAt('instance db-1 subnet app ip 10.0.2.20 ')), ['ip6', 'groups', 'os', 'ephemeral']);
     assert.deepEqual(labels(completeAt('instance db-1 subnet app ip 10.0.2.20 os ')), ['linux', 'windows']);
   });

@@ -111,6 +111,7 @@ describe('rename', () => {
     assert.match(refusal('9lives'), /not a valid name/);
     assert.match(refusal('app sg'), /not a valid name/);
     assert.match(refusal('tcp'), /keyword/);
+    for (const reserved of ['internet', 'any', 'all', 'local', 'blackhole']) assert.match(refusal(reserved), /keyword/);
     assert.match(refusal('web-sg'), /security group named 'web-sg' already exists/);
     // Another kind may share the name.
     assert.equal(refusal('web'), 'accepted');

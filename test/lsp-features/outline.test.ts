@@ -39,6 +39,12 @@ describe('document symbols', () => {
     assert.equal(symbols.find((s) => s.name === 'https')!.detail, 'expect allow, allow');
   });
 
+  it("lists every address of an instance, the primary first, in its detail", () => {
+    const text = MODEL.replace('ip 10.0.1.10 groups', 'ip 10.0.1.10,10.0.1.11 ip6 2600:1f18::10 groups');
+    const [instance] = documentSymbols(analyzedOf(text)).filter((s) => s.name === 'web-1');
+    assert.equal(instance.detail, '10.0.1.10, 10.0.1.11, 2600:1f18::10');
+  });
+
   it('keeps the rules of an unclosed block inside its range', () => {
     const [group] = documentSymbols(analyzedOf('security-group open {\n  inbound tcp 22 from 10.0.0.0/8\n'));
     assert.equal(group.range.end.line, 1);

@@ -4,10 +4,20 @@ import { openSession, rangeOf, Session } from './harness';
 import { SHOP } from './models';
 
 const URI = 'file:///shop.vpcrules';
+const SERVERS_URI = 'file:///servers.vpcrules';
+const SERVERS = `vpc shop 10.0.0.0/16 2600:1f18:aa00::/56
+subnet public 10.0.1.0/24 2600:1f18:aa00:1::/64
+security-group web {
+  inbound tcp 443 from 0.0.0.0/0 "public \\"HTTPS\\" # storefront"
+}
+instance web-1 subnet public ip 10.0.1.10,10.0.1.11 ip6 2600:1f18:aa00:1::10 groups web
+instance web-2 subnet public ip 10.0.1.20 groups web
+flow https internet -> web-1 tcp 443 expect allow
+`;
 
 /** A position inside the first occurrence of `needle`, `offset` characters in. */
-function inside(needle: string, offset = 1): Position {
-  const start = rangeOf(SHOP, needle).start;
+function inside(needle: string, offset = 1, text = SHOP): Position {
+  const start = rangeOf(text, needle).start;
   return { line: start.line, character: start.character + offset };
 }
 
@@ -16,11 +26,12 @@ describe('language server: hover', () => {
   before(async () => {
     session = await openSession({ debounceMs: 0 });
     await session.open(URI, SHOP);
+    await session.open(SERVERS_URI, SERVERS);
   });
   after(() => session.close());
 
-  async function hoverText(position: Position): Promise<string> {
-    const hover = await session.request<Hover | null>('textDocument/hover', { textDocument: { uri: URI }, position });
+  async function hoverText(position: Position, uri = URI): Promise<string> {
+    const hover = await session.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position });
     assert.ok(hover, `no hover at ${JSON.stringify(position)}`);
     return (hover.contents as MarkupContent).value;
   }
@@ -59,6 +70,11 @@ describe('language server: hover', () => {
     assert.match(text, /- flow https \(line 14\): partial/);
   });
 
+  it("on a security group rule with a description: the description's value, escapes read", async () => {
+    const text = await hoverText(inside('inbound tcp 443', 1, SERVERS), SERVERS_URI);
+    assert.match(text, /description: public "HTTPS" # storefront/);
+  });
+
   it("on a subnet's CIDR: the block and the five addresses AWS reserves", async () => {
     const text = await hoverText(inside('10.0.1.0/24'));
     assert.match(text, /IPv4 network `10\.0\.1\.0`, prefix \/24/);
@@ -84,6 +100,15 @@ describe('language server: hover', () => {
     assert.match(text, /\*\*instance web-1\*\*, declared on line 13/);
     assert.match(text, /`instance web-1 subnet public ip 10\.0\.1\.10 groups web`/);
     assert.match(await hoverText(inside('acl public-acl', 5)), /\*\*network ACL public-acl\*\*, declared on line 3/);
+  });
+
+  it("on an instance's name: every address, the primary first", async () => {
+    const declared = await hoverText(inside('web-1 subnet', 1, SERVERS), SERVERS_URI);
+    assert.match(declared, /- IPv4: `10\.0\.1\.10` \(primary\), `10\.0\.1\.11`\n- IPv6: `2600:1f18:aa00:1::10`/);
+    const used = await hoverText(inside('web-1 tcp', 1, SERVERS), SERVERS_URI);
+    assert.match(used, /- IPv4: `10\.0\.1\.10` \(primary\), `10\.0\.1\.11`/);
+    const single = await hoverText(inside('web-2', 1, SERVERS), SERVERS_URI);
+    assert.match(single, /- IPv4: `10\.0\.1\.20`\n/);
   });
 
   it('on blank space: nothing', async () => {

@@ -29,6 +29,8 @@ export const CHECKS = {
   instanceReserved: check('VR304', 'instance-address-reserved', 'error', 'An instance uses one of the five addresses AWS reserves in every subnet.'),
   familyMismatch: check('VR305', 'family-mismatch', 'error', "A flow's ends cannot be of the flow's address family."),
   ruleFamily: check('VR306', 'rule-family-never-matches', 'warning', 'A rule whose address family or protocol can never match a packet of this VPC.'),
+  blockSize: check('VR307', 'block-size', 'error', 'A block AWS refuses: an IPv4 VPC or subnet block outside /16 to /28, or an IPv6 subnet block longer than /64.'),
+  prefixListFamilies: check('VR308', 'prefix-list-mixed-families', 'warning', 'A prefix list that holds both IPv4 and IPv6 entries; an AWS prefix list holds one family.'),
   quota: check('VR400', 'quota-exceeded', 'warning', 'More rules or groups than AWS allows by default.'),
   naclShadowed: check('VR401', 'nacl-rule-shadowed', 'warning', 'A network ACL rule that never decides a packet: lower-numbered rules decide all it matches.'),
   naclRedundant: check('VR402', 'nacl-rule-redundant', 'warning', 'A network ACL rule whose removal changes no decision.'),

@@ -23,6 +23,12 @@ export const LINUX_EPHEMERAL = IntervalSet.of(32768, 60999);
 export const WINDOWS_EPHEMERAL = IntervalSet.of(49152, 65535);
 export const EXTERNAL_EPHEMERAL = IntervalSet.of(1024, 65535);
 
+/** The prefix lengths AWS accepts for VPC and subnet blocks, by family; a family left out is not checked. */
+const BLOCK_PREFIXES: Record<'VPC' | 'subnet', Partial<Record<Family, { shortest: number; longest: number }>>> = {
+  VPC: { 4: { shortest: 16, longest: 28 } },
+  subnet: { 4: { shortest: 16, longest: 28 }, 6: { shortest: 0, longest: 64 } },
+};
+
 export interface BuildResult {
   model: Model;
   diagnostics: Diagnostic[];
@@ -235,12 +241,35 @@ class ModelBuilder {
     }
     const decl = vpcs[0];
     if (!decl.name) return;
+    for (const cidr of decl.cidrs) this.checkBlockSize(cidr, 'VPC', decl.name.text);
     this.model.vpc = { name: decl.name.text, decl, blocks: addrsOfCidrs(decl.cidrs) } satisfies Vpc;
+  }
+
+  /** Reports a VPC or subnet block whose prefix length AWS refuses. */
+  private checkBlockSize(cidr: Cidr, kind: keyof typeof BLOCK_PREFIXES, name: string): void {
+    const allowed = BLOCK_PREFIXES[kind][cidr.family];
+    if (!allowed || (cidr.prefix >= allowed.shortest && cidr.prefix <= allowed.longest)) return;
+    const sizes = allowed.shortest === 0 ? `/${allowed.longest} or shorter` : `/${allowed.shortest} to /${allowed.longest}`;
+    this.report(makeDiagnostic('blockSize', cidr.range,
+      `${kind} '${name}' block ${cidr.text} is ${cidr.prefix < allowed.shortest ? 'larger' : 'smaller'} than AWS allows: IPv${cidr.family} ${kind} blocks are ${sizes}`));
   }
 
   private buildPrefixList(decl: Declaration & { kind: 'prefix-list' }): void {
     if (!decl.name || this.isDuplicateIn('prefix-list', decl.name, this.model.prefixLists)) return;
+    this.checkPrefixListFamily(decl.name.text, decl.cidrs);
     this.model.prefixLists.set(decl.name.text, { name: decl.name.text, decl, addrs: addrsOfCidrs(decl.cidrs) } satisfies PrefixList);
+  }
+
+  /** Reports, on its first entry of the other family, a list that mixes IPv4 and IPv6. */
+  private checkPrefixListFamily(name: string, cidrs: Cidr[]): void {
+    const [first] = cidrs;
+    const other = cidrs.find((cidr) => cidr.family !== first.family);
+    if (!other) return;
+    const [v4, v6] = first.family === 4 ? [first, other] : [other, first];
+    this.report(makeDiagnostic('prefixListFamilies', other.range,
+      `prefix list '${name}' mixes IPv4 (${v4.text}) and IPv6 (${v6.text}): an AWS prefix list holds one address family; split it into one list per family`, {
+        related: [{ range: first.range, message: `the first entry, IPv${first.family}` }],
+      }));
   }
 
   private isDuplicateIn<T extends { decl?: { name?: Name } }>(kind: SymbolKind, name: Name, table: Map<string, T>): boolean {
@@ -270,6 +299,7 @@ class ModelBuilder {
         continue;
       }
       subnet[slot] = cidr;
+      this.checkBlockSize(cidr, 'subnet', subnet.name);
       this.checkInsideVpc(subnet, cidr);
     }
     this.model.subnets.set(subnet.name, subnet);
@@ -360,19 +390,24 @@ class ModelBuilder {
 
   private checkDuplicateAddresses(): void {
     // By family, keyed by the address itself: no text key per instance.
-    const seen = { 4: new Map<bigint, Instance>(), 6: new Map<bigint, Instance>() };
+    const seen = { 4: new Map<bigint, { instance: Instance; ip: Cidr }>(), 6: new Map<bigint, { instance: Instance; ip: Cidr }>() };
     for (const instance of this.model.instances.values()) {
       for (const ip of [...instance.decl.ips, ...instance.decl.ip6s]) {
         const first = seen[ip.family].get(ip.address);
-        if (first) {
-          this.report(makeDiagnostic('duplicateName', ip.range, `address ${formatAddress(ip.address, ip.family)} is already the address of instance '${first.name}'`, {
-            related: [{ range: first.decl.name?.range ?? first.decl.range, message: `instance '${first.name}'` }],
-          }));
-        } else {
-          seen[ip.family].set(ip.address, instance);
-        }
+        if (first) this.reportDuplicateAddress(instance, ip, first);
+        else seen[ip.family].set(ip.address, { instance, ip });
       }
     }
+  }
+
+  private reportDuplicateAddress(instance: Instance, ip: Cidr, first: { instance: Instance; ip: Cidr }): void {
+    const address = formatAddress(ip.address, ip.family);
+    const message = first.instance === instance
+      ? `address ${address} is listed twice for instance '${instance.name}'`
+      : `address ${address} is already the address of instance '${first.instance.name}'`;
+    this.report(makeDiagnostic('duplicateName', ip.range, message, {
+      related: [{ range: first.ip.range, message: `${address} of instance '${first.instance.name}'` }],
+    }));
   }
 
   private peerAddrs(peer: Peer): AddrSet | undefined {
@@ -384,6 +419,11 @@ class ModelBuilder {
         return group && this.memberAddrs(group);
       }
     }
+  }
+
+  /** The prefix list a `pl` peer names, already resolved (and its reference recorded) by `peerAddrs`. */
+  private prefixListOf(peer: Peer): PrefixList | undefined {
+    return peer.kind === 'pl' ? this.model.prefixLists.get(peer.name.text) : undefined;
   }
 
   /** The addresses of a group's members, computed once: many rules name the same group. */
@@ -420,7 +460,7 @@ class ModelBuilder {
       if (!peer) continue;
       const model: SgRuleModel = {
         decl: rule, group, direction: rule.direction, protocol: rule.protocol.number, keys: keysOf(rule.protocol.number, rule),
-        peer, order: this.sgRuleOrder++, text: normalizeSpaces(sliceRange(this.lines, rule.range)),
+        peer, prefixList: this.prefixListOf(rule.peer), order: this.sgRuleOrder++, text: normalizeSpaces(sliceRange(this.lines, rule.range)),
       };
       group.rules.push(model);
       if (rule.peer.kind === 'cidr') this.checkRuleFamily(rule.peer.cidr, rule.protocol.number, rule.range);

@@ -45,7 +45,9 @@ function sgRuleKey(rule: SgRuleModel, addrs: AddrsKeyer): string {
     rule.direction, rule.protocol, setKey(rule.keys), rangeKey(decl.range), decl.peer?.kind ?? '-',
     decl.peer?.kind === 'cidr' ? addrsKey(rule.peer) : '',
   ].join('|'));
-  return `${fromDecl}|${decl.peer?.kind === 'cidr' ? '' : addrs(rule.peer)}|${rule.order}|${rule.text}`;
+  // The quota counts a prefix list's entries, which its address set alone does not tell.
+  const entries = rule.prefixList ? `|pl:${rule.prefixList.decl.cidrs.map((cidr) => cidr.family).join('')}` : '';
+  return `${fromDecl}|${decl.peer?.kind === 'cidr' ? '' : addrs(rule.peer)}${entries}|${rule.order}|${rule.text}`;
 }
 
 /** A security group: its name and its rules, with their ranges and resolved peers. */

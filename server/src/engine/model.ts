@@ -22,6 +22,8 @@ export interface SgRuleModel {
   protocol: number;
   keys: PortSet;
   peer: AddrSet;
+  /** The prefix list a `pl` peer names: its entries count in the rules-per-group quota. */
+  prefixList?: PrefixList;
   /** Position among all SG rules of the file: "first matching rule in file order". */
   order: number;
   /** The rule as written (spaces normalised), for traces. */

@@ -105,9 +105,11 @@ class Suggester {
   instance(tokens: Token[]): Suggestion[] {
     const previous = tokens[tokens.length - 1];
     if (tokens.length < 2) return [];
-    switch (previous.text) {
+    // After a comma, what the list of the clause it continues takes: groups or addresses.
+    const expecting = previous.kind === 'comma' ? clauseOf(tokens) : previous.text;
+    switch (expecting) {
       case 'subnet': return this.names('subnet');
-      case 'groups': case ',': return this.names('security-group', groupsListed(tokens));
+      case 'groups': return this.names('security-group', groupsListed(tokens));
       case 'os': return keywords(OPERATING_SYSTEMS);
       case 'ephemeral': return portRanges();
       case 'ip': case 'ip6': return [];
@@ -164,6 +166,14 @@ function cidrs(): Suggestion[] {
     { label: '0.0.0.0/0', kind: CompletionItemKind.Value, detail: 'every IPv4 address' },
     { label: '::/0', kind: CompletionItemKind.Value, detail: 'every IPv6 address' },
   ];
+}
+
+/** The keyword of the list that ends with the comma last in `tokens`: `groups a,b,` gives groups. */
+function clauseOf(tokens: Token[]): string | undefined {
+  let at = tokens.length - 1;
+  // Back over each comma and the element before it.
+  while (tokens[at]?.kind === 'comma') at -= 2;
+  return tokens[at]?.text;
 }
 
 function groupsListed(tokens: Token[]): string[] {

@@ -30,7 +30,7 @@ function detailOf(decl: Declaration, analysis: Analysis): string {
     case 'vpc': case 'prefix-list': return decl.cidrs.map((cidr) => cidr.text).join(' ');
     case 'subnet': return [...decl.cidrs.map((cidr) => cidr.text), ...(decl.acl ? [`acl ${decl.acl.text}`] : [])].join(' ');
     case 'security-group': case 'network-acl': return `${decl.rules.length} rule${decl.rules.length === 1 ? '' : 's'}`;
-    case 'instance': return [...decl.ips, ...decl.ip6s].map((ip) => ip.text).join(' ');
+    case 'instance': return [...decl.ips, ...decl.ip6s].map((ip) => ip.text).join(', ');
     case 'flow': {
       const result = analysis.flows.find((flow) => flow.flow.decl === decl);
       const expect = decl.expect ? `expect ${decl.expect.value}` : '';

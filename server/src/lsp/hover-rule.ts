@@ -56,6 +56,7 @@ export function sgRuleHover(analysis: Analysis, rule: SgRule, group: SecurityGro
     '',
     `allows ${matchedKeys(model)} ${remote} ${addresses(model.peer)}`,
   ];
+  if (rule.description) out.push('', `description: ${escapeMarkdown(rule.description.text)}`);
   const members = peerMembers(rule.peer, analysis.model);
   if (members) out.push('', members);
   return [...out, ...decidedFlows(analysis, model), ...findings(analysis, rule.range)].join('\n');

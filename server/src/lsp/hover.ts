@@ -3,7 +3,8 @@
 import type { Connection, Hover } from 'vscode-languageserver';
 import type { Analysis } from '../engine/analyze';
 import { Reference, SYMBOL_KIND_LABELS } from '../engine/model';
-import type { Declaration, FlowDecl, Position, Range } from '../syntax/ast';
+import type { Cidr, Declaration, FlowDecl, InstanceDecl, Position, Range } from '../syntax/ast';
+import { formatAddress } from '../syntax/cidr';
 import type { AnalysisSource, AnalyzedDocument } from './analysis-source';
 import { toLspRange } from './convert';
 import { flowMarkdown } from './flow-markdown';
@@ -19,13 +20,22 @@ function firstLine(analyzed: AnalyzedDocument, range: Range): string {
   return analyzed.document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).trimEnd();
 }
 
+/** An instance's addresses by family, the primary first: `- IPv4: 10.0.1.10 (primary), 10.0.1.11`. */
+function instanceAddresses(instance: InstanceDecl): string[] {
+  const family = (label: string, ips: Cidr[]) =>
+    ips.length === 0 ? [] : [`- ${label}: ${ips.map((ip, i) => `${code(formatAddress(ip.address, ip.family))}${i === 0 && ips.length > 1 ? ' (primary)' : ''}`).join(', ')}`];
+  return [...family('IPv4', instance.ips), ...family('IPv6', instance.ip6s)];
+}
+
 function declarationHover(analyzed: AnalyzedDocument, declaration: Declaration): string {
   const name = declaration.name?.text ?? '';
   const uses = analyzed.analysis.model.references.filter((ref) => ref.kind === declaration.kind && ref.name === name).length;
+  const addresses = declaration.kind === 'instance' ? instanceAddresses(declaration) : [];
   return [
     `**${SYMBOL_KIND_LABELS[declaration.kind]} ${escapeMarkdown(name)}**, declared on ${lineLabel(declaration.range.start.line)}`,
     '',
     code(firstLine(analyzed, declaration.range).trim()),
+    ...(addresses.length > 0 ? ['', ...addresses] : []),
     '',
     `referenced ${uses} time${uses === 1 ? '' : 's'}`,
   ].join('\n');

@@ -1,7 +1,7 @@
 // The words of the language, grouped by where they may appear.
-import { DECLARATION_KEYWORDS } from '../syntax/parser';
+import { DECLARATION_KEYWORDS, RESERVED_NAMES } from '../syntax/parser';
 
-export { DECLARATION_KEYWORDS };
+export { DECLARATION_KEYWORDS, RESERVED_NAMES };
 export const DIRECTIONS = ['inbound', 'outbound'] as const;
 export const ACTIONS = ['allow', 'deny'] as const;
 export const RULE_PROTOCOLS = ['tcp', 'udp', 'icmp', 'icmpv6', 'all'] as const;
@@ -13,7 +13,7 @@ export const FLOW_OPTIONS = ['from-ports', 'ipv6', 'oneway', 'expect'] as const;
 
 export const ALL_KEYWORDS: ReadonlySet<string> = new Set<string>([
   ...DECLARATION_KEYWORDS, ...DIRECTIONS, ...ACTIONS, ...RULE_PROTOCOLS, ...PEER_KEYWORDS, ...INSTANCE_ATTRIBUTES,
-  ...OPERATING_SYSTEMS, ...FLOW_OPTIONS, 'from', 'to', 'type', 'code', 'acl', 'internet',
+  ...OPERATING_SYSTEMS, ...FLOW_OPTIONS, ...RESERVED_NAMES, 'from', 'to', 'type', 'code', 'acl',
 ]);
 
 /** A name as the spec defines it. */

@@ -91,6 +91,7 @@ export interface SgRule extends Node {
   ports?: PortRange;
   icmp?: IcmpSpec;
   peer?: Peer;
+  /** The description's value, escapes read; its range covers the quotes. */
   description?: Name;
 }
 

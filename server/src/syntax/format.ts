@@ -79,7 +79,7 @@ function markLines(lines: LineInfo[], range: Range): void {
   for (let line = range.start.line; line <= range.end.line && line < lines.length; line++) lines[line].hasError = true;
 }
 
-/** Tokens joined by single spaces, except around commas (`groups a,b`, as the spec writes it). */
+/** Tokens joined by single spaces, except around commas (`groups a,b`, `ip A,B`, as the spec writes them). */
 function joinTokens(tokens: Token[]): string {
   return tokens.map((token, i) => (i === 0 || token.kind === 'comma' || tokens[i - 1].kind === 'comma' ? '' : ' ') + token.text).join('');
 }

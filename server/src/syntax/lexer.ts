@@ -39,6 +39,7 @@ const NEWLINE = 10;
 const RETURN = 13;
 const HASH = 35;
 const QUOTE = 34;
+const BACKSLASH = 92;
 const LBRACE = 123;
 const RBRACE = 125;
 const COMMA = 44;
@@ -122,14 +123,13 @@ export function lexLine(text: string, lineStart: number, lineEnd: number, line: 
       continue;
     }
     if (code === QUOTE) {
-      let end = i + 1;
-      while (end < n && text.charCodeAt(end) !== QUOTE) end++;
+      const end = closingQuote(text, i + 1, n);
       if (end < n) {
         push('string', i, end + 1);
         i = end + 1;
       } else {
-        push('invalid', i, end, 'unterminated string: add the closing "');
-        i = end;
+        push('invalid', i, n, 'unterminated string: add the closing "');
+        i = n;
       }
       continue;
     }
@@ -156,6 +156,24 @@ export function lexLine(text: string, lineStart: number, lineEnd: number, line: 
     push('invalid', i, end, `unexpected character${end - i > 1 ? 's' : ''} '${shorten(text.slice(i, end))}'`);
     i = end;
   }
+}
+
+/** Where the string whose text starts at `start` closes: its `"`, or `end` when it does not. */
+function closingQuote(text: string, start: number, end: number): number {
+  let at = start;
+  while (at < end && text.charCodeAt(at) !== QUOTE) {
+    // A backslash takes the next character with it, so that `\"` does not close the string.
+    at += text.charCodeAt(at) === BACKSLASH ? 2 : 1;
+  }
+  return Math.min(at, end);
+}
+
+/**
+ * The value of a string token: the text between its quotes with `\"` and `\\` read as `"` and `\`.
+ * A backslash before any other character stays as written.
+ */
+export function stringValue(token: string): string {
+  return token.slice(1, -1).replace(/\\(["\\])/g, '$1');
 }
 
 function classifyWord(word: string): { kind: TokenKind; problem?: string } {

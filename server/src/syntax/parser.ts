@@ -1,5 +1,8 @@
 // A line-oriented recursive-descent parser with error recovery: a bad line yields one
-// diagnostic at the offending token and parsing resumes on the next line. It never throws.
+// diagnostic at the offending token and parsing resumes on the next line. A mistake that leaves the
+// rest of the statement clear (a bad element of an address list, a reserved word as a name) is
+// noted and the line goes on.
+// It never throws.
 import type {
   Cidr, Family, Comment, Declaration, Direction, Endpoint, FlowDecl, IcmpSpec, InstanceDecl, Keyword, Name, NaclRule,
   NetworkAclDecl, Peer, PortRange, PrefixListDecl, Protocol, Range, SecurityGroupDecl, SgRule, SourceFile,
@@ -7,7 +10,7 @@ import type {
 } from './ast';
 import { PROTOCOL_NUMBERS, protocolHasPorts, protocolIsIcmp } from './ast';
 import { parseCidr } from './cidr';
-import { lexLine, lineBreakWidth, lineEndAt, shorten, Token } from './lexer';
+import { lexLine, lineBreakWidth, lineEndAt, shorten, stringValue, Token } from './lexer';
 import { closest } from './suggest';
 import { Diagnostic, makeDiagnostic } from '../diagnostics/diagnostic';
 
@@ -17,6 +20,8 @@ export interface ParseResult {
 }
 
 export const DECLARATION_KEYWORDS = ['vpc', 'subnet', 'prefix-list', 'security-group', 'network-acl', 'instance', 'flow'] as const;
+/** Words that can never be names: a flow end and the port/protocol word, and the targets of AWS routes. */
+export const RESERVED_NAMES = ['internet', 'any', 'all', 'local', 'blackhole'] as const;
 const BLOCK_KEYWORDS = new Set(['security-group', 'network-acl']);
 const MAX_DIAGNOSTICS = 1000;
 
@@ -31,7 +36,13 @@ function spanning(from: Range, to: Range): Range {
 
 class LineCursor {
   private index = 0;
+  /** Problems that do not abandon the statement; reported with the line's diagnostics. */
+  readonly notes: Diagnostic[] = [];
   constructor(private readonly tokens: Token[], private readonly lineEnd: Range) {}
+
+  note(diagnostic: Diagnostic): void {
+    this.notes.push(diagnostic);
+  }
 
   peek(offset = 0): Token | undefined {
     return this.tokens[this.index + offset];
@@ -57,6 +68,16 @@ class LineCursor {
 
 function fail(range: Range, message: string, outOfRange = false): never {
   throw new LineError(makeDiagnostic(outOfRange ? 'outOfRange' : 'syntax', range, message));
+}
+
+/** Runs `work`; a failure becomes a note and the statement goes on after what `work` consumed. */
+function noting(cursor: LineCursor, work: () => void): void {
+  try {
+    work();
+  } catch (error) {
+    if (error instanceof LineError) cursor.note(error.diagnostic);
+    else throw error;
+  }
 }
 
 function describe(token: Token | undefined): string {
@@ -85,6 +106,15 @@ function parseName(cursor: LineCursor, what: string): Name {
     return { text: token.text, range: token.range };
   }
   expected(cursor, what);
+}
+
+/** The name a declaration gives: a reserved word is noted, and the declaration still counts. */
+function parseDeclaredName(cursor: LineCursor, what: string): Name {
+  const name = parseName(cursor, what);
+  if ((RESERVED_NAMES as readonly string[]).includes(name.text)) {
+    cursor.note(makeDiagnostic('syntax', name.range, `'${name.text}' cannot be a name: ${RESERVED_NAMES.slice(0, -1).join(', ')} and ${RESERVED_NAMES[RESERVED_NAMES.length - 1]} are reserved words; choose another name`));
+  }
+  return name;
 }
 
 function parseCidrToken(cursor: LineCursor, what: string): Cidr {
@@ -224,7 +254,7 @@ function parseSgRule(cursor: LineCursor, rule: SgRule): void {
   const description = cursor.peek();
   if (description?.kind === 'string') {
     cursor.next();
-    rule.description = { text: description.text.slice(1, -1), range: description.range };
+    rule.description = { text: stringValue(description.text), range: description.range };
   }
   endOfLine(cursor);
 }
@@ -262,12 +292,12 @@ function parseCidrList(cursor: LineCursor, target: Cidr[], what: string, stopWor
 }
 
 function parseVpc(cursor: LineCursor, decl: VpcDecl): void {
-  decl.name = parseName(cursor, 'a VPC name');
+  decl.name = parseDeclaredName(cursor, 'a VPC name');
   parseCidrList(cursor, decl.cidrs, 'the VPC CIDR block');
 }
 
 function parseSubnet(cursor: LineCursor, decl: SubnetDecl): void {
-  decl.name = parseName(cursor, 'a subnet name');
+  decl.name = parseDeclaredName(cursor, 'a subnet name');
   parseCidrList(cursor, decl.cidrs, "the subnet's CIDR block", ['acl']);
   if (cursor.isWord('acl')) {
     cursor.next();
@@ -277,14 +307,17 @@ function parseSubnet(cursor: LineCursor, decl: SubnetDecl): void {
 }
 
 function parsePrefixList(cursor: LineCursor, decl: PrefixListDecl): void {
-  decl.name = parseName(cursor, 'a prefix list name');
-  parseCidrList(cursor, decl.cidrs, 'a CIDR');
+  decl.name = parseDeclaredName(cursor, 'a prefix list name');
+  // No CIDR at all is valid: an empty list matches nothing.
+  while (!cursor.atEnd()) decl.cidrs.push(parseCidrToken(cursor, 'a CIDR'));
 }
 
 const INSTANCE_ATTRIBUTES = ['subnet', 'ip', 'ip6', 'groups', 'os', 'ephemeral'];
+/** The instance clauses that take a comma-separated list. */
+const LIST_CLAUSES = new Set(['ip', 'ip6', 'groups']);
 
 function parseInstance(cursor: LineCursor, decl: InstanceDecl): void {
-  decl.name = parseName(cursor, 'an instance name');
+  decl.name = parseDeclaredName(cursor, 'an instance name');
   const seen = new Set<string>();
   while (!cursor.atEnd()) {
     const token = cursor.peek()!;
@@ -293,7 +326,7 @@ function parseInstance(cursor: LineCursor, decl: InstanceDecl): void {
       if (suggestion) fail(token.range, `unknown keyword '${shorten(token.text)}'; did you mean '${suggestion}'?`);
       expected(cursor, `one of ${INSTANCE_ATTRIBUTES.join(', ')}`);
     }
-    if (seen.has(token.text)) fail(token.range, `'${token.text}' is given twice`);
+    if (seen.has(token.text)) fail(token.range, `'${token.text}' is given twice${LIST_CLAUSES.has(token.text) ? `: list every value after one '${token.text}', separated by commas` : ''}`);
     seen.add(token.text);
     cursor.next();
     switch (token.text) {
@@ -332,16 +365,35 @@ function parseInstance(cursor: LineCursor, decl: InstanceDecl): void {
   if (decl.ips.length === 0) fail(cursor.last(), `instance '${decl.name.text}' needs 'ip ADDRESS'`);
 }
 
-/** `ip A[,B...]` / `ip6 A[,B...]`: single addresses of one family, comma separated. */
+/**
+ * `ip A[,B...]` / `ip6 A[,B...]`: single addresses of one family, comma separated. A bad address
+ * after a comma is noted and left out: the instance keeps its other addresses and clauses.
+ */
 function parseAddressList(cursor: LineCursor, into: Cidr[], family: Family): void {
   const keyword = family === 4 ? 'ip' : 'ip6';
-  for (;;) {
-    const cidr = parseCidrToken(cursor, `an IPv${family} address after ${into.length === 0 ? keyword : 'the comma'}`);
-    if (cidr.family !== family || cidr.hasPrefix) fail(cidr.range, `'${keyword}' takes IPv${family} addresses, not ${cidr.text}`);
-    into.push(cidr);
-    if (cursor.peek()?.kind !== 'comma') return;
-    cursor.next();
+  into.push(parseAddress(cursor, keyword, family, keyword));
+  while (cursor.peek()?.kind === 'comma') {
+    const comma = cursor.next()!;
+    if (!isAddressToken(cursor.peek())) {
+      cursor.note(makeDiagnostic('syntax', comma.range, `expected an IPv${family} address after the comma, found ${describe(cursor.peek())}`));
+      return;
+    }
+    noting(cursor, () => into.push(parseAddress(cursor, keyword, family, 'the comma')));
   }
+  const stray = cursor.peek();
+  if (isAddressToken(stray)) fail(stray.range, `separate the addresses of '${keyword}' with commas: ${into[into.length - 1].text},${shorten(stray.text)}`);
+}
+
+function isAddressToken(token: Token | undefined): token is Token {
+  return token?.kind === 'ipv4' || token?.kind === 'ipv6';
+}
+
+/** One address of an `ip` or `ip6` list: of the keyword's family, without a prefix. */
+function parseAddress(cursor: LineCursor, keyword: string, family: Family, after: string): Cidr {
+  const cidr = parseCidrToken(cursor, `an IPv${family} address after ${after}`);
+  if (cidr.hasPrefix) fail(cidr.range, `'${keyword}' takes single addresses, not the block ${cidr.text}`);
+  if (cidr.family !== family) fail(cidr.range, `'${keyword}' takes IPv${family} addresses, not ${cidr.text}${family === 4 ? "; give IPv6 addresses with 'ip6'" : ''}`);
+  return cidr;
 }
 
 function parseEndpoint(cursor: LineCursor, what: string): Endpoint {
@@ -358,7 +410,7 @@ function parseEndpoint(cursor: LineCursor, what: string): Endpoint {
 const FLOW_OPTIONS = ['from-ports', 'ipv6', 'oneway', 'expect'];
 
 function parseFlow(cursor: LineCursor, decl: FlowDecl): void {
-  decl.name = parseName(cursor, 'a flow name');
+  decl.name = parseDeclaredName(cursor, 'a flow name');
   decl.src = parseEndpoint(cursor, "the flow's source: an instance, an address or CIDR, or internet");
   if (cursor.peek()?.kind !== 'arrow') expected(cursor, "'->'");
   cursor.next();
@@ -423,7 +475,7 @@ function parseStatementBody(cursor: LineCursor, decl: Declaration): void {
     case 'flow': return parseFlow(cursor, decl);
     case 'security-group':
     case 'network-acl':
-      decl.name = parseName(cursor, decl.kind === 'security-group' ? 'a security group name' : 'a network ACL name');
+      decl.name = parseDeclaredName(cursor, decl.kind === 'security-group' ? 'a security group name' : 'a network ACL name');
       return;
   }
 }
@@ -488,12 +540,14 @@ export function* parseSteps(text: string, cache = new LineCache()): Generator<vo
     return { start: position, end: position };
   };
 
-  const attempt = (work: () => void) => {
+  const attempt = (cursor: LineCursor, work: () => void) => {
     try {
       work();
     } catch (error) {
       if (error instanceof LineError) report(error.diagnostic);
       else throw error;
+    } finally {
+      cursor.notes.forEach(report);
     }
   };
 
@@ -512,7 +566,7 @@ export function* parseSteps(text: string, cache = new LineCache()): Generator<vo
       const lineEnd = lineEndOf(lineIndex, ruleTokens);
       const cursor = new LineCursor(ruleTokens, lineEnd);
       const ruleRange = spanning(first.range, ruleTokens[ruleTokens.length - 1].range);
-      attempt(() => {
+      attempt(cursor, () => {
         const direction = parseDirection(cursor);
         if (current.decl.kind === 'security-group') {
           const rule: SgRule = { direction, range: ruleRange };
@@ -553,7 +607,7 @@ export function* parseSteps(text: string, cache = new LineCache()): Generator<vo
     const braceIndex = isBlock ? lineTokens.findIndex((token) => token.kind === 'lbrace') : -1;
     const headerTokens = braceIndex >= 0 ? lineTokens.slice(1, braceIndex) : lineTokens.slice(1);
     const cursor = new LineCursor(headerTokens, lineEndOf(lineIndex, lineTokens));
-    attempt(() => {
+    attempt(cursor, () => {
       parseStatementBody(cursor, decl);
       if (isBlock) {
         if (braceIndex < 0) fail(cursor.last(), `expected '{' to open the ${first.text}'s rules`);

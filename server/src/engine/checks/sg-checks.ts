@@ -1,5 +1,6 @@
 import { Diagnostic, makeDiagnostic } from '../../diagnostics/diagnostic';
 import { isWholeFamily } from '../addresses';
+import type { Family } from '../../syntax/ast';
 import type { Model, SecurityGroup, SgRuleModel } from '../model';
 import { ADMIN_PORTS, serviceName } from '../services';
 import { matchingSets } from './rule-space';
@@ -52,14 +53,29 @@ function checkWorldOpen(group: SecurityGroup, out: Diagnostic[]): void {
   }
 }
 
+/**
+ * How many rules of a family's quota a rule takes: one when its peer can hold addresses of that
+ * family, one in both for an `sg` peer, and for a prefix list its entries of that family (AWS
+ * counts a list as its maximum size; the model knows its entries).
+ */
+function quotaWeight(rule: SgRuleModel, family: Family): number {
+  if (rule.decl!.peer?.kind === 'sg') return 1;
+  if (rule.prefixList) return rule.prefixList.decl.cidrs.filter((cidr) => cidr.family === family).length;
+  return (family === 4 ? rule.peer.v4 : rule.peer.v6).isEmpty() ? 0 : 1;
+}
+
 function checkQuota(group: SecurityGroup, rules: SgRuleModel[], out: Diagnostic[]): void {
   for (const family of [4, 6] as const) {
-    // A rule counts against a family's quota when its peer can hold addresses of that family;
-    // `sg` peers count against both, as AWS counts them.
-    const counted = rules.filter((rule) => rule.decl!.peer?.kind === 'sg' || !(family === 4 ? rule.peer.v4 : rule.peer.v6).isEmpty());
-    if (counted.length <= SG_RULES_PER_DIRECTION) continue;
-    out.push(makeDiagnostic('quota', counted[SG_RULES_PER_DIRECTION].decl!.range,
-      `security group '${group.name}' has ${counted.length} ${rules[0].direction} IPv${family} rules; AWS allows ${SG_RULES_PER_DIRECTION} by default`));
+    let count = 0;
+    let first: SgRuleModel | undefined;
+    for (const rule of rules) {
+      count += quotaWeight(rule, family);
+      if (!first && count > SG_RULES_PER_DIRECTION) first = rule;
+    }
+    if (!first) continue;
+    const lists = rules.some((rule) => rule.prefixList && quotaWeight(rule, family) > 0);
+    out.push(makeDiagnostic('quota', first.decl!.range,
+      `security group '${group.name}' has ${count} ${rules[0].direction} IPv${family} rules${lists ? ', each prefix list counted as its entries' : ''}; AWS allows ${SG_RULES_PER_DIRECTION} by default`));
   }
 }
 
