@@ -1,7 +1,8 @@
 import { Diagnostic, makeDiagnostic } from '../../diagnostics/diagnostic';
+import { protocolName } from '../../syntax/ast';
 import { isWholeFamily } from '../addresses';
 import type { Model, SecurityGroup, SgRuleModel } from '../model';
-import { ADMIN_PORTS, serviceName } from '../services';
+import { ADMIN_SERVICES, AdminService, serviceName } from '../services';
 import { matchingSets } from './rule-space';
 
 const SG_RULES_PER_DIRECTION = 60;
@@ -39,16 +40,22 @@ function checkCovered(group: SecurityGroup, rules: SgRuleModel[], out: Diagnosti
   }
 }
 
+/** The listed services a rule opens: their port in its range and their protocol among its own. */
+function adminServicesOpenedBy(rule: SgRuleModel): AdminService[] {
+  return ADMIN_SERVICES.filter((service) => rule.keys.has(service.port) && (rule.protocol === -1 || service.protocols.includes(rule.protocol)));
+}
+
 function checkWorldOpen(group: SecurityGroup, out: Diagnostic[]): void {
   for (const rule of group.rules) {
-    if (rule.direction !== 'inbound' || ![6, 17, -1].includes(rule.protocol)) continue;
+    if (rule.direction !== 'inbound') continue;
     const world = [isWholeFamily(rule.peer.v4, 4) ? '0.0.0.0/0' : undefined, isWholeFamily(rule.peer.v6, 6) ? '::/0' : undefined].filter(Boolean);
     if (world.length === 0) continue;
-    const open = ADMIN_PORTS.filter((port) => rule.keys.has(port));
+    const open = adminServicesOpenedBy(rule).map((service) => service.port);
     if (open.length === 0) continue;
+    const protocol = rule.protocol === -1 ? '' : `${protocolName(rule.protocol)} `;
     const names = open.slice(0, 4).map((port) => `${port} (${serviceName(port) ?? 'admin'})`).join(', ');
     out.push(makeDiagnostic('worldOpenAdminPort', rule.decl.range,
-      `security group '${group.name}' opens ${open.length > 1 ? 'ports' : 'port'} ${names}${open.length > 4 ? ` and ${open.length - 4} more` : ''} to ${world.join(' and ')}: restrict it to known networks or a bastion's group`));
+      `security group '${group.name}' opens ${protocol}${open.length > 1 ? 'ports' : 'port'} ${names}${open.length > 4 ? ` and ${open.length - 4} more` : ''} to ${world.join(' and ')}: restrict it to known networks or a bastion's group`));
   }
 }
 
