@@ -49,6 +49,40 @@ function checkDuplicateNumbers(rules: NaclRuleModel[], acl: NetworkAcl, directio
   }
 }
 
+/** Whether `outer` matches every packet `inner` matches. */
+function encloses(outer: NaclRuleModel, inner: NaclRuleModel): boolean {
+  return (outer.protocol === -1 || outer.protocol === inner.protocol) && outer.family === inner.family &&
+    inner.keys.within(outer.keys) && ofFamily(inner.cidr, inner.family).within(ofFamily(outer.cidr, inner.family));
+}
+
+/**
+ * How a redundant rule is reported. A rule that only restates, for part of its packets, what a
+ * broader rule after it decides anyway is a normal way to write intent: a service rule inside a
+ * return rule (`100 allow tcp 8080` before `120 allow tcp 1024-65535`), an explicit deny before
+ * the `*` deny (which guards against allow rules added later). Those are hints. A redundant allow
+ * rule that no single later allow rule encloses is decided by several narrower rules after it:
+ * it states a policy that the ACL does not have, and stays a warning.
+ */
+function redundancyFinding(rules: NaclRuleModel[], i: number): { severity: 'warning' | 'hint'; why?: string } {
+  const rule = rules[i];
+  const enclosing = rules.slice(i + 1).find((later) => later.action === rule.action && encloses(later, rule));
+  if (enclosing) return { severity: 'hint', why: `it lies inside rule ${enclosing.number}, so it only states intent` };
+  if (rule.action === 'deny') return { severity: 'hint', why: 'an explicit deny only states intent, and guards against allow rules added after it' };
+  return { severity: 'warning' };
+}
+
+function reportRedundant(rules: NaclRuleModel[], i: number, fallbacks: Set<number | undefined>, label: string, out: Diagnostic[]): void {
+  const rule = rules[i];
+  const after = [...fallbacks].sort((a, b) => (a ?? Infinity) - (b ?? Infinity)).map((j) => (j === undefined ? undefined : rules[j]));
+  const { severity, why } = redundancyFinding(rules, i);
+  out.push(makeDiagnostic('naclRedundant', ruleRange(rule),
+    `${label} is redundant: without it, the packets it decides are still ${rule.action === 'allow' ? 'allowed' : 'denied'} by ${after.map(describe).join(', ')}${why ? `; ${why}` : ''}`, {
+      related: after.flatMap((r) => (r ? [related(r, `rule ${r.number} decides the same`)] : [])),
+      severity,
+      unnecessary: severity === 'hint',
+    }));
+}
+
 /** Shadowed: never first to match. Redundant: first somewhere, but the rules after it decide the same. */
 function checkShadowedAndRedundant(rules: NaclRuleModel[], acl: NetworkAcl, direction: Direction, out: Diagnostic[]): void {
   const decides = rules.map(() => false);
@@ -72,11 +106,7 @@ function checkShadowedAndRedundant(rules: NaclRuleModel[], acl: NetworkAcl, dire
           related: by.map((r) => related(r, `rule ${r.number} (${r.action}) decides first`)),
         }));
     } else if (!changesSomething[i]) {
-      const after = [...fallbacks[i]].sort((a, b) => (a ?? Infinity) - (b ?? Infinity)).map((j) => (j === undefined ? undefined : rules[j]));
-      out.push(makeDiagnostic('naclRedundant', ruleRange(rule),
-        `${label} is redundant: without it, the packets it decides are still ${rule.action === 'allow' ? 'allowed' : 'denied'} by ${after.map(describe).join(', ')}`, {
-          related: after.flatMap((r) => (r ? [related(r, `rule ${r.number} decides the same`)] : [])),
-        }));
+      reportRedundant(rules, i, fallbacks[i], label, out);
     }
   });
 }
