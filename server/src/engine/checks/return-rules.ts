@@ -1,0 +1,229 @@
+// The missing-return-rule check (VR405): a network ACL rule admits requests to a service whose
+// replies the other direction of the same ACL drops. docs/semantics.md gives the reasons for each
+// choice: which rules are service rules, which ports the clients use, and how the suggested rules
+// are numbered.
+import type { Direction } from '../../syntax/ast';
+import { Diagnostic, Fix, makeDiagnostic } from '../../diagnostics/diagnostic';
+import { formatAddrSet, ofFamily } from '../addresses';
+import { judgeNacl } from '../hops';
+import { BigSet, IntervalSet, PortSet } from '../intervals';
+import { formatPorts } from '../keys';
+import { LINUX_EPHEMERAL } from '../build-model';
+import type { Model, NaclRuleModel, NetworkAcl } from '../model';
+import { EphemeralIndex, unionOfDistinct } from './client-ports';
+import { AclRuleNumbers, insertRuleEdit, MAX_RULE_NUMBER } from './rule-numbers';
+
+const TCP = 6;
+const UDP = 17;
+
+/** Whether a port range reads as a service's (narrower than 1024 ports, or below 1024) rather than as a return range. */
+function isServicePortRange(keys: PortSet): boolean {
+  const [lo, hi] = keys.intervals[0];
+  return hi - lo < 1024 || hi < 1024;
+}
+
+function isServiceRule(rule: NaclRuleModel): boolean {
+  return rule.action === 'allow' && (rule.protocol === TCP || rule.protocol === UDP) && isServicePortRange(rule.keys);
+}
+
+function declaredRules(acl: NetworkAcl, direction: Direction): NaclRuleModel[] {
+  return acl[direction].filter((rule) => rule.decl);
+}
+
+function serviceRules(acl: NetworkAcl): NaclRuleModel[] {
+  return [...declaredRules(acl, 'inbound'), ...declaredRules(acl, 'outbound')].filter(isServiceRule);
+}
+
+function otherDirection(direction: Direction): Direction {
+  return direction === 'inbound' ? 'outbound' : 'inbound';
+}
+
+// --- the clients' ports ------------------------------------------------------------------------
+
+/** What the return-rule check asks of the model, computed once per model. */
+export interface ClientContext {
+  model: Model;
+  /** The union of the ephemeral ranges of the instances behind each network ACL. */
+  localPorts: Map<NetworkAcl, PortSet>;
+  ephemeral: EphemeralIndex;
+}
+
+export function clientContext(model: Model): ClientContext {
+  const behind = new Map<NetworkAcl, PortSet[]>();
+  for (const subnet of model.subnets.values()) {
+    const sets = behind.get(subnet.acl) ?? [];
+    for (const instance of subnet.instances) sets.push(instance.ephemeral);
+    behind.set(subnet.acl, sets);
+  }
+  const localPorts = new Map([...behind].filter(([, sets]) => sets.length > 0).map(([acl, sets]) => [acl, unionOfDistinct(sets)]));
+  return { model, localPorts, ephemeral: new EphemeralIndex(model.instances.values()) };
+}
+
+/** The source ports the clients of a service rule use: the instances behind the ACL for outbound requests. */
+function clientPorts(context: ClientContext, acl: NetworkAcl, rule: NaclRuleModel): PortSet {
+  if (rule.direction === 'outbound') return context.localPorts.get(acl) ?? LINUX_EPHEMERAL;
+  const remote = ofFamily(rule.cidr, rule.family);
+  const vpc = context.model.vpc;
+  const vpcBlocks = vpc ? ofFamily(vpc.blocks, rule.family) : IntervalSet.empty<bigint>();
+  if (!remote.within(vpcBlocks)) return context.model.externalEphemeral;
+  const [lo, hi] = remote.intervals[0];
+  return context.ephemeral.portsWithin(rule.family, lo, hi) ?? LINUX_EPHEMERAL;
+}
+
+/** All the return-rule check reads from outside the ACL: the client ports of each service rule. */
+export function serviceRuleClientPorts(context: ClientContext, acl: NetworkAcl): PortSet[] {
+  return serviceRules(acl).map((rule) => clientPorts(context, acl, rule));
+}
+
+// --- where the replies are dropped -------------------------------------------------------------
+
+/** The rule's remote addresses, cut where the decisions of the other direction's rules can change. */
+function remotePieces(acl: NetworkAcl, back: Direction, rule: NaclRuleModel): [bigint, bigint][] {
+  const [lo, hi] = ofFamily(rule.cidr, rule.family).intervals[0];
+  const cuts = new Set<bigint>();
+  for (const other of acl[back]) {
+    if (other.family !== rule.family) continue;
+    for (const [start, end] of ofFamily(other.cidr, rule.family).intervals) cuts.add(start).add(end + 1n);
+  }
+  const starts = [lo, ...[...cuts].filter((cut) => cut > lo && cut <= hi).sort((a, b) => (a < b ? -1 : 1))];
+  return starts.map((start, i) => [start, i + 1 < starts.length ? starts[i + 1] - 1n : hi]);
+}
+
+interface DroppedReplies {
+  /** The remote addresses whose replies are dropped, on some of the ports. */
+  addrs: BigSet;
+  /** The ports dropped for the first of them. */
+  ports: PortSet;
+  /** The lowest-numbered rule that denies some of the replies; undefined when only `*` does. */
+  blocker?: NaclRuleModel;
+}
+
+function droppedReplies(acl: NetworkAcl, back: Direction, rule: NaclRuleModel, needed: PortSet): DroppedReplies | undefined {
+  let dropped: DroppedReplies | undefined;
+  for (const [start, end] of remotePieces(acl, back, rule)) {
+    const judgement = judgeNacl(acl, back, rule.protocol, rule.family, start, needed);
+    const gap = needed.subtract(judgement.allowed);
+    if (gap.isEmpty()) continue;
+    dropped ??= { addrs: IntervalSet.empty(), ports: gap };
+    dropped.addrs = dropped.addrs.union(IntervalSet.of(start, end));
+    for (const part of judgement.parts) {
+      if (part.action === 'deny' && part.rule && (!dropped.blocker || part.rule.number < dropped.blocker.number)) dropped.blocker = part.rule;
+    }
+  }
+  return dropped;
+}
+
+// --- the rules to add --------------------------------------------------------------------------
+
+/** A return rule to add; service rules that need the same one share it. */
+interface ReturnRule {
+  direction: Direction;
+  protocol: number;
+  /** One range: every client port, from the lowest to the highest. */
+  ports: PortSet;
+  cidrText: string;
+  cidr: BigSet;
+  /** It must be numbered below this: the first rule that denies some of the replies, or past the last rule. */
+  before: number;
+  number?: number;
+  fix?: Fix;
+}
+
+/** The rule as written; without a number when it has none yet. */
+function returnRuleText(rule: ReturnRule, number?: number): string {
+  const protocol = rule.protocol === TCP ? 'tcp' : 'udp';
+  const numbered = number === undefined ? '' : ` ${number}`;
+  return `${rule.direction}${numbered} allow ${protocol} ${formatPorts(rule.ports)} ${rule.direction === 'inbound' ? 'from' : 'to'} ${rule.cidrText}`;
+}
+
+function hull(ports: PortSet): PortSet {
+  return IntervalSet.of(ports.intervals[0][0], ports.intervals[ports.intervals.length - 1][1]);
+}
+
+function addressCount(set: BigSet): bigint {
+  return set.intervals.reduce((count, [lo, hi]) => count + hi - lo + 1n, 0n);
+}
+
+function portCount(ports: PortSet): number {
+  return ports.intervals.reduce((count, [lo, hi]) => count + hi - lo + 1, 0);
+}
+
+/**
+ * Narrower rules first: one that another added rule encloses then gets the lower number, so that
+ * applying every fix leaves no added rule shadowed by another (only redundant inside it).
+ */
+function narrowerFirst(a: ReturnRule, b: ReturnRule): number {
+  const addresses = addressCount(a.cidr) - addressCount(b.cidr);
+  if (addresses !== 0n) return addresses < 0n ? -1 : 1;
+  return portCount(a.ports) - portCount(b.ports);
+}
+
+/** Numbers the added rules of an ACL: each after the rules before its limit, each its own number. */
+function numberReturnRules(acl: NetworkAcl, rules: ReturnRule[], numbers: AclRuleNumbers): void {
+  for (const rule of [...rules].sort(narrowerFirst)) {
+    const free = numbers[rule.direction];
+    rule.number = free.takeBetween(free.lastBelow(rule.before), rule.before);
+    if (rule.number === undefined) continue;
+    const text = returnRuleText(rule, rule.number);
+    rule.fix = { title: `Add return rule '${text}'`, edits: [insertRuleEdit(acl, free, rule.number, text)] };
+  }
+}
+
+// --- the check ---------------------------------------------------------------------------------
+
+interface MissingReturn {
+  service: NaclRuleModel;
+  dropped: DroppedReplies;
+  returnRule: ReturnRule;
+}
+
+function missingReturns(context: ClientContext, acl: NetworkAcl): MissingReturn[] {
+  const shared = new Map<string, ReturnRule>();
+  const found: MissingReturn[] = [];
+  for (const service of serviceRules(acl)) {
+    const back = otherDirection(service.direction);
+    const needed = clientPorts(context, acl, service);
+    const dropped = droppedReplies(acl, back, service, needed);
+    if (!dropped) continue;
+    const candidate: ReturnRule = {
+      direction: back, protocol: service.protocol, ports: hull(needed), cidrText: service.decl!.cidr!.text,
+      cidr: ofFamily(service.cidr, service.family), before: dropped.blocker?.number ?? MAX_RULE_NUMBER + 1,
+    };
+    const key = returnRuleText(candidate);
+    const returnRule = shared.get(key) ?? candidate;
+    returnRule.before = Math.min(returnRule.before, candidate.before);
+    shared.set(key, returnRule);
+    found.push({ service, dropped, returnRule });
+  }
+  return found;
+}
+
+function advice(missing: MissingReturn, numbers: AclRuleNumbers): string {
+  const { returnRule, dropped } = missing;
+  const blocker = dropped.blocker ? ` (before rule ${dropped.blocker.number}, which denies them)` : '';
+  if (returnRule.number !== undefined) return `add '${returnRuleText(returnRule, returnRule.number)}'${blocker}`;
+  const after = numbers[returnRule.direction].lastBelow(returnRule.before);
+  return `add '${returnRuleText(returnRule)}' between rule ${after} and rule ${returnRule.before}, which leave no number free: renumber to make room`;
+}
+
+function report(missing: MissingReturn, numbers: AclRuleNumbers): Diagnostic {
+  const { service, dropped, returnRule } = missing;
+  const inbound = service.direction === 'inbound';
+  const cidrText = service.decl!.cidr!.text;
+  const where = dropped.addrs.equals(returnRule.cidr) ? cidrText : formatAddrSet(dropped.addrs, service.family);
+  const protocol = service.protocol === TCP ? 'tcp' : 'udp';
+  return makeDiagnostic('missingReturnRule', service.decl!.range,
+    `${service.direction} rule ${service.number} admits ${protocol} ${formatPorts(service.keys)} requests ${inbound ? 'from' : 'to'} ${cidrText}, ` +
+    `but the ${returnRule.direction} rules drop the replies ${inbound ? `to clients in ${where}` : `from servers in ${where}`} on ports ${formatPorts(dropped.ports)} ` +
+    `(network ACLs are stateless); ${advice(missing, numbers)}`, {
+      related: dropped.blocker ? [{ range: dropped.blocker.decl!.range, message: `rule ${dropped.blocker.number} denies some of the replies` }] : [],
+      fixes: returnRule.fix ? [returnRule.fix] : [],
+    });
+}
+
+/** VR405 on one declared ACL; `numbers` are its free rule numbers, shared with its other fixes. */
+export function checkReturnRules(context: ClientContext, acl: NetworkAcl, numbers: AclRuleNumbers): Diagnostic[] {
+  const missing = missingReturns(context, acl);
+  numberReturnRules(acl, [...new Set(missing.map((m) => m.returnRule))], numbers);
+  return missing.map((m) => report(m, numbers));
+}
