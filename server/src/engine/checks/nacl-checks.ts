@@ -2,12 +2,14 @@ import type { Direction, Range } from '../../syntax/ast';
 import { Diagnostic, makeDiagnostic, RelatedInfo } from '../../diagnostics/diagnostic';
 import { ofFamily } from '../addresses';
 import type { Model, NaclRuleModel, NetworkAcl } from '../model';
-import { checkReturnRules, ClientContext, clientContext } from './return-rules';
+import { ClientContext, clientContext } from './client-ports';
+import { checkReturnRules } from './return-rules';
 import { aclRuleNumbers, MAX_RULE_NUMBER, RuleNumbers } from './rule-numbers';
 import { matchingSets } from './rule-space';
 
-export { clientContext, serviceRuleClientPorts } from './return-rules';
-export type { ClientContext } from './return-rules';
+export { clientContext } from './client-ports';
+export type { ClientContext } from './client-ports';
+export { serviceRuleClientPorts } from './return-rules';
 
 const NACL_RULES_PER_DIRECTION = 20;
 

@@ -8,9 +8,8 @@ import { formatAddrSet, ofFamily } from '../addresses';
 import { judgeNacl } from '../hops';
 import { BigSet, IntervalSet, PortSet } from '../intervals';
 import { formatPorts } from '../keys';
-import { LINUX_EPHEMERAL } from '../build-model';
-import type { Model, NaclRuleModel, NetworkAcl } from '../model';
-import { EphemeralIndex, unionOfDistinct } from './client-ports';
+import type { NaclRuleModel, NetworkAcl } from '../model';
+import { ClientContext, clientPorts } from './client-ports';
 import { AclRuleNumbers, insertRuleEdit, MAX_RULE_NUMBER } from './rule-numbers';
 
 const TCP = 6;
@@ -36,38 +35,6 @@ function serviceRules(acl: NetworkAcl): NaclRuleModel[] {
 
 function otherDirection(direction: Direction): Direction {
   return direction === 'inbound' ? 'outbound' : 'inbound';
-}
-
-// --- the clients' ports ------------------------------------------------------------------------
-
-/** What the return-rule check asks of the model, computed once per model. */
-export interface ClientContext {
-  model: Model;
-  /** The union of the ephemeral ranges of the instances behind each network ACL. */
-  localPorts: Map<NetworkAcl, PortSet>;
-  ephemeral: EphemeralIndex;
-}
-
-export function clientContext(model: Model): ClientContext {
-  const behind = new Map<NetworkAcl, PortSet[]>();
-  for (const subnet of model.subnets.values()) {
-    const sets = behind.get(subnet.acl) ?? [];
-    for (const instance of subnet.instances) sets.push(instance.ephemeral);
-    behind.set(subnet.acl, sets);
-  }
-  const localPorts = new Map([...behind].filter(([, sets]) => sets.length > 0).map(([acl, sets]) => [acl, unionOfDistinct(sets)]));
-  return { model, localPorts, ephemeral: new EphemeralIndex(model.instances.values()) };
-}
-
-/** The source ports the clients of a service rule use: the instances behind the ACL for outbound requests. */
-function clientPorts(context: ClientContext, acl: NetworkAcl, rule: NaclRuleModel): PortSet {
-  if (rule.direction === 'outbound') return context.localPorts.get(acl) ?? LINUX_EPHEMERAL;
-  const remote = ofFamily(rule.cidr, rule.family);
-  const vpc = context.model.vpc;
-  const vpcBlocks = vpc ? ofFamily(vpc.blocks, rule.family) : IntervalSet.empty<bigint>();
-  if (!remote.within(vpcBlocks)) return context.model.externalEphemeral;
-  const [lo, hi] = remote.intervals[0];
-  return context.ephemeral.portsWithin(rule.family, lo, hi) ?? LINUX_EPHEMERAL;
 }
 
 /** All the return-rule check reads from outside the ACL: the client ports of each service rule. */
