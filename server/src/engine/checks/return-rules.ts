@@ -1,7 +1,7 @@
 // The missing-return-rule check (VR405): a network ACL rule admits requests to a service whose
 // replies the other direction of the same ACL drops. docs/semantics.md gives the reasons for each
-// choice: which rules are service rules, which ports the clients use, and how the suggested rules
-// are numbered.
+// choice: which rules are service rules, which ports the clients use, when UDP has replies, and
+// how the suggested rules are numbered.
 import type { Direction } from '../../syntax/ast';
 import { Diagnostic, Fix, makeDiagnostic } from '../../diagnostics/diagnostic';
 import { formatAddrSet, ofFamily } from '../addresses';
@@ -9,6 +9,7 @@ import { judgeNacl } from '../hops';
 import { BigSet, IntervalSet, PortSet } from '../intervals';
 import { formatPorts } from '../keys';
 import type { NaclRuleModel, NetworkAcl } from '../model';
+import { FIXED_SOURCE_PORT_UDP } from '../services';
 import { ClientContext, clientPorts } from './client-ports';
 import { AclRuleNumbers, insertRuleEdit, MAX_RULE_NUMBER } from './rule-numbers';
 
@@ -23,6 +24,31 @@ function isServicePortRange(keys: PortSet): boolean {
 
 function isServiceRule(rule: NaclRuleModel): boolean {
   return rule.action === 'allow' && (rule.protocol === TCP || rule.protocol === UDP) && isServicePortRange(rule.keys);
+}
+
+/** A rule that returns UDP to ephemeral ports: evidence that UDP is used with them towards its peers. */
+function isUdpReturnRule(rule: NaclRuleModel): boolean {
+  return rule.action === 'allow' && rule.protocol === UDP && !isServicePortRange(rule.keys);
+}
+
+const FIXED_PORT_UDP = IntervalSet.from(FIXED_SOURCE_PORT_UDP.map((port) => [port, port] as const));
+
+/** DNS: resolvers send every query, to clients and to other servers alike, from a random port. */
+const DNS = 53;
+
+/**
+ * Whether a UDP service rule describes an exchange on fixed ports, whose replies come back to the
+ * service port rather than to an ephemeral one: a service whose clients send from the service port
+ * (NTP, IKE, DHCP...), or a pair written both ways (`inbound allow udp 5060 from X` with `outbound
+ * allow udp 5060 to X`), unless it is DNS.
+ */
+function isFixedPortExchange(acl: NetworkAcl, rule: NaclRuleModel): boolean {
+  if (rule.protocol !== UDP) return false;
+  if (rule.keys.within(FIXED_PORT_UDP)) return true;
+  if (rule.keys.has(DNS)) return false;
+  return acl[otherDirection(rule.direction)].some((other) =>
+    other.action === 'allow' && other.protocol === UDP && other.keys.equals(rule.keys) && other.family === rule.family &&
+    ofFamily(other.cidr, rule.family).equals(ofFamily(rule.cidr, rule.family)));
 }
 
 function declaredRules(acl: NetworkAcl, direction: Direction): NaclRuleModel[] {
@@ -56,6 +82,16 @@ function remotePieces(acl: NetworkAcl, back: Direction, rule: NaclRuleModel): [b
   return starts.map((start, i) => [start, i + 1 < starts.length ? starts[i + 1] - 1n : hi]);
 }
 
+/**
+ * Whether replies to the peers at `address` are expected on ephemeral ports. Always for TCP. For
+ * UDP only where the other direction returns UDP to ephemeral ports of these peers: elsewhere the
+ * traffic is taken to be one-way (syslog, StatsD, flow logs...).
+ */
+function expectsEphemeralReplies(acl: NetworkAcl, back: Direction, rule: NaclRuleModel, address: bigint): boolean {
+  if (rule.protocol === TCP) return true;
+  return acl[back].some((other) => isUdpReturnRule(other) && other.family === rule.family && ofFamily(other.cidr, rule.family).has(address));
+}
+
 interface DroppedReplies {
   /** The remote addresses whose replies are dropped, on some of the ports. */
   addrs: BigSet;
@@ -68,6 +104,7 @@ interface DroppedReplies {
 function droppedReplies(acl: NetworkAcl, back: Direction, rule: NaclRuleModel, needed: PortSet): DroppedReplies | undefined {
   let dropped: DroppedReplies | undefined;
   for (const [start, end] of remotePieces(acl, back, rule)) {
+    if (!expectsEphemeralReplies(acl, back, rule, start)) continue;
     const judgement = judgeNacl(acl, back, rule.protocol, rule.family, start, needed);
     const gap = needed.subtract(judgement.allowed);
     if (gap.isEmpty()) continue;
@@ -148,6 +185,7 @@ function missingReturns(context: ClientContext, acl: NetworkAcl): MissingReturn[
   const shared = new Map<string, ReturnRule>();
   const found: MissingReturn[] = [];
   for (const service of serviceRules(acl)) {
+    if (isFixedPortExchange(acl, service)) continue;
     const back = otherDirection(service.direction);
     const needed = clientPorts(context, acl, service);
     const dropped = droppedReplies(acl, back, service, needed);
