@@ -4,7 +4,7 @@ import { ofFamily } from '../addresses';
 import type { Model, NaclRuleModel, NetworkAcl } from '../model';
 import { ClientContext, clientContext } from './client-ports';
 import { checkReturnRules } from './return-rules';
-import { aclRuleNumbers, MAX_RULE_NUMBER, RuleNumbers } from './rule-numbers';
+import { aclRuleNumbers, declaredRules, MAX_RULE_NUMBER, RuleNumbers } from './rule-numbers';
 import { matchingSets } from './rule-space';
 
 export { clientContext } from './client-ports';
@@ -23,10 +23,6 @@ function describe(rule: NaclRuleModel | undefined): string {
 
 function related(rule: NaclRuleModel, message: string): RelatedInfo {
   return { range: ruleRange(rule), message };
-}
-
-function declaredRules(acl: NetworkAcl, direction: Direction): NaclRuleModel[] {
-  return acl[direction].filter((rule) => rule.decl);
 }
 
 function checkDuplicateNumbers(rules: NaclRuleModel[], acl: NetworkAcl, direction: Direction, numbers: RuleNumbers, out: Diagnostic[]): void {

@@ -11,7 +11,7 @@ import { formatPorts } from '../keys';
 import type { NaclRuleModel, NetworkAcl } from '../model';
 import { FIXED_SOURCE_PORT_UDP } from '../services';
 import { ClientContext, clientPorts } from './client-ports';
-import { AclRuleNumbers, insertRuleEdit, MAX_RULE_NUMBER } from './rule-numbers';
+import { AclRuleNumbers, declaredRules, insertRuleEdit, MAX_RULE_NUMBER } from './rule-numbers';
 
 const TCP = 6;
 const UDP = 17;
@@ -49,10 +49,6 @@ function isFixedPortExchange(acl: NetworkAcl, rule: NaclRuleModel): boolean {
   return acl[otherDirection(rule.direction)].some((other) =>
     other.action === 'allow' && other.protocol === UDP && other.keys.equals(rule.keys) && other.family === rule.family &&
     ofFamily(other.cidr, rule.family).equals(ofFamily(rule.cidr, rule.family)));
-}
-
-function declaredRules(acl: NetworkAcl, direction: Direction): NaclRuleModel[] {
-  return acl[direction].filter((rule) => rule.decl);
 }
 
 function serviceRules(acl: NetworkAcl): NaclRuleModel[] {

@@ -42,9 +42,13 @@ export class RuleNumbers {
 /** The free numbers of both directions of an ACL. */
 export type AclRuleNumbers = Record<Direction, RuleNumbers>;
 
+/** The rules of one direction written in the file (the default ACL's are not), in number order. */
+export function declaredRules(acl: NetworkAcl, direction: Direction): NaclRuleModel[] {
+  return acl[direction].filter((rule) => rule.decl);
+}
+
 export function aclRuleNumbers(acl: NetworkAcl): AclRuleNumbers {
-  const declared = (direction: Direction) => new RuleNumbers(acl[direction].filter((rule) => rule.decl));
-  return { inbound: declared('inbound'), outbound: declared('outbound') };
+  return { inbound: new RuleNumbers(declaredRules(acl, 'inbound')), outbound: new RuleNumbers(declaredRules(acl, 'outbound')) };
 }
 
 /**
