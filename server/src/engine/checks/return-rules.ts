@@ -79,13 +79,14 @@ function remotePieces(acl: NetworkAcl, back: Direction, rule: NaclRuleModel): [b
 }
 
 /**
- * Whether replies to the peers at `address` are expected on ephemeral ports. Always for TCP. For
- * UDP only where the other direction returns UDP to ephemeral ports of these peers: elsewhere the
+ * Where replies to the rule's peers are expected on ephemeral ports: everywhere for TCP. For UDP
+ * only where the other direction returns UDP to ephemeral ports of these peers: elsewhere the
  * traffic is taken to be one-way (syslog, StatsD, flow logs...).
  */
-function expectsEphemeralReplies(acl: NetworkAcl, back: Direction, rule: NaclRuleModel, address: bigint): boolean {
-  if (rule.protocol === TCP) return true;
-  return acl[back].some((other) => isUdpReturnRule(other) && other.family === rule.family && ofFamily(other.cidr, rule.family).has(address));
+function expectsEphemeralReplies(acl: NetworkAcl, back: Direction, rule: NaclRuleModel): (address: bigint) => boolean {
+  if (rule.protocol === TCP) return () => true;
+  const returned = acl[back].filter((other) => isUdpReturnRule(other) && other.family === rule.family).map((other) => ofFamily(other.cidr, rule.family));
+  return (address) => returned.some((addrs) => addrs.has(address));
 }
 
 interface DroppedReplies {
@@ -99,8 +100,9 @@ interface DroppedReplies {
 
 function droppedReplies(acl: NetworkAcl, back: Direction, rule: NaclRuleModel, needed: PortSet): DroppedReplies | undefined {
   let dropped: DroppedReplies | undefined;
+  const expectsReplies = expectsEphemeralReplies(acl, back, rule);
   for (const [start, end] of remotePieces(acl, back, rule)) {
-    if (!expectsEphemeralReplies(acl, back, rule, start)) continue;
+    if (!expectsReplies(start)) continue;
     const judgement = judgeNacl(acl, back, rule.protocol, rule.family, start, needed);
     const gap = needed.subtract(judgement.allowed);
     if (gap.isEmpty()) continue;
