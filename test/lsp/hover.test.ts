@@ -60,7 +60,7 @@ describe('language server: hover', () => {
     assert.match(text, /\*\*network ACL public-acl\*\*, outbound rule 200 \(line 6\)/);
     assert.match(text, /denies tcp ports 1024-32767 to `0\.0\.0\.0\/0`/);
     assert.match(text, /- flow https \(line 14\): partial/);
-    assert.match(text, /warning VR402: outbound rule 200 of network ACL 'public-acl' is redundant/);
+    assert.match(text, /hint VR402: outbound rule 200 of network ACL 'public-acl' is redundant/);
   });
 
   it('on a security group rule', async () => {

@@ -34,6 +34,16 @@ describe('language server: diagnostics', () => {
     assert.deepEqual(unused.tags, [DiagnosticTag.Unnecessary]);
   });
 
+  it('publishes a rule that only states intent as a hint tagged unnecessary', async () => {
+    const published = await session.open('file:///shop.vpcrules', SHOP);
+    // outbound 200 denies what the implicit * deny would deny anyway.
+    const redundant = published.diagnostics.find((d) => d.code === 'VR402');
+    assert.ok(redundant, JSON.stringify(published.diagnostics));
+    assert.equal(redundant.range.start.line, 5);
+    assert.equal(redundant.severity, DiagnosticSeverity.Hint);
+    assert.deepEqual(redundant.tags, [DiagnosticTag.Unnecessary]);
+  });
+
   it('re-publishes after an incremental edit: widening the return rule removes the VR500', async () => {
     await session.open('file:///shop.vpcrules', SHOP);
     const published = await session.change('file:///shop.vpcrules', 2, [

@@ -37,7 +37,7 @@ export const CHECKS = {
   sgCovered: check('VR403', 'sg-rule-covered', 'warning', 'A security group rule that the other rules of the group already cover.'),
   worldOpenAdminPort: check('VR404', 'world-open-admin-port', 'warning', 'An administration or database port open to 0.0.0.0/0 or ::/0.'),
   missingReturnRule: check('VR405', 'nacl-missing-return-rule', 'warning', 'A network ACL admits requests whose replies its other direction drops.'),
-  instanceWithoutGroup: check('VR406', 'instance-without-security-group', 'warning', 'An instance in no security group: its interface admits nothing.'),
+  instanceWithoutGroup: check('VR406', 'instance-without-security-group', 'warning', "An instance that lists no security group: AWS places it in the VPC's default group."),
   expectationFailed: check('VR500', 'expectation-failed', 'error', "A flow's verdict is not the one it expects."),
   invalidFlow: check('VR501', 'invalid-flow', 'error', 'A flow that cannot be evaluated: no instance end, or a protocol a flow cannot have.'),
 } as const;

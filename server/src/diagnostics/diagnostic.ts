@@ -23,7 +23,7 @@ export interface Diagnostic {
   message: string;
   range: Range;
   related: RelatedInfo[];
-  /** The declaration is unused: editors may fade it. */
+  /** The code is unused or changes nothing: editors may fade it. */
   unnecessary?: boolean;
   fixes: Fix[];
 }

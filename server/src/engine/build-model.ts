@@ -357,7 +357,7 @@ class ModelBuilder {
       for (const ip of [...decl.ips, ...decl.ip6s]) this.checkInstanceAddress(instance, subnet, ip);
     }
     if (decl.groups.length === 0) {
-      this.report(makeDiagnostic('instanceWithoutGroup', decl.name.range, `instance '${instance.name}' is in no security group: its interface admits no traffic in either direction`));
+      this.report(makeDiagnostic('instanceWithoutGroup', decl.name.range, `instance '${instance.name}' lists no security group: AWS places it in the VPC's default security group (${this.model.groups.has('default') ? "'default' as this file declares it" : 'inbound only from members of that group, all outbound'})`));
     }
     if (groups.length > 5) {
       this.report(makeDiagnostic('quota', decl.groups[5].range, `instance '${instance.name}' has ${groups.length} security groups; AWS allows 5 per network interface by default`));

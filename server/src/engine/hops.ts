@@ -37,16 +37,16 @@ export type Hop =
 
 export type Rule = SgRuleModel | NaclRuleModel;
 
-export interface DecidedPart {
+export interface DecidedPart<R extends Rule = Rule> {
   /** The deciding rule; undefined for "no rule matches" (SG), `*` (NACL), or a hop without rules. */
-  rule?: Rule;
+  rule?: R;
   keys: PortSet;
   action: 'allow' | 'deny';
 }
 
-export interface HopJudgement {
+export interface HopJudgement<R extends Rule = Rule> {
   allowed: PortSet;
-  parts: DecidedPart[];
+  parts: DecidedPart<R>[];
 }
 
 function matches(rule: { protocol: number }, protocol: number): boolean {
@@ -67,8 +67,8 @@ export function instanceSgRules(instance: Instance, direction: Direction): SgRul
 }
 
 /** Security groups: a union of allow rules; the first matching rule in file order is named. */
-export function judgeSg(instance: Instance, direction: Direction, protocol: number, family: Family, remote: bigint, keys: PortSet): HopJudgement {
-  const parts: DecidedPart[] = [];
+export function judgeSg(instance: Instance, direction: Direction, protocol: number, family: Family, remote: bigint, keys: PortSet): HopJudgement<SgRuleModel> {
+  const parts: DecidedPart<SgRuleModel>[] = [];
   let remaining = keys;
   for (const rule of instanceSgRules(instance, direction)) {
     if (remaining.isEmpty()) break;
@@ -83,8 +83,8 @@ export function judgeSg(instance: Instance, direction: Direction, protocol: numb
 }
 
 /** Network ACLs: rules in ascending number, the first match decides, then the implicit `*` deny. */
-export function judgeNacl(acl: NetworkAcl, direction: Direction, protocol: number, family: Family, remote: bigint, keys: PortSet): HopJudgement {
-  const parts: DecidedPart[] = [];
+export function judgeNacl(acl: NetworkAcl, direction: Direction, protocol: number, family: Family, remote: bigint, keys: PortSet): HopJudgement<NaclRuleModel> {
+  const parts: DecidedPart<NaclRuleModel>[] = [];
   let remaining = keys;
   let allowed: PortSet = IntervalSet.empty();
   for (const rule of acl[direction]) {

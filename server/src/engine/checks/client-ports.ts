@@ -1,9 +1,16 @@
-// The source ports clients use, looked up by address: the union of the ephemeral ranges of the
-// instances in an address range. Instances share a handful of distinct ranges (Linux, Windows, a
-// few custom ones), so one binary search per distinct range answers a query.
+// The source ports clients use. A declared instance uses its own ephemeral range. Where the
+// model declares no instance (a subnet without instances, VPC space in no declared subnet,
+// addresses outside the VPC) the clients are hosts it does not know: load balancer nodes, NAT
+// gateways, Lambda interfaces, the internet. They use the range of clients that are not instances
+// (the language's 1024-65535 unless configured), as flows from such addresses do.
+//
+// Ranges by address: instances share a handful of distinct ranges (Linux, Windows, a few custom
+// ones), so one binary search per distinct range answers a query.
 import type { Family } from '../../syntax/ast';
-import { IntervalSet, PortSet } from '../intervals';
-import type { Instance } from '../model';
+import { ofFamily } from '../addresses';
+import { BigSet, IntervalSet, PortSet } from '../intervals';
+import type { Instance, Model, NaclRuleModel, NetworkAcl, Subnet } from '../model';
+import { instanceAddresses } from '../model';
 
 interface RangeUsers {
   ports: PortSet;
@@ -57,4 +64,57 @@ export class EphemeralIndex {
     const used = this.users[family].filter((users) => hasAddressIn(users.addresses, lo, hi)).map((users) => users.ports);
     return used.length === 0 ? undefined : unionOfDistinct(used);
   }
+}
+
+/** What the return-rule check asks of the model about clients, computed once per model. */
+export interface ClientContext {
+  model: Model;
+  /** The source ports of the hosts behind each network ACL, by family. */
+  behindAcl: Map<NetworkAcl, Record<Family, PortSet>>;
+  /** By family, the blocks of the subnets whose hosts the model declares: those with an instance of that family. */
+  declaredBlocks: Record<Family, BigSet>;
+  ephemeral: EphemeralIndex;
+}
+
+function subnetBlock(subnet: Subnet, family: Family): BigSet | undefined {
+  const cidr = family === 4 ? subnet.v4 : subnet.v6;
+  return cidr && IntervalSet.of(cidr.first, cidr.last);
+}
+
+export function clientContext(model: Model): ClientContext {
+  const undeclared = model.externalEphemeral;
+  const behindAcl = new Map<NetworkAcl, Record<Family, PortSet>>();
+  const declaredBlocks: Record<Family, BigSet> = { 4: IntervalSet.empty(), 6: IntervalSet.empty() };
+  for (const subnet of model.subnets.values()) {
+    const behind = behindAcl.get(subnet.acl) ?? { 4: IntervalSet.empty(), 6: IntervalSet.empty() };
+    behindAcl.set(subnet.acl, behind);
+    for (const family of [4, 6] as const) {
+      const block = subnetBlock(subnet, family);
+      if (!block) continue;
+      const declared = subnet.instances.filter((instance) => instanceAddresses(instance, family).length > 0);
+      if (declared.length > 0) declaredBlocks[family] = declaredBlocks[family].union(block);
+      const ports = declared.length > 0 ? unionOfDistinct(declared.map((instance) => instance.ephemeral)) : undeclared;
+      behind[family] = unionOfDistinct([behind[family], ports]);
+    }
+  }
+  return { model, behindAcl, declaredBlocks, ephemeral: new EphemeralIndex(model.instances.values()) };
+}
+
+/**
+ * The source ports of the clients of a service rule. An outbound rule's clients are the hosts of
+ * the subnets behind the ACL; an inbound rule's, the hosts its CIDR names: the declared instances
+ * in it and, when it reaches beyond the subnets where instances are declared (or holds none), hosts
+ * the model does not know.
+ */
+export function clientPorts(context: ClientContext, acl: NetworkAcl, rule: NaclRuleModel): PortSet {
+  const undeclared = context.model.externalEphemeral;
+  if (rule.direction === 'outbound') {
+    const behind = context.behindAcl.get(acl)?.[rule.family];
+    return behind && !behind.isEmpty() ? behind : undeclared;
+  }
+  const remote = ofFamily(rule.cidr, rule.family);
+  const [lo, hi] = remote.intervals[0];
+  const declared = context.ephemeral.portsWithin(rule.family, lo, hi);
+  if (!declared) return undeclared;
+  return remote.within(context.declaredBlocks[rule.family]) ? declared : declared.union(undeclared);
 }

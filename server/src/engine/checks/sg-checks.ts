@@ -1,20 +1,58 @@
 import { Diagnostic, makeDiagnostic } from '../../diagnostics/diagnostic';
-import { isWholeFamily } from '../addresses';
 import type { Family } from '../../syntax/ast';
+import { protocolName } from '../../syntax/ast';
+import { AddrSet, isWholeFamily, universe } from '../addresses';
+import { IntervalSet } from '../intervals';
 import type { Model, SecurityGroup, SgRuleModel } from '../model';
-import { ADMIN_PORTS, serviceName } from '../services';
+import { ADMIN_SERVICES, AdminService, serviceName } from '../services';
 import { matchingSets } from './rule-space';
 
 const SG_RULES_PER_DIRECTION = 60;
 
+/** The group an `sg NAME` rule names; undefined for a CIDR or prefix list peer. */
+function namedGroup(rule: SgRuleModel): string | undefined {
+  return rule.decl?.peer?.kind === 'sg' ? rule.decl.peer.name.text : undefined;
+}
+
+/** Every address a packet of the protocol can have: where the members of a group may be one day. */
+function anyAddressFor(protocol: number): AddrSet {
+  return {
+    v4: protocol === 58 ? IntervalSet.empty() : universe(4),
+    v6: protocol === 1 ? IntervalSet.empty() : universe(6),
+  };
+}
+
 /**
- * A rule is covered when the group's other rules admit everything it admits. Rules are judged from
- * last to first and a covered rule no longer covers others, so removing every reported rule at
- * once keeps the group's meaning (two identical rules: only the later one is reported).
+ * The addresses a rule admits whatever the group's membership becomes. A CIDR or a prefix list is
+ * fixed in the file; the members of a named group change as the tier scales, so an `sg` rule is
+ * judged over every address a member could have. The VPC's blocks would bound that, but this
+ * check reads only the group (its results are reused while the group is unchanged), so it takes
+ * every address of both families (of its own for ICMP and ICMPv6).
+ */
+function lastingPeer(rule: SgRuleModel): AddrSet {
+  return namedGroup(rule) === undefined ? rule.peer : anyAddressFor(rule.protocol);
+}
+
+/**
+ * Whether `coverer` can stand in for `covered` where both match: an `sg` rule only for a rule
+ * naming the same group (a CIDR that holds today's members may miss tomorrow's), a CIDR or
+ * prefix list rule for any rule (a group's members are no fixed addresses, so an `sg` rule never
+ * stands in for a CIDR).
+ */
+function canStandIn(coverer: SgRuleModel, covered: SgRuleModel): boolean {
+  const group = namedGroup(coverer);
+  return group === undefined || group === namedGroup(covered);
+}
+
+/**
+ * A rule is covered when the group's other rules admit everything it admits, whatever the members
+ * of the groups it names. Rules are judged from last to first and a covered rule no longer covers
+ * others, so removing every reported rule at once keeps the group's meaning (two identical rules:
+ * only the later one is reported).
  */
 function checkCovered(group: SecurityGroup, rules: SgRuleModel[], out: Diagnostic[]): void {
   const cellsOf: number[][][] = rules.map(() => []);
-  for (const matching of matchingSets(rules.map((rule) => ({ protocol: rule.protocol, keys: rule.keys, addrs: rule.peer })))) {
+  for (const matching of matchingSets(rules.map((rule) => ({ protocol: rule.protocol, keys: rule.keys, addrs: lastingPeer(rule) })))) {
     for (const index of matching) cellsOf[index].push(matching);
   }
   const removed = rules.map(() => false);
@@ -23,7 +61,7 @@ function checkCovered(group: SecurityGroup, rules: SgRuleModel[], out: Diagnosti
     let covered = true;
     const matchesAnything = cellsOf[i].length > 0;
     for (const matching of cellsOf[i]) {
-      const other = matching.find((j) => j !== i && !removed[j]);
+      const other = matching.find((j) => j !== i && !removed[j] && canStandIn(rules[j], rules[i]));
       if (other === undefined) {
         covered = false;
         break;
@@ -40,16 +78,22 @@ function checkCovered(group: SecurityGroup, rules: SgRuleModel[], out: Diagnosti
   }
 }
 
+/** The listed services a rule opens: their port in its range and their protocol among its own. */
+function adminServicesOpenedBy(rule: SgRuleModel): AdminService[] {
+  return ADMIN_SERVICES.filter((service) => rule.keys.has(service.port) && (rule.protocol === -1 || service.protocols.includes(rule.protocol)));
+}
+
 function checkWorldOpen(group: SecurityGroup, out: Diagnostic[]): void {
   for (const rule of group.rules) {
-    if (rule.direction !== 'inbound' || ![6, 17, -1].includes(rule.protocol)) continue;
+    if (rule.direction !== 'inbound') continue;
     const world = [isWholeFamily(rule.peer.v4, 4) ? '0.0.0.0/0' : undefined, isWholeFamily(rule.peer.v6, 6) ? '::/0' : undefined].filter(Boolean);
     if (world.length === 0) continue;
-    const open = ADMIN_PORTS.filter((port) => rule.keys.has(port));
+    const open = adminServicesOpenedBy(rule).map((service) => service.port);
     if (open.length === 0) continue;
+    const protocol = rule.protocol === -1 ? '' : `${protocolName(rule.protocol)} `;
     const names = open.slice(0, 4).map((port) => `${port} (${serviceName(port) ?? 'admin'})`).join(', ');
     out.push(makeDiagnostic('worldOpenAdminPort', rule.decl!.range,
-      `security group '${group.name}' opens ${open.length > 1 ? 'ports' : 'port'} ${names}${open.length > 4 ? ` and ${open.length - 4} more` : ''} to ${world.join(' and ')}: restrict it to known networks or a bastion's group`));
+      `security group '${group.name}' opens ${protocol}${open.length > 1 ? 'ports' : 'port'} ${names}${open.length > 4 ? ` and ${open.length - 4} more` : ''} to ${world.join(' and ')}: restrict it to known networks or a bastion's group`));
   }
 }
 
