@@ -178,10 +178,10 @@ export class IncrementalAnalyzer {
       diagnostics.push(...found);
     }
     for (const group of model.groups.values()) {
-      const key = keys.group(group);
+      const key = `${keys.group(group)}\nvpc:${model.vpc ? addrsKey(model.vpc.blocks) : '-'}`;
       let found = this.groupChecks.get(key);
       if (!found) {
-        found = sgGroupChecks(group);
+        found = sgGroupChecks(group, model.vpc?.blocks);
         yield;
       }
       this.groupChecks.set(key, found);

@@ -14,23 +14,24 @@ function namedGroup(rule: SgRuleModel): string | undefined {
   return rule.decl?.peer?.kind === 'sg' ? rule.decl.peer.name.text : undefined;
 }
 
-/** Every address a packet of the protocol can have: where the members of a group may be one day. */
-function anyAddressFor(protocol: number): AddrSet {
+/**
+ * Every address a packet of the protocol can have from a member of a group, one day: the VPC's
+ * blocks (every address when the file declares no VPC), of its own family for ICMP and ICMPv6.
+ */
+function memberSpace(protocol: number, vpcBlocks: AddrSet | undefined): AddrSet {
   return {
-    v4: protocol === 58 ? IntervalSet.empty() : universe(4),
-    v6: protocol === 1 ? IntervalSet.empty() : universe(6),
+    v4: protocol === 58 ? IntervalSet.empty() : vpcBlocks?.v4 ?? universe(4),
+    v6: protocol === 1 ? IntervalSet.empty() : vpcBlocks?.v6 ?? universe(6),
   };
 }
 
 /**
  * The addresses a rule admits whatever the group's membership becomes. A CIDR or a prefix list is
  * fixed in the file; the members of a named group change as the tier scales, so an `sg` rule is
- * judged over every address a member could have. The VPC's blocks would bound that, but this
- * check reads only the group (its results are reused while the group is unchanged), so it takes
- * every address of both families (of its own for ICMP and ICMPv6).
+ * judged over every address a member could have in the VPC.
  */
-function lastingPeer(rule: SgRuleModel): AddrSet {
-  return namedGroup(rule) === undefined ? rule.peer : anyAddressFor(rule.protocol);
+function lastingPeer(rule: SgRuleModel, vpcBlocks: AddrSet | undefined): AddrSet {
+  return namedGroup(rule) === undefined ? rule.peer : memberSpace(rule.protocol, vpcBlocks);
 }
 
 /**
@@ -50,9 +51,9 @@ function canStandIn(coverer: SgRuleModel, covered: SgRuleModel): boolean {
  * others, so removing every reported rule at once keeps the group's meaning (two identical rules:
  * only the later one is reported).
  */
-function checkCovered(group: SecurityGroup, rules: SgRuleModel[], out: Diagnostic[]): void {
+function checkCovered(group: SecurityGroup, rules: SgRuleModel[], vpcBlocks: AddrSet | undefined, out: Diagnostic[]): void {
   const cellsOf: number[][][] = rules.map(() => []);
-  for (const matching of matchingSets(rules.map((rule) => ({ protocol: rule.protocol, keys: rule.keys, addrs: lastingPeer(rule) })))) {
+  for (const matching of matchingSets(rules.map((rule) => ({ protocol: rule.protocol, keys: rule.keys, addrs: lastingPeer(rule, vpcBlocks) })))) {
     for (const index of matching) cellsOf[index].push(matching);
   }
   const removed = rules.map(() => false);
@@ -124,12 +125,13 @@ function checkQuota(group: SecurityGroup, rules: SgRuleModel[], out: Diagnostic[
 }
 
 /** The checks of one group: they read only its rules (with their resolved peers). */
-export function sgGroupChecks(group: SecurityGroup): Diagnostic[] {
+/** The checks of one group; `vpcBlocks` bound where its members (and those of groups it names) can be. */
+export function sgGroupChecks(group: SecurityGroup, vpcBlocks: AddrSet | undefined): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const direction of ['inbound', 'outbound'] as const) {
     const rules = group.rules.filter((rule) => rule.direction === direction);
     if (rules.length === 0) continue;
-    checkCovered(group, rules, out);
+    checkCovered(group, rules, vpcBlocks, out);
     checkQuota(group, rules, out);
   }
   checkWorldOpen(group, out);
@@ -137,5 +139,5 @@ export function sgGroupChecks(group: SecurityGroup): Diagnostic[] {
 }
 
 export function sgChecks(model: Model): Diagnostic[] {
-  return [...model.groups.values()].flatMap(sgGroupChecks);
+  return [...model.groups.values()].flatMap((group) => sgGroupChecks(group, model.vpc?.blocks));
 }
