@@ -142,6 +142,8 @@ class ModelBuilder {
       externalEphemeral: options.externalEphemeral ?? EXTERNAL_EPHEMERAL,
       instanceAddresses: { 4: [], 6: [] },
       awsServices: { 4: new Map(), 6: new Map() },
+      routing: false, routeTables: new Map(), natGateways: new Map(),
+      localOnly: { name: '(local routes)', main: false, routes: [] },
     };
   }
 

@@ -1,7 +1,7 @@
 // The resolved model: names bound to declarations, CIDRs turned into exact address sets, rules
 // into (protocol, key set, address set) triples, NACL rules sorted by number.
 import type {
-  Direction, Family, FlowDecl, InstanceDecl, NaclRule, NetworkAclDecl, PrefixListDecl, Range, SecurityGroupDecl,
+  Direction, Family, FlowDecl, GatewayDecl, InstanceDecl, NatGatewayDecl, Route, RouteTableDecl, NaclRule, NetworkAclDecl, PrefixListDecl, Range, SecurityGroupDecl,
   SgRule, SubnetDecl, VpcDecl, Cidr,
 } from '../syntax/ast';
 import type { AddrSet } from './addresses';
@@ -68,7 +68,61 @@ export interface Subnet {
   v4?: Cidr;
   v6?: Cidr;
   acl: NetworkAcl;
+  /** The subnet's `routes` table, else the `main` table; undefined: the implicit local routes only. */
+  routeTable?: RouteTable;
   instances: Instance[];
+}
+
+/** An internet gateway (IPv4 and IPv6) or an egress-only gateway (IPv6, outbound-initiated). */
+export interface Gateway {
+  name: string;
+  decl: GatewayDecl;
+  kind: 'internet-gateway' | 'egress-only-gateway';
+  /** The internet gateway's ingress (`edge`) route table; undefined: local routes only. */
+  edgeTable?: RouteTable;
+}
+
+export interface NatGateway {
+  name: string;
+  decl: NatGatewayDecl;
+  subnet?: Subnet;
+  /** Its private IPv4 address, the source of what it forwards. */
+  ip?: bigint;
+  publicIp?: bigint;
+}
+
+/** Where a route sends a packet, with the names resolved. */
+export type RouteTargetModel =
+  | { kind: 'local' }
+  | { kind: 'blackhole' }
+  | { kind: 'igw'; gateway: Gateway }
+  | { kind: 'eigw'; gateway: Gateway }
+  | { kind: 'nat'; nat: NatGateway }
+  | { kind: 'unmodelled'; text: string };
+
+export interface RouteModel {
+  /** Absent for a table's implicit local route of a VPC block. */
+  decl?: Route;
+  table: RouteTable;
+  family: Family;
+  /** The destination block, first and last address. */
+  first: bigint;
+  last: bigint;
+  prefix: number;
+  /** DEST as written, or the VPC block's text for an implicit local route. */
+  destText: string;
+  target: RouteTargetModel;
+  text: string;
+}
+
+export interface RouteTable {
+  name: string;
+  /** Absent for the local-only routing of a subnet or gateway without a table. */
+  decl?: RouteTableDecl;
+  main: boolean;
+  edgeOf?: Gateway;
+  /** The routes written, and an implicit local route for each VPC block that no route replaces. */
+  routes: RouteModel[];
 }
 
 export interface PrefixList {
@@ -87,6 +141,8 @@ export interface Instance {
   groups: SecurityGroup[];
   /** Source ports of connections this instance opens. */
   ephemeral: PortSet;
+  /** `public-ip`: the public IPv4 address mapped to the first `ip`. */
+  publicIp?: bigint;
 }
 
 /** An instance's addresses of one family. */
@@ -152,6 +208,14 @@ export interface Model {
   flows: Flow[];
   /** Source ports of clients outside the VPC, for flows without from-ports (the spec's 1024-65535 unless configured). */
   externalEphemeral: PortSet;
+  /** True once the file declares a route table: routes, gateways and NAT are then modelled. */
+  routing: boolean;
+  routeTables: Map<string, RouteTable>;
+  /** The VPC's routing when a subnet or gateway has no table: the implicit local routes. */
+  localOnly: RouteTable;
+  internetGateway?: Gateway;
+  egressOnlyGateway?: Gateway;
+  natGateways: Map<string, NatGateway>;
   /** Every instance address, sorted, by family: which instance an address of a flow end is. */
   instanceAddresses: Record<Family, InstanceAddress[]>;
   /** Addresses that AWS never filters (Amazon DNS, metadata, ...; each subnet's router), by family. */
@@ -173,7 +237,9 @@ export interface AwsService {
   routerOf?: Subnet;
 }
 
-export type SymbolKind = 'vpc' | 'subnet' | 'prefix-list' | 'security-group' | 'network-acl' | 'instance' | 'flow';
+export type SymbolKind =
+  | 'vpc' | 'subnet' | 'prefix-list' | 'security-group' | 'network-acl' | 'instance' | 'flow'
+  | 'internet-gateway' | 'egress-only-gateway' | 'nat-gateway' | 'route-table';
 
 /** How messages and hovers name each kind of declaration. */
 export const SYMBOL_KIND_LABELS: Record<SymbolKind, string> = {
@@ -184,6 +250,10 @@ export const SYMBOL_KIND_LABELS: Record<SymbolKind, string> = {
   'network-acl': 'network ACL',
   instance: 'instance',
   flow: 'flow',
+  'internet-gateway': 'internet gateway',
+  'egress-only-gateway': 'egress-only gateway',
+  'nat-gateway': 'NAT gateway',
+  'route-table': 'route table',
 };
 
 export interface Reference {

@@ -77,6 +77,8 @@ export interface SubnetDecl extends Node {
   name?: Name;
   cidrs: Cidr[];
   acl?: Name;
+  /** `routes RT`: the subnet's route table (else the `main` table, else local routes only). */
+  routes?: Name;
 }
 
 export interface PrefixListDecl extends Node {
@@ -127,6 +129,8 @@ export interface InstanceDecl extends Node {
   groups: Name[];
   os?: Keyword<'linux' | 'windows'>;
   ephemeral?: PortRange;
+  /** `public-ip A`: a public IPv4 address or Elastic IP, mapped to the first `ip`. */
+  publicIp?: Cidr;
 }
 
 export type Endpoint =
@@ -148,8 +152,52 @@ export interface FlowDecl extends Node {
   expect?: Keyword<'allow' | 'deny'>;
 }
 
+/** `internet-gateway NAME` or `egress-only-gateway NAME`. */
+export interface GatewayDecl extends Node {
+  kind: 'internet-gateway' | 'egress-only-gateway';
+  name?: Name;
+}
+
+/** `nat-gateway NAME subnet SUBNET ip IPV4 public-ip IPV4` */
+export interface NatGatewayDecl extends Node {
+  kind: 'nat-gateway';
+  name?: Name;
+  subnet?: Name;
+  ip?: Cidr;
+  publicIp?: Cidr;
+}
+
+/** Where a route sends packets. */
+export type RouteTarget =
+  | { kind: 'local'; range: Range }
+  | { kind: 'blackhole'; range: Range }
+  /** `igw NAME`, `eigw NAME`, `nat NAME`, `firewall NAME`. */
+  | { kind: 'igw' | 'eigw' | 'nat' | 'firewall'; name?: Name; range: Range }
+  /** `unmodelled "TEXT"`: a target the language does not model (transit gateway, interface...). */
+  | { kind: 'unmodelled'; text?: Name; range: Range };
+
+/** `route DEST -> TARGET` */
+export interface Route extends Node {
+  dest?: Cidr;
+  target?: RouteTarget;
+}
+
+/** `route-table NAME [main] { ... }` or `route-table NAME edge GATEWAY { ... }` */
+export interface RouteTableDecl extends Node {
+  kind: 'route-table';
+  name?: Name;
+  /** The `main` keyword. */
+  main?: Range;
+  /** `edge GATEWAY`: the gateway whose ingress table this is. */
+  edge?: Name;
+  routes: Route[];
+}
+
 export type Declaration =
   | VpcDecl
+  | GatewayDecl
+  | NatGatewayDecl
+  | RouteTableDecl
   | SubnetDecl
   | PrefixListDecl
   | SecurityGroupDecl
