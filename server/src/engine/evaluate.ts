@@ -9,10 +9,12 @@ import type { Family } from '../syntax/ast';
 import { formatAddress } from '../syntax/cidr';
 import { formatAddrSet } from './addresses';
 import { Box, BoxSet } from './boxes';
-import { Hop, hopCuts, judgeHop, KeySource, Rule } from './hops';
+import { ofFamily } from './addresses';
+import { Hop, hopCuts, instanceSgRules, judgeHop, judgeSg, KeySource, Rule } from './hops';
 import { BigSet, IntervalSet, PortSet } from './intervals';
 import { formatKeys, formatPorts } from './keys';
-import type { Flow, Model, Region, Subnet } from './model';
+import type { Flow, Instance, Model, Region, Subnet } from './model';
+import { connectablePairs, instanceHolding } from './regions';
 import { preferredAddress, withServiceGapsFilled } from './witness-address';
 
 export type Verdict = 'allow' | 'deny' | 'partial';
@@ -58,8 +60,9 @@ export interface FlowResult {
   verdict: Verdict;
   ok: boolean;
   paths: FlowPath[];
-  /** The hops of the example's path. */
+  /** The hops of the example's path, and where its ends are (the example's own instances). */
   hops: Hop[];
+  exampleEnds: [Region, Region];
   atoms: Atom[];
   /** A connection on the failing side, when the verdict is not the expected one. */
   witness?: Connection;
@@ -137,15 +140,93 @@ function pathHops(flow: Flow, src: Region, dst: Region): Hop[] {
 /** Every pair of regions of the flow's ends that holds a connection, with its path. */
 export function flowPaths(flow: Flow): FlowPath[] {
   const paths: FlowPath[] = [];
-  for (const src of flow.srcRegions) {
-    for (const written of flow.dstRegions) {
-      // A connection from an instance to itself never leaves it.
-      if (src.kind === 'instance' && written.kind === 'instance' && src.instance === written.instance) continue;
-      const dst = effectiveDestination(src, written);
-      paths.push({ src, dst, hops: pathHops(flow, src, dst), box: [flow.keys, sourcePorts(flow, src)] });
+  for (const srcRegion of alikeInstances(flow, flow.srcRegions, flow.dstRegions, 'src')) {
+    for (const dstRegion of alikeInstances(flow, flow.dstRegions, flow.srcRegions, 'dst')) {
+      for (const [src, written] of connectablePairs(srcRegion, dstRegion)) {
+        const dst = effectiveDestination(src, written);
+        paths.push({ src, dst, hops: pathHops(flow, src, dst), box: [flow.keys, sourcePorts(flow, src)] });
+      }
     }
   }
   return paths;
+}
+
+/**
+ * An end's instances merged where every hop judges them alike for this flow, so that a CIDR that
+ * holds hundreds of instances is judged once per kind of instance: the same subnet, the same source
+ * ports, the same rules of their own groups that can match the flow's packets to or from the other
+ * end, and, address by address, the same rules of the other end's filters holding them. Such a
+ * merged region needs no cutting (`alike`); the example's trace names its own instance.
+ */
+function alikeInstances(flow: Flow, regions: Region[], others: Region[], side: 'src' | 'dst'): Region[] {
+  const instances = regions.filter((region): region is Region & { kind: 'instance' } => region.kind === 'instance');
+  if (instances.length < 2) return regions;
+  const otherAddrs = IntervalSet.from(others.flatMap((region) => region.addrs.intervals));
+  const direction = side === 'src' ? 'outbound' : 'inbound';
+  const consulted = otherEndRules(flow, others, side);
+  const groups = new Map<string, { members: Instance[]; intervals: (readonly [bigint, bigint])[] }>();
+  const apart: Region[] = [];
+  // Against a few addresses, the groups' decisions themselves tell instances apart; else their rules.
+  const remotes = otherAddrs.size() <= 8n ? otherAddrs.intervals.flatMap(([lo, hi]) => pointsOf(lo, hi)) : undefined;
+  for (const region of instances) {
+    const instance = region.instance;
+    const own = remotes
+      ? remotes.map((remote) => judgeSg(instance, direction, flow.protocol, flow.family, remote, flow.keys).allowed.intervals.join(';')).join('/')
+      : instanceSgRules(instance, direction).filter((rule) =>
+        (rule.protocol === -1 || rule.protocol === flow.protocol) && rule.keys.overlaps(flow.keys) && ofFamily(rule.peer, flow.family).overlaps(otherAddrs))
+        .map((rule) => rule.order).join(',');
+    const holding = region.addrs.intervals.map(([address]) => consulted.filter((set) => set.has(address)).map((_, i) => i).join(','));
+    if (region.addrs.size() !== BigInt(holding.length) || holding.some((key) => key !== holding[0])) {
+      apart.push(region);
+      continue;
+    }
+    const key = `${instance.subnet?.name}|${instance.ephemeral.intervals.join(';')}|${own}|${holding[0]}`;
+    const group = groups.get(key);
+    if (group) {
+      group.members.push(instance);
+      group.intervals.push(...region.addrs.intervals);
+    } else {
+      groups.set(key, { members: [instance], intervals: [...region.addrs.intervals] });
+    }
+  }
+  const merged: Region[] = [...groups.values()].map(({ members, intervals }) => ({
+    kind: 'instance', instance: members[0], members, addrs: IntervalSet.from(intervals), alike: members.length > 1,
+  }));
+  return [...merged, ...apart, ...regions.filter((region) => region.kind !== 'instance')];
+}
+
+function pointsOf(lo: bigint, hi: bigint): bigint[] {
+  const points: bigint[] = [];
+  for (let address = lo; address <= hi; address++) points.push(address);
+  return points;
+}
+
+/** The address sets of the rules that the other end's filters consult with this end as the remote side. */
+function otherEndRules(flow: Flow, others: Region[], side: 'src' | 'dst'): BigSet[] {
+  const sets: BigSet[] = [];
+  const towards = side === 'dst' ? 'outbound' : 'inbound';
+  for (const region of others) {
+    if (region.kind === 'instance') {
+      for (const rule of instanceSgRules(region.instance, towards)) if (rule.protocol === -1 || rule.protocol === flow.protocol) sets.push(ofFamily(rule.peer, flow.family));
+    }
+    const subnet = subnetOf(region);
+    if (!subnet) continue;
+    for (const rule of [...subnet.acl.inbound, ...subnet.acl.outbound]) {
+      if (rule.family === flow.family && (rule.protocol === -1 || rule.protocol === flow.protocol)) sets.push(ofFamily(rule.cidr, flow.family));
+    }
+  }
+  return [...new Set(sets)];
+}
+
+/**
+ * The example's own path: where an end is a class of instances, the instance that holds the
+ * example's address, so that the trace names it.
+ */
+export function examplePath(flow: Flow, path: FlowPath, example: Connection): FlowPath {
+  const one = (region: Region, address: bigint) => (region.kind === 'instance' && region.members.length > 1 ? instanceHolding(region, address) : region);
+  const src = one(path.src, example.srcIp);
+  const dst = one(path.dst, example.dstIp);
+  return src === path.src && dst === path.dst ? path : { ...path, src, dst, hops: pathHops(flow, src, dst) };
 }
 
 /** The keys a hop judges for this path: a dimension of the path's box, or a fixed ICMP key. */
@@ -155,7 +236,10 @@ function judgedKeys(key: KeySource, box: Box): PortSet {
 
 /** Cuts a region's addresses wherever a hop of the path, judging them as remote, may decide otherwise. */
 function cutRegion(flow: Flow, path: FlowPath, side: 'src' | 'dst'): BigSet[] {
-  const set = path[side].addrs;
+  const region = path[side];
+  const set = region.addrs;
+  // One address (an instance's, most often), or instances merged as alike, have nothing to cut.
+  if ((set.intervals.length === 1 && set.intervals[0][0] === set.intervals[0][1]) || (region.kind === 'instance' && region.alike)) return [set];
   const cutting = path.hops.flatMap((hop) => (hop.kind !== 'aws-service' && hop.remote === side ? [hop] : []));
   if (cutting.length === 0) return [set];
   const pieces: BigSet[] = [];
@@ -214,10 +298,10 @@ export function evaluateFlow(flow: Flow, model: Model): FlowResult {
   const ok = verdict === flow.expect;
   const wantDropped = flow.expect === 'allow' ? !ok : verdict === 'deny';
   const chosen = chooseExample(flow, model, paths, atoms, wantDropped);
-  const hops = paths[chosen.path].hops;
+  const route = examplePath(flow, paths[chosen.path], chosen.connection);
   const result: FlowResult = {
-    flow, verdict, ok, paths, hops, atoms, example: chosen.connection, examplePath: chosen.path,
-    trace: traceConnection(flow, hops, chosen.connection), decidingRules,
+    flow, verdict, ok, paths, hops: route.hops, exampleEnds: [route.src, route.dst], atoms, example: chosen.connection, examplePath: chosen.path,
+    trace: traceConnection(flow, route.hops, chosen.connection), decidingRules,
   };
   if (!ok) result.witness = chosen.connection;
   if (verdict === 'partial') result.split = describeSplit(flow, paths, atoms, (set) => withServiceGapsFilled(model, set, flow.family));
@@ -289,6 +373,9 @@ function describePortsSplit(flow: Flow, box: Box, admitted: BoxSet): string[] {
 }
 
 interface SplitGroup {
+  /** The addresses of the group's atoms, merged once all are known. */
+  srcParts: (readonly [bigint, bigint])[];
+  dstParts: (readonly [bigint, bigint])[];
   src: BigSet;
   dst: BigSet;
   box: Box;
@@ -307,16 +394,21 @@ function signature(paths: FlowPath[], atom: Atom): string {
 /** "admitted for source ports 32768-65535, dropped for 1024-32767", and the like. */
 export function describeSplit(flow: Flow, paths: FlowPath[], atoms: Atom[], readable: (set: BigSet) => BigSet = (set) => set): string {
   // Merge atoms that decide alike, so the text speaks of address ranges, not rule boundaries.
-  const groups: SplitGroup[] = [];
+  const bySignature = new Map<string, SplitGroup>();
   for (const atom of atoms) {
     const sig = signature(paths, atom);
-    const same = groups.find((group) => group.signature === sig);
-    if (same) {
-      same.src = same.src.union(atom.src);
-      same.dst = same.dst.union(atom.dst);
-    } else {
-      groups.push({ src: atom.src, dst: atom.dst, box: paths[atom.path].box, admitted: atom.admitted, signature: sig });
+    let group = bySignature.get(sig);
+    if (!group) {
+      group = { srcParts: [], dstParts: [], src: atom.src, dst: atom.dst, box: paths[atom.path].box, admitted: atom.admitted, signature: sig };
+      bySignature.set(sig, group);
     }
+    group.srcParts.push(...atom.src.intervals);
+    group.dstParts.push(...atom.dst.intervals);
+  }
+  const groups = [...bySignature.values()];
+  for (const group of groups) {
+    group.src = IntervalSet.from(group.srcParts);
+    group.dst = IntervalSet.from(group.dstParts);
   }
   if (groups.length === 1) return describePortsSplit(flow, groups[0].box, groups[0].admitted).join('; ');
   // Speak of the end whose addresses tell the groups apart.

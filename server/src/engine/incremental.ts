@@ -13,7 +13,7 @@ import { expectationChecks } from './checks';
 import { clientContext, ClientContext, naclAclChecks, serviceRuleClientPorts } from './checks/nacl-checks';
 import { sgGroupChecks } from './checks/sg-checks';
 import { unusedChecks } from './checks/unused';
-import { evaluateFlow, flowPaths, FlowResult } from './evaluate';
+import { evaluateFlow, examplePath, flowPaths, FlowResult } from './evaluate';
 import type { Hop } from './hops';
 import type { AddrSet } from './addresses';
 import { aclKey, addrsKey, flowKey, groupKey, hopShapeKey, instanceKey, regionKey, reservedAddressesKey, setKey } from './fingerprints';
@@ -80,7 +80,8 @@ function ruleIn(model: Model, rule: Rule): Rule | undefined {
  */
 function rebase(old: FlowResult, flow: Flow, model: Model): FlowResult {
   const paths = flowPaths(flow);
-  const hops = paths[old.examplePath].hops;
+  const route = examplePath(flow, paths[old.examplePath], old.example);
+  const hops = route.hops;
   const current = (rule: Rule): Rule => {
     const found = ruleIn(model, rule);
     if (!found) throw new Error(`flow '${flow.name}': a reused result names a rule the model does not have`);
@@ -91,6 +92,7 @@ function rebase(old: FlowResult, flow: Flow, model: Model): FlowResult {
     flow,
     paths,
     hops,
+    exampleEnds: [route.src, route.dst],
     trace: old.trace.map((step) => ({ hop: hops[old.hops.indexOf(step.hop)], action: step.action, rule: step.rule && current(step.rule) })),
     decidingRules: new Set([...old.decidingRules].map(current)),
   };
