@@ -86,11 +86,11 @@ export function describeRegion(region: Region, family: Family): string {
 /** Where the example's ends are, when a flow end is written as addresses: "10.0.3.10 is db-1", ... */
 export function exampleEnds(result: FlowResult): string | undefined {
   const flow = result.flow;
-  const path = result.paths[result.examplePath];
+  const [src, dst] = result.exampleEnds;
   const plain = (end: Flow['src'], region: Region) => end.kind === 'instance' || region.kind === 'external';
-  if (plain(flow.src, path.src) && plain(flow.dst, path.dst)) return undefined;
+  if (plain(flow.src, src) && plain(flow.dst, dst)) return undefined;
   const at = (region: Region, address: bigint) => describeRegion({ ...region, addrs: IntervalSet.point(address) } as Region, flow.family);
-  return `${at(path.src, result.example.srcIp)} -> ${at(path.dst, result.example.dstIp)}`;
+  return `${at(src, result.example.srcIp)} -> ${at(dst, result.example.dstIp)}`;
 }
 
 /**

@@ -90,7 +90,7 @@ function endKey(end: FlowEnd): string {
 /** Where a region is; the hops of its paths are keyed apart. */
 export function regionKey(region: Region): string {
   switch (region.kind) {
-    case 'instance': return `instance:${region.instance.name}:${setKey(region.addrs)}`;
+    case 'instance': return `instance:${region.members.map((member) => member.name).join(',')}:${setKey(region.addrs)}`;
     case 'host': return `host:${subnetKey(region.subnet)}:${setKey(region.addrs)}`;
     case 'external': return `external:${setKey(region.addrs)}`;
     case 'aws-service': return `aws:${region.service.name}:${region.service.routerOf?.name ?? '-'}:${setKey(region.addrs)}`;

@@ -15,7 +15,7 @@ import { sgGroupChecks } from './checks/sg-checks';
 import { unusedChecks } from './checks/unused';
 import { evaluateFlow, FlowResult } from './evaluate';
 import type { Hop, Rule } from './hops';
-import { flowPaths } from './paths';
+import { examplePath, flowPaths } from './paths';
 import type { AddrSet } from './addresses';
 import { aclKey, addrsKey, flowKey, groupKey, hopShapeKey, instanceKey, regionKey, reservedAddressesKey, routingKey, setKey } from './fingerprints';
 import type { Flow, Model, NetworkAcl, SecurityGroup } from './model';
@@ -84,7 +84,8 @@ function ruleIn(model: Model, rule: Rule): Rule | undefined {
  */
 function rebase(old: FlowResult, flow: Flow, model: Model): FlowResult {
   const paths = flowPaths(flow, model);
-  const hops = paths[old.examplePath].hops;
+  const route = examplePath(flow, model, paths[old.examplePath], old.example);
+  const hops = route.hops;
   const current = (rule: Rule): Rule => {
     const found = ruleIn(model, rule);
     if (!found) throw new Error(`flow '${flow.name}': a reused result names a rule the model does not have`);
@@ -95,6 +96,7 @@ function rebase(old: FlowResult, flow: Flow, model: Model): FlowResult {
     flow,
     paths,
     hops,
+    exampleEnds: [route.src, route.dst],
     trace: old.trace.map((step) => ({ hop: hops[old.hops.indexOf(step.hop)], action: step.action, rule: step.rule && current(step.rule) })),
     decidingRules: new Set([...old.decidingRules].map(current)),
   };
