@@ -15,7 +15,7 @@ import { routeHover, routingDetails } from './hover-routing';
 import { code, escapeMarkdown, lineLabel } from './markdown';
 import { Target, targetAt } from './node-at';
 import { onAnalyzed } from './requests';
-import { occurrences } from './symbol-index';
+import { occurrences, occurrencesOf } from './symbol-index';
 
 function firstLine(analyzed: AnalyzedDocument, range: Range): string {
   const line = range.start.line;
@@ -37,7 +37,7 @@ function declarationDetails(file: SourceFile, declaration: Declaration): string[
 
 function declarationHover(analyzed: AnalyzedDocument, declaration: Declaration): string {
   const name = declaration.name?.text ?? '';
-  const uses = analyzed.analysis.model.references.filter((ref) => ref.kind === declaration.kind && ref.name === name).length;
+  const uses = occurrencesOf(analyzed.analysis, { kind: declaration.kind, name }).filter((occurrence) => !occurrence.isDeclaration).length;
   const details = declarationDetails(analyzed.analysis.file, declaration);
   return [
     `**${SYMBOL_KIND_LABELS[declaration.kind]} ${escapeMarkdown(name)}**, declared on ${lineLabel(declaration.range.start.line)}`,
