@@ -159,7 +159,7 @@ describe('naive evaluator on hand-reasoned flows', () => {
     const a = (last: number) => 0x0a000100n + BigInt(last); // 10.0.1.<last>
 
     it('covers a connection to a host of the CIDR, from an ephemeral port, and admits it', () => {
-      assert.deepEqual(decideConnection(model, f, tcp(a(10), a(5), 40000)), { covered: true, admitted: true, trace: [{ hop: '1 sg out', allow: true }] });
+      assert.deepEqual(decideConnection(model, f, tcp(a(10), a(5), 40000)), { covered: true, admitted: true, trace: [{ hop: '1 sg out', allow: true }], natGateways: [] });
     });
     it('does not cover the instance talking to itself', () => {
       assert.equal(decideConnection(model, f, tcp(a(10), a(10), 40000)).covered, false);
