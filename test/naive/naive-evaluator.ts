@@ -242,10 +242,10 @@ export function traceConnection(model: NaiveModel, flow: NaiveFlow, conn: Conn):
 // ---------------------------------------------------------------------------------------------
 // The ports NAT gateways choose.
 
-/** The NAT gateways the request crosses, in order (none without routing). */
-function natGatewaysCrossed(model: NaiveModel, flow: NaiveFlow, conn: Conn): string[] {
-  if (!model.routing || unfilteredBecause(model, classify(model, flow.family, conn.srcIp), flow.family, conn.dstIp)) return [];
-  return routedTrace(model, flow, conn, () => undefined).nats;
+/** The NAT gateways the request crosses, in order (none without routing), and whether it arrives. */
+function natGatewaysCrossed(model: NaiveModel, flow: NaiveFlow, conn: Conn): { nats: string[]; requestArrived: boolean } {
+  if (!model.routing || unfilteredBecause(model, classify(model, flow.family, conn.srcIp), flow.family, conn.dstIp)) return { nats: [], requestArrived: true };
+  return routedTrace(model, flow, conn, () => undefined);
 }
 
 const stretchCache = new WeakMap<NaiveModel, Map<number, [number, number][]>>();
@@ -281,13 +281,13 @@ interface NatChoice {
 }
 
 /**
- * The NAT ports to try for a connection through `crossings` NAT gateways, each weighted by the
- * choices it stands for. Only the reply reads them: a flow without one tries one port per gateway.
- * ICMP has no port: one choice.
+ * The NAT ports to try for a connection whose request crosses `crossings` NAT gateways, each
+ * weighted by the choices it stands for. Only a reply reads them: when there is none (a one-way
+ * flow, or a request that never arrives), one port per gateway stands for all. ICMP has no port.
  */
-function natPortChoices(model: NaiveModel, flow: NaiveFlow, crossings: number): NatChoice[] {
+function natPortChoices(model: NaiveModel, flow: NaiveFlow, crossings: number, replied: boolean): NatChoice[] {
   if (crossings === 0 || !isPortProtocol(flow.protocol)) return [{ ports: [], weight: 1n }];
-  const stretches = flow.oneway ? [NAT_PORTS] : natPortStretches(model, flow.protocol);
+  const stretches = flow.oneway || !replied ? [NAT_PORTS] : natPortStretches(model, flow.protocol);
   let choices: NatChoice[] = [{ ports: [], weight: 1n }];
   for (let i = 0; i < crossings; i++) {
     choices = choices.flatMap((choice) => stretches.map(([from, to]) => ({ ports: [...choice.ports, from], weight: choice.weight * BigInt(to - from + 1) })));
@@ -303,12 +303,17 @@ export interface Outcome {
   someDropped?: Conn;
 }
 
+function natChoicesOf(model: NaiveModel, flow: NaiveFlow, conn: Conn): NatChoice[] {
+  const { nats, requestArrived } = natGatewaysCrossed(model, flow, conn);
+  return natPortChoices(model, flow, nats.length, requestArrived);
+}
+
 /**
  * One connection over the NAT ports: the ports it names (one choice), else every port the NAT
  * gateways it crosses may choose.
  */
 export function connectionOutcome(model: NaiveModel, flow: NaiveFlow, conn: Conn): Outcome {
-  const choices = conn.natPorts ? [{ ports: conn.natPorts, weight: 1n }] : natPortChoices(model, flow, natGatewaysCrossed(model, flow, conn).length);
+  const choices = conn.natPorts ? [{ ports: conn.natPorts, weight: 1n }] : natChoicesOf(model, flow, conn);
   const outcome: Outcome = { admitted: 0n, dropped: 0n };
   for (const choice of choices) {
     const withPorts: Conn = choice.ports.length > 0 ? { ...conn, natPorts: choice.ports } : conn;
@@ -344,7 +349,7 @@ export function decideConnection(model: NaiveModel, flow: NaiveFlow, conn: Conn)
   if (!flowCovers(model, flow, conn)) return { covered: false, admitted: false, trace: [], natGateways: [] };
   const outcome = connectionOutcome(model, flow, conn);
   const shown = outcome.someDropped ?? outcome.someAdmitted!;
-  return { covered: true, admitted: outcome.dropped === 0n, trace: traceConnection(model, flow, shown), natGateways: natGatewaysCrossed(model, flow, conn) };
+  return { covered: true, admitted: outcome.dropped === 0n, trace: traceConnection(model, flow, shown), natGateways: natGatewaysCrossed(model, flow, conn).nats };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -43,6 +43,8 @@ export interface RoutedTrace {
   steps: HopResult[];
   /** The NAT gateways the request crossed, in order (each chooses a source port). */
   nats: string[];
+  /** Whether the request reached its destination (only then does a reply read the NAT ports). */
+  requestArrived: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -151,6 +153,11 @@ class PacketWalk {
 
   private addr(address: bigint): string {
     return formatAddress(this.family, address);
+  }
+
+  /** An address with its port; ICMP has none. */
+  private endpoint(address: bigint, port: number): string {
+    return isPortProtocol(this.flow.protocol) ? `${this.addr(address)}:${port}` : this.addr(address);
   }
 
   private step(hop: string, allow: boolean): boolean {
@@ -294,7 +301,7 @@ class PacketWalk {
     phase.crossed.push({ nat, before });
     this.header.src = nat.ip;
     this.header.srcPort = port;
-    this.step(`NAT gateway ${nat.name}: source ${this.addr(before.ip)}:${before.port} -> ${this.addr(nat.ip)}:${port}`, true);
+    this.step(`NAT gateway ${nat.name}: source ${this.endpoint(before.ip, before.port)} -> ${this.endpoint(nat.ip, port)}`, true);
     return this.fromSubnet(nat.subnet);
   }
 
@@ -305,7 +312,7 @@ class PacketWalk {
     if (expected?.nat !== nat || this.header.dst !== nat.ip) return this.asymmetric(`the request did not leave through NAT gateway ${nat.name} here`);
     toUndo.pop();
     const to = expected.before;
-    this.step(`NAT gateway ${nat.name}: destination ${this.addr(nat.ip)}:${this.header.key} -> ${this.addr(to.ip)}:${to.port}`, true);
+    this.step(`NAT gateway ${nat.name}: destination ${this.endpoint(nat.ip, this.header.key)} -> ${this.endpoint(to.ip, to.port)}`, true);
     this.header.dst = to.ip;
     if (isPortProtocol(this.flow.protocol)) this.header.key = to.port;
     return this.fromSubnet(nat.subnet);
@@ -366,14 +373,14 @@ export function routedTrace(model: NaiveModel, flow: NaiveFlow, conn: Conn, repl
   const phase: Phase = { kind: 'request', natPorts: conn.natPorts, crossed: [] };
   const header: Header = { src: conn.srcIp, srcPort: conn.srcPort, dst: conn.dstIp, key: conn.key };
   const request = new PacketWalk(model, flow, header, phase, steps);
-  const nats = () => phase.crossed.map((c) => c.nat.name);
+  const result = (requestArrived: boolean): RoutedTrace => ({ steps, nats: phase.crossed.map((c) => c.nat.name), requestArrived });
   const source = classify(model, flow.family, conn.srcIp);
-  if (source.kind === 'instance' && !request.sg(source.instance, 'outbound')) return { steps, nats: nats() };
+  if (source.kind === 'instance' && !request.sg(source.instance, 'outbound')) return result(false);
   const arrived = start(request, model, flow.family, conn.srcIp);
   const key = replyKey(header.srcPort);
-  if (!arrived || key === undefined) return { steps, nats: nats() };
+  if (!arrived || key === undefined) return result(arrived !== undefined);
   // The responder answers the address and port it saw.
   const reply = new PacketWalk(model, flow, { src: header.dst, srcPort: header.key, dst: header.src, key }, { kind: 'reply', toUndo: [...phase.crossed] }, steps);
   startReply(reply, arrived);
-  return { steps, nats: nats() };
+  return result(true);
 }
