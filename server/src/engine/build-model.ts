@@ -12,6 +12,7 @@ import { AddrSet, addrsOfCidrs, addrsOfPoints, cidrSet, emptyAddrs, ofFamily, un
 import { IntervalSet, PortSet } from './intervals';
 import { icmpKey, keysOf, ALL_KEYS } from './keys';
 import { textLines } from '../syntax/lexer';
+import { buildGateways, buildRouteTables, checkPublicAddress, RoutingContext } from './build-routing';
 import { endRegions, instanceAt, singleAddress, withoutServiceAddresses } from './regions';
 import type {
   AwsService, Flow, FlowEnd, Instance, InstanceAddress, Model, NaclRuleModel, NetworkAcl, PrefixList, Reference, ReplyShape, SecurityGroup,
@@ -158,6 +159,8 @@ class ModelBuilder {
     for (const decl of decls) if (decl.kind === 'subnet') this.buildSubnet(decl);
     this.checkSubnetOverlaps();
     this.model.awsServices = awsServices(this.model);
+    buildGateways(this.routingContext(), decls);
+    buildRouteTables(this.routingContext(), decls);
     yield;
     for (const decl of decls) if (decl.kind === 'instance') this.buildInstance(decl);
     this.checkDuplicateAddresses();
@@ -181,6 +184,16 @@ class ModelBuilder {
 
   private report(diagnostic: Diagnostic): void {
     this.diagnostics.push(diagnostic);
+  }
+
+  private routingContext(): RoutingContext {
+    return {
+      model: this.model,
+      report: (diagnostic) => this.report(diagnostic),
+      resolve: (kind, name, table) => this.resolve(kind, name, table),
+      isDuplicateIn: (kind, name, table) => this.isDuplicateIn(kind, name, table),
+      textOf: (node) => normalizeSpaces(sliceRange(this.lines, node.range)),
+    };
   }
 
   /** Reports a second declaration of a name; true when `name` is the duplicate. */
@@ -353,6 +366,10 @@ class ModelBuilder {
     const instance: Instance = {
       name: decl.name.text, decl, subnet, groups, ephemeral, ips: decl.ips.map((ip) => ip.address), ip6s: decl.ip6s.map((ip) => ip.address),
     };
+    if (decl.publicIp) {
+      instance.publicIp = decl.publicIp.address;
+      checkPublicAddress(this.routingContext(), decl.publicIp, `instance '${instance.name}'`);
+    }
     for (const group of groups) group.members.push(instance);
     subnet?.instances.push(instance);
     if (subnet) {

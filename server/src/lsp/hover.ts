@@ -15,6 +15,7 @@ import { routeHover, routingDetails } from './hover-routing';
 import { code, escapeMarkdown, lineLabel } from './markdown';
 import { Target, targetAt } from './node-at';
 import { onAnalyzed } from './requests';
+import { occurrences } from './symbol-index';
 
 function firstLine(analyzed: AnalyzedDocument, range: Range): string {
   const line = range.start.line;
@@ -93,7 +94,9 @@ export function registerHover(connection: Connection, source: AnalysisSource): v
     onAnalyzed(connection, source, params?.textDocument?.uri, token, (analyzed): Hover | null => {
       const position = params.position;
       if (!position) return null;
-      const target = targetAt(analyzed.analysis.file, analyzed.analysis.model.references, position);
+      // Uses read from the syntax tree too, so that a name on a line the model could not use still has its hover.
+      const uses = occurrences(analyzed.analysis).filter((occurrence) => !occurrence.isDeclaration);
+      const target = targetAt(analyzed.analysis.file, uses, position);
       const markdown = target && markdownFor(analyzed, target, position);
       if (!markdown) return null;
       return { contents: { kind: 'markdown', value: markdown }, range: toLspRange(targetRange(target)) };
