@@ -211,20 +211,25 @@ function isIcmp(flow: Flow): boolean {
 }
 
 /** Which ports of a path's box an admitted set keeps, in words. */
-function describePortsSplit(flow: Flow, box: Box, admitted: BoxSet): string[] {
-  const keys = admitted.project(KEY_DIM);
-  const ports = admitted.project(SOURCE_PORT_DIM);
-  if (admitted.size() !== keys.size() * ports.size()) return ['admitted for some combinations of destination and source ports only'];
+/** What each dimension of a path's port tuples is, in words. */
+function dimensionNames(flow: Flow, path: FlowPath): string[] {
+  const names = [isIcmp(flow) ? 'ICMP' : 'destination ports', 'source ports'];
+  for (const hop of path.hops) if (hop.kind === 'nat') names[hop.dim] = `ports of NAT gateway ${hop.nat.name}`;
+  return names;
+}
+
+/** Which ports of a path's box an admitted set keeps, in words. */
+function describePortsSplit(flow: Flow, path: FlowPath, admitted: BoxSet): string[] {
+  const box = path.box;
+  const kept = box.map((_, dim) => admitted.project(dim));
+  if (admitted.size() !== kept.reduce((product, set) => product * set.size(), 1n)) return ['admitted for some combinations of ports only'];
+  const names = dimensionNames(flow, path);
   const clauses: string[] = [];
-  if (!keys.equals(box[KEY_DIM])) {
-    const what = isIcmp(flow) ? 'ICMP' : 'destination ports';
-    clauses.push(`admitted for ${what} ${formatKeys(flow.protocol, keys)}, dropped for ${formatKeys(flow.protocol, box[KEY_DIM].subtract(keys))}`);
-  }
-  if (!ports.equals(box[SOURCE_PORT_DIM])) {
-    clauses.push(isIcmp(flow)
-      ? 'echo replies dropped'
-      : `admitted for source ports ${formatPorts(ports)}, dropped for ${formatPorts(box[SOURCE_PORT_DIM].subtract(ports))}`);
-  }
+  kept.forEach((set, dim) => {
+    if (set.equals(box[dim])) return;
+    const format = (ports: PortSet) => (dim === KEY_DIM ? formatKeys(flow.protocol, ports) : formatPorts(ports));
+    clauses.push(`admitted for ${names[dim]} ${format(set)}, dropped for ${format(box[dim].subtract(set))}`);
+  });
   return clauses;
 }
 
@@ -234,7 +239,7 @@ interface SplitGroup {
   dstParts: (readonly [bigint, bigint])[];
   src: BigSet;
   dst: BigSet;
-  box: Box;
+  path: FlowPath;
   admitted: BoxSet;
   /** What the group's connections have in common: all admitted, none, or the same ports. */
   signature: string;
@@ -255,7 +260,7 @@ export function describeSplit(flow: Flow, paths: FlowPath[], atoms: Atom[], read
     const sig = signature(paths, atom);
     let group = bySignature.get(sig);
     if (!group) {
-      group = { srcParts: [], dstParts: [], src: atom.src, dst: atom.dst, box: paths[atom.path].box, admitted: atom.admitted, signature: sig };
+      group = { srcParts: [], dstParts: [], src: atom.src, dst: atom.dst, path: paths[atom.path], admitted: atom.admitted, signature: sig };
       bySignature.set(sig, group);
     }
     group.srcParts.push(...atom.src.intervals);
@@ -266,7 +271,7 @@ export function describeSplit(flow: Flow, paths: FlowPath[], atoms: Atom[], read
     group.src = IntervalSet.from(group.srcParts);
     group.dst = IntervalSet.from(group.dstParts);
   }
-  if (groups.length === 1) return describePortsSplit(flow, groups[0].box, groups[0].admitted).join('; ');
+  if (groups.length === 1) return describePortsSplit(flow, groups[0].path, groups[0].admitted).join('; ');
   // Speak of the end whose addresses tell the groups apart.
   const side: 'src' | 'dst' = groups.every((group) => group.src.equals(groups[0].src)) ? 'dst' : 'src';
   const sideName = side === 'src' ? 'source addresses' : 'destination addresses';
@@ -277,11 +282,11 @@ export function describeSplit(flow: Flow, paths: FlowPath[], atoms: Atom[], read
   if (admitting.length === 1 && dropping.length === 1) {
     const only = admitting[0];
     clauses.push(`admitted for ${sideName} ${addresses(only[side])}, dropped for ${addresses(dropping[0][side])}`);
-    clauses.push(...describePortsSplit(flow, only.box, only.admitted).map((clause) => `from those, ${clause}`));
+    clauses.push(...describePortsSplit(flow, only.path, only.admitted).map((clause) => `from those, ${clause}`));
     return clauses.join('; ');
   }
   for (const group of admitting.slice(0, 3)) {
-    const ports = group.signature === 'all' ? [] : describePortsSplit(flow, group.box, group.admitted);
+    const ports = group.signature === 'all' ? [] : describePortsSplit(flow, group.path, group.admitted);
     clauses.push(`${sideName} ${addresses(group[side], 2)}: ${ports.length ? ports.join(', ') : 'admitted'}`);
   }
   if (admitting.length > 3) clauses.push(`and ${admitting.length - 3} more address ranges`);
