@@ -243,6 +243,12 @@ export function requestRewrites(result: FlowResult, conn: Connection = result.ex
   return out;
 }
 
+/** "NAT gateway nat-a: tcp 10.0.1.5:1024 -> 1.0.0.1:443", one line per rewriting hop of the example. */
+export function rewriteLines(result: FlowResult): string[] {
+  const conn = result.example;
+  return requestRewrites(result).map((packet) => `${packet.hop.label}: ${formatConnection({ ...conn, srcIp: packet.srcIp, srcPort: packet.srcPort, dstIp: packet.dstIp, key: packet.dstPort })}`);
+}
+
 /** " (as 10.0.1.5:1024 from NAT gateway nat-a)": where the witness leaves rewritten, in words. */
 function rewritesText(result: FlowResult, conn: Connection): string {
   const nat = requestRewrites(result, conn).filter((packet) => packet.hop.kind === 'nat');
