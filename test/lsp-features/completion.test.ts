@@ -16,7 +16,10 @@ const insideAcl = MODEL.split('\n').indexOf('network-acl web-acl {') + 1;
 
 describe('completion', () => {
   it('offers the declaration keywords at the start of a top-level line', () => {
-    assert.deepEqual(labels(completeAt('')), ['vpc', 'subnet', 'prefix-list', 'security-group', 'network-acl', 'instance', 'flow']);
+    assert.deepEqual(labels(completeAt('')), [
+      'vpc', 'subnet', 'internet-gateway', 'egress-only-gateway', 'nat-gateway', 'route-table', 'prefix-list', 'security-group',
+      'network-acl', 'instance', 'flow',
+    ]);
   });
 
   it('offers rule directions at the start of a line inside a block', () => {
@@ -62,8 +65,9 @@ describe('completion', () => {
     assert.deepEqual(labels(completeAt('instance db-1 subnet app ip 10.0.2.20,')), []);
     assert.deepEqual(labels(completeAt('instance db-1 subnet app ip 10.0.2.20,10.0.2.21,10.0.')), []);
     assert.deepEqual(labels(completeAt('instance db-1 subnet app ip6 2600:1f18::10, ')), []);
-    assert.deepEqual(labels(completeAt('instance db-1 subnet app ip 10.0.2.20,10.0.2.21 ')), ['ip6', 'groups', 'os', 'ephemeral']);
-    assert.deepEqual(labels(completeAt('instance db-1 subnet app ip 10.0.2.20 ')), ['ip6', 'groups', 'os', 'ephemeral']);
+    assert.deepEqual(labels(completeAt('instance db-1 subnet app ip 10.0.2.20,10.0.2.21 ')), ['ip6', 'groups', 'os', 'ephemeral', 'public-ip']);
+    assert.deepEqual(labels(completeAt('instance db-1 subnet app ip 10.0.2.20 ')), ['ip6', 'groups', 'os', 'ephemeral', 'public-ip']);
+    assert.deepEqual(labels(completeAt('instance db-1 subnet app ip 10.0.2.20 public-ip ')), []);
     assert.deepEqual(labels(completeAt('instance db-1 subnet app ip 10.0.2.20 os ')), ['linux', 'windows']);
   });
 

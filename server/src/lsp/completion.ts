@@ -8,9 +8,10 @@ import type { NetworkAclDecl } from '../syntax/ast';
 import type { SymbolKind } from '../engine/model';
 import type { AnalyzedDocument } from './analysis-source';
 import {
-  ACTIONS, DECLARATION_KEYWORDS, DIRECTIONS, FLOW_OPTIONS, FLOW_PROTOCOLS, INSTANCE_ATTRIBUTES, OPERATING_SYSTEMS,
-  PEER_KEYWORDS, RULE_PROTOCOLS,
+  ACTIONS, DECLARATION_KEYWORDS, DIRECTIONS, FLOW_OPTIONS, FLOW_PROTOCOLS, INSTANCE_ATTRIBUTES, NAT_GATEWAY_CLAUSES,
+  OPERATING_SYSTEMS, PEER_KEYWORDS, ROUTE_KEYWORD, ROUTE_TABLE_CLAUSES, ROUTE_TARGETS, RULE_PROTOCOLS, SUBNET_CLAUSES,
 } from './keywords';
+import { ROUTE_TARGET_DECLARATIONS } from '../syntax/parser';
 import { namedDeclarations } from './symbol-index';
 
 const EPHEMERAL_RANGES: [string, string][] = [['32768-60999', 'Linux ephemeral ports'], ['49152-65535', 'Windows ephemeral ports'], ['1024-65535', 'every unprivileged port']];
@@ -24,6 +25,26 @@ type Suggestion = { label: string; kind: CompletionItemKind; detail?: string; so
 
 function keywords(words: readonly string[], detail?: string): Suggestion[] {
   return words.map((label) => ({ label, kind: CompletionItemKind.Keyword, detail }));
+}
+
+/** The clause keywords of a statement that its tokens do not hold yet. */
+function missingClauses(tokens: Token[], clauses: readonly string[]): Suggestion[] {
+  const used = new Set(tokens.map((token) => token.text));
+  return keywords(clauses.filter((clause) => !used.has(clause)));
+}
+
+const ROUTE_TARGET_DETAILS: Record<(typeof ROUTE_TARGETS)[number], string> = {
+  local: "the VPC's local routing",
+  igw: 'internet gateway NAME',
+  eigw: 'egress-only gateway NAME (IPv6)',
+  nat: 'NAT gateway NAME',
+  firewall: 'firewall endpoint NAME',
+  blackhole: 'drop the packets',
+  unmodelled: '"TEXT": a target the model does not follow',
+};
+
+function routeTargets(): Suggestion[] {
+  return ROUTE_TARGETS.map((label) => ({ label, kind: CompletionItemKind.Keyword, detail: ROUTE_TARGET_DETAILS[label] }));
 }
 
 function ports(): Suggestion[] {
@@ -114,8 +135,56 @@ class Suggester {
       case 'ephemeral': return portRanges();
       case 'ip': case 'ip6': return [];
     }
-    const used = new Set(tokens.map((token) => token.text));
-    return keywords(INSTANCE_ATTRIBUTES.filter((attribute) => !used.has(attribute)));
+    if (expecting === 'public-ip') return [];
+    return missingClauses(tokens, INSTANCE_ATTRIBUTES);
+  }
+
+  /** `subnet NAME CIDR [CIDR6] [acl ACL] [routes TABLE]` */
+  subnet(tokens: Token[]): Suggestion[] {
+    const previous = tokens[tokens.length - 1].text;
+    if (previous === 'acl') return this.names('network-acl');
+    if (previous === 'routes') return this.names('route-table');
+    // The name and a CIDR come before the clauses.
+    return tokens.length >= 3 ? missingClauses(tokens, SUBNET_CLAUSES) : [];
+  }
+
+  /** `nat-gateway NAME subnet SUBNET ip IPV4 public-ip IPV4` */
+  natGateway(tokens: Token[]): Suggestion[] {
+    if (tokens.length < 2) return [];
+    const previous = tokens[tokens.length - 1].text;
+    if (previous === 'subnet') return this.names('subnet');
+    if (previous === 'ip' || previous === 'public-ip') return [];
+    return missingClauses(tokens, NAT_GATEWAY_CLAUSES);
+  }
+
+  /** `route-table NAME [main]` or `route-table NAME edge GATEWAY`, before the brace. */
+  routeTable(tokens: Token[]): Suggestion[] {
+    if (tokens.length < 2 || tokens.some((token) => token.kind === 'lbrace')) return [];
+    // Only the internet gateway may have an edge table.
+    if (tokens[tokens.length - 1].text === 'edge') return this.names('internet-gateway');
+    const clauses = tokens.slice(2).filter((token) => (ROUTE_TABLE_CLAUSES as readonly string[]).includes(token.text));
+    return clauses.length === 0 ? keywords(ROUTE_TABLE_CLAUSES) : [];
+  }
+
+  /** `route DEST -> TARGET` inside a route-table block. */
+  route(tokens: Token[]): Suggestion[] {
+    const [keyword, dest, arrow, target, ...rest] = tokens;
+    if (keyword.text !== ROUTE_KEYWORD) return [];
+    if (!dest) return this.destinations();
+    if (!arrow) return [{ label: '->', kind: CompletionItemKind.Operator }];
+    if (arrow.kind !== 'arrow') return [];
+    if (!target) return routeTargets();
+    const declares = ROUTE_TARGET_DECLARATIONS[target.text as (typeof ROUTE_TARGETS)[number]];
+    return rest.length === 0 && declares ? this.names(declares) : [];
+  }
+
+  /** Every address, then the VPC's and the subnets' blocks (AWS's middlebox routes name a subnet's exactly). */
+  destinations(): Suggestion[] {
+    const blocks = this.analyzed.analysis.file.declarations.flatMap((decl): Suggestion[] =>
+      decl.kind === 'vpc' || decl.kind === 'subnet'
+        ? decl.cidrs.map((cidr) => ({ label: cidr.text, kind: CompletionItemKind.Value, detail: `${decl.kind} ${decl.name?.text ?? ''}` }))
+        : []);
+    return [...cidrs(), ...blocks];
   }
 
   flow(tokens: Token[]): Suggestion[] {
@@ -140,11 +209,10 @@ class Suggester {
   }
 
   topLevel(tokens: Token[]): Suggestion[] {
-    const previous = tokens[tokens.length - 1].text;
     switch (tokens[0].text) {
-      case 'subnet':
-        if (previous === 'acl') return this.names('network-acl');
-        return tokens.length >= 3 && !tokens.some((token) => token.text === 'acl') ? keywords(['acl']) : [];
+      case 'subnet': return this.subnet(tokens);
+      case 'nat-gateway': return this.natGateway(tokens);
+      case 'route-table': return this.routeTable(tokens);
       case 'instance': return this.instance(tokens);
       case 'flow': return this.flow(tokens);
       default: return [];
@@ -152,6 +220,7 @@ class Suggester {
   }
 
   inBlock(tokens: Token[], block: BlockKind, line: number): Suggestion[] {
+    if (block === 'route-table') return this.route(tokens);
     const direction = tokens[0].text;
     if (!(DIRECTIONS as readonly string[]).includes(direction)) return [];
     if (block === 'security-group') return this.ruleTail(direction, tokens.slice(1), block);
@@ -189,7 +258,16 @@ const COMPLETION_KINDS: Record<SymbolKind, CompletionItemKind> = {
   'network-acl': CompletionItemKind.Struct,
   instance: CompletionItemKind.Reference,
   flow: CompletionItemKind.Event,
+  'internet-gateway': CompletionItemKind.Interface,
+  'egress-only-gateway': CompletionItemKind.Interface,
+  'nat-gateway': CompletionItemKind.Constructor,
+  'route-table': CompletionItemKind.Enum,
 };
+
+/** What a line of a block starts with. */
+function blockStarts(block: BlockKind): Suggestion[] {
+  return block === 'route-table' ? keywords([ROUTE_KEYWORD], 'a route: DEST -> TARGET') : keywords(DIRECTIONS, 'rule direction');
+}
 
 /** The tokens before the cursor on its line and the partly typed word the completion replaces. */
 function lineBeforeCursor(text: string, position: Position): { tokens: Token[]; replace: Range } | undefined {
@@ -215,7 +293,7 @@ export function completionItems(analyzed: AnalyzedDocument, position: Position):
   const first = tokens[0];
   const startsDeclaration = first !== undefined && (DECLARATION_KEYWORDS as readonly string[]).includes(first.text);
   let suggestions: Suggestion[];
-  if (!first) suggestions = block ? keywords(DIRECTIONS, 'rule direction') : keywords(DECLARATION_KEYWORDS, 'declaration');
+  if (!first) suggestions = block ? blockStarts(block) : keywords(DECLARATION_KEYWORDS, 'declaration');
   else if (block && !startsDeclaration) suggestions = suggester.inBlock(tokens, block, position.line);
   else suggestions = suggester.topLevel(tokens);
   return suggestions.map((suggestion) => ({ ...suggestion, textEdit: { range: replace, newText: suggestion.label } }));

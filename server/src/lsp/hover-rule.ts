@@ -42,7 +42,7 @@ function decidedFlows(analysis: Analysis, rule: SgRuleModel | NaclRuleModel): st
   return lines.length > 0 ? ['', 'decides:', '', ...lines] : ['', 'decides no flow of this file'];
 }
 
-function findings(analysis: Analysis, range: Range): string[] {
+export function findings(analysis: Analysis, range: Range): string[] {
   const onRule = analysis.diagnostics.filter((d) => d.range.start.line >= range.start.line && d.range.start.line <= range.end.line);
   return onRule.length > 0 ? ['', ...onRule.map((d) => `- ${d.severity} ${d.code}: ${escapeMarkdown(d.message)}`)] : [];
 }

@@ -1,9 +1,9 @@
-// textDocument/hover: a flow's verdict and trace, a rule's matches and findings, a CIDR's block,
-// a port's service, a name's declaration.
+// textDocument/hover: a flow's verdict and trace, a rule's matches and findings, a route's target
+// and flows, a CIDR's block, a port's service, a name's declaration.
 import type { Connection, Hover } from 'vscode-languageserver';
 import type { Analysis } from '../engine/analyze';
 import { Reference, SYMBOL_KIND_LABELS } from '../engine/model';
-import type { Cidr, Declaration, FlowDecl, InstanceDecl, Position, Range } from '../syntax/ast';
+import type { Cidr, Declaration, FlowDecl, InstanceDecl, Position, Range, SourceFile } from '../syntax/ast';
 import { formatAddress } from '../syntax/cidr';
 import type { AnalysisSource, AnalyzedDocument } from './analysis-source';
 import { toLspRange } from './convert';
@@ -11,6 +11,7 @@ import { flowMarkdown } from './flow-markdown';
 import { cidrHover } from './hover-cidr';
 import { portsHover } from './hover-ports';
 import { naclRuleHover, sgRuleHover } from './hover-rule';
+import { routeHover, routingDetails } from './hover-routing';
 import { code, escapeMarkdown, lineLabel } from './markdown';
 import { Target, targetAt } from './node-at';
 import { onAnalyzed } from './requests';
@@ -24,18 +25,24 @@ function firstLine(analyzed: AnalyzedDocument, range: Range): string {
 function instanceAddresses(instance: InstanceDecl): string[] {
   const family = (label: string, ips: Cidr[]) =>
     ips.length === 0 ? [] : [`- ${label}: ${ips.map((ip, i) => `${code(formatAddress(ip.address, ip.family))}${i === 0 && ips.length > 1 ? ' (primary)' : ''}`).join(', ')}`];
-  return [...family('IPv4', instance.ips), ...family('IPv6', instance.ip6s)];
+  const publicIp = instance.publicIp ? [`- public IPv4: ${code(instance.publicIp.text)}, mapped to ${code(instance.ips[0]?.text ?? 'the first ip')}`] : [];
+  return [...family('IPv4', instance.ips), ...family('IPv6', instance.ip6s), ...publicIp];
+}
+
+/** The lines below a declaration's own line: an instance's addresses, what routing says of it. */
+function declarationDetails(file: SourceFile, declaration: Declaration): string[] {
+  return declaration.kind === 'instance' ? instanceAddresses(declaration) : routingDetails(file, declaration);
 }
 
 function declarationHover(analyzed: AnalyzedDocument, declaration: Declaration): string {
   const name = declaration.name?.text ?? '';
   const uses = analyzed.analysis.model.references.filter((ref) => ref.kind === declaration.kind && ref.name === name).length;
-  const addresses = declaration.kind === 'instance' ? instanceAddresses(declaration) : [];
+  const details = declarationDetails(analyzed.analysis.file, declaration);
   return [
     `**${SYMBOL_KIND_LABELS[declaration.kind]} ${escapeMarkdown(name)}**, declared on ${lineLabel(declaration.range.start.line)}`,
     '',
     code(firstLine(analyzed, declaration.range).trim()),
-    ...(addresses.length > 0 ? ['', ...addresses] : []),
+    ...(details.length > 0 ? ['', ...details] : []),
     '',
     `referenced ${uses} time${uses === 1 ? '' : 's'}`,
   ].join('\n');
@@ -61,6 +68,7 @@ function targetRange(target: Target): Range {
     case 'reference': return target.reference.range;
     case 'sg-rule':
     case 'nacl-rule': return target.rule.range;
+    case 'route': return target.route.range;
     case 'flow': return target.flow.range;
     case 'declaration': return target.declaration.name?.range ?? target.declaration.range;
   }
@@ -74,6 +82,7 @@ function markdownFor(analyzed: AnalyzedDocument, target: Target, position: Posit
     case 'reference': return referenceHover(analyzed, target.reference);
     case 'sg-rule': return sgRuleHover(analysis, target.rule, target.group);
     case 'nacl-rule': return naclRuleHover(analysis, target.rule, target.acl);
+    case 'route': return routeHover(analysis, target.route, target.table);
     case 'flow': return flowHover(analysis, target.flow);
     case 'declaration': return declarationHover(analyzed, target.declaration);
   }

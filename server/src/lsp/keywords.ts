@@ -1,19 +1,25 @@
-// The words of the language, grouped by where they may appear.
-import { DECLARATION_KEYWORDS, RESERVED_NAMES } from '../syntax/parser';
+// The words of the language, grouped by where they may appear. The parser declares the words it
+// dispatches on; they are re-exported here so that completion and rename read the same lists.
+import {
+  DECLARATION_KEYWORDS, FLOW_OPTIONS, INSTANCE_ATTRIBUTES, NAT_GATEWAY_CLAUSES, RESERVED_NAMES, ROUTE_KEYWORD,
+  ROUTE_TABLE_CLAUSES, ROUTE_TARGETS, SUBNET_CLAUSES,
+} from '../syntax/parser';
 
-export { DECLARATION_KEYWORDS, RESERVED_NAMES };
+export {
+  DECLARATION_KEYWORDS, FLOW_OPTIONS, INSTANCE_ATTRIBUTES, NAT_GATEWAY_CLAUSES, RESERVED_NAMES, ROUTE_KEYWORD,
+  ROUTE_TABLE_CLAUSES, ROUTE_TARGETS, SUBNET_CLAUSES,
+};
 export const DIRECTIONS = ['inbound', 'outbound'] as const;
 export const ACTIONS = ['allow', 'deny'] as const;
 export const RULE_PROTOCOLS = ['tcp', 'udp', 'icmp', 'icmpv6', 'all'] as const;
 export const FLOW_PROTOCOLS = ['tcp', 'udp', 'icmp', 'icmpv6'] as const;
 export const PEER_KEYWORDS = ['sg', 'pl'] as const;
-export const INSTANCE_ATTRIBUTES = ['subnet', 'ip', 'ip6', 'groups', 'os', 'ephemeral'] as const;
 export const OPERATING_SYSTEMS = ['linux', 'windows'] as const;
-export const FLOW_OPTIONS = ['from-ports', 'ipv6', 'oneway', 'expect'] as const;
 
 export const ALL_KEYWORDS: ReadonlySet<string> = new Set<string>([
   ...DECLARATION_KEYWORDS, ...DIRECTIONS, ...ACTIONS, ...RULE_PROTOCOLS, ...PEER_KEYWORDS, ...INSTANCE_ATTRIBUTES,
-  ...OPERATING_SYSTEMS, ...FLOW_OPTIONS, ...RESERVED_NAMES, 'from', 'to', 'type', 'code', 'acl',
+  ...OPERATING_SYSTEMS, ...FLOW_OPTIONS, ...RESERVED_NAMES, ...SUBNET_CLAUSES, ...NAT_GATEWAY_CLAUSES,
+  ...ROUTE_TABLE_CLAUSES, ROUTE_KEYWORD, ...ROUTE_TARGETS, 'from', 'to', 'type', 'code',
 ]);
 
 /** A name as the spec defines it. */

@@ -1,6 +1,7 @@
 // What lies under a position: the most specific thing a hover can speak about.
 import type {
-  Cidr, Declaration, FlowDecl, NaclRule, NetworkAclDecl, PortRange, Position, Range, SecurityGroupDecl, SgRule, SourceFile,
+  Cidr, Declaration, FlowDecl, NaclRule, NetworkAclDecl, PortRange, Position, Range, Route, RouteTableDecl, SecurityGroupDecl,
+  SgRule, SourceFile,
 } from '../syntax/ast';
 import type { Reference } from '../engine/model';
 
@@ -10,6 +11,7 @@ export type Target =
   | { kind: 'reference'; reference: Reference }
   | { kind: 'sg-rule'; rule: SgRule; group: SecurityGroupDecl }
   | { kind: 'nacl-rule'; rule: NaclRule; acl: NetworkAclDecl }
+  | { kind: 'route'; route: Route; table: RouteTableDecl }
   | { kind: 'flow'; flow: FlowDecl }
   | { kind: 'declaration'; declaration: Declaration };
 
@@ -34,9 +36,16 @@ function cidrsOf(declaration: Declaration): Cidr[] {
     case 'network-acl':
       return defined(declaration.rules.map((rule) => rule.cidr));
     case 'instance':
-      return [...declaration.ips, ...declaration.ip6s];
+      return [...declaration.ips, ...declaration.ip6s, ...defined([declaration.publicIp])];
     case 'flow':
       return defined([declaration.src, declaration.dst].map((end) => (end?.kind === 'cidr' ? end.cidr : undefined)));
+    case 'nat-gateway':
+      return defined([declaration.ip, declaration.publicIp]);
+    case 'route-table':
+      return defined(declaration.routes.map((route) => route.dest));
+    case 'internet-gateway':
+    case 'egress-only-gateway':
+      return [];
   }
 }
 
@@ -62,6 +71,10 @@ function ruleTarget(declaration: Declaration, position: Position): Target | unde
   if (declaration.kind === 'network-acl') {
     const rule = declaration.rules.find((r) => contains(r.range, position));
     return rule && { kind: 'nacl-rule', rule, acl: declaration };
+  }
+  if (declaration.kind === 'route-table') {
+    const route = declaration.routes.find((r) => contains(r.range, position));
+    return route && { kind: 'route', route, table: declaration };
   }
   return undefined;
 }

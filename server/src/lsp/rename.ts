@@ -1,16 +1,11 @@
 // Rename: a declared name and every use of it, refused when the new name is not a valid name or
 // already names another thing of the same kind.
 import { LSPErrorCodes, Position, Range, ResponseError, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
-import type { SymbolKind } from '../engine/model';
+import { SYMBOL_KIND_LABELS } from '../engine/model';
 import type { AnalyzedDocument } from './analysis-source';
 import { toLspRange } from './convert';
 import { ALL_KEYWORDS, NAME_PATTERN } from './keywords';
 import { occurrenceAt, occurrencesOf } from './symbol-index';
-
-const KIND_LABEL: Record<SymbolKind, string> = {
-  vpc: 'VPC', subnet: 'subnet', 'prefix-list': 'prefix list', 'security-group': 'security group',
-  'network-acl': 'network ACL', instance: 'instance', flow: 'flow',
-};
 
 /** The range of the name under the cursor and its text, or null where there is no name to rename. */
 export function prepareRename(analyzed: AnalyzedDocument, position: Position): { range: Range; placeholder: string } | null {
@@ -27,9 +22,9 @@ export function renameEdits(analyzed: AnalyzedDocument, position: Position, newN
   if (!symbol) return null;
   if (!NAME_PATTERN.test(newName)) refuse(`'${newName}' is not a valid name: a name starts with a letter or '_' and goes on with letters, digits, '_', '.' or '-'`);
   if (ALL_KEYWORDS.has(newName)) refuse(`'${newName}' is a keyword of the language`);
-  const label = KIND_LABEL[symbol.kind];
+  const label = SYMBOL_KIND_LABELS[symbol.kind];
   if (newName !== symbol.name && occurrencesOf(analyzed.analysis, { kind: symbol.kind, name: newName }).some((other) => other.isDeclaration)) {
-    refuse(`a ${label} named '${newName}' already exists`);
+    refuse(`${/^[aeiou]/.test(label) ? 'an' : 'a'} ${label} named '${newName}' already exists`);
   }
   const edits: TextEdit[] = occurrencesOf(analyzed.analysis, symbol).map((occurrence) => ({ range: toLspRange(occurrence.range), newText: newName }));
   return { changes: { [analyzed.uri]: edits } };

@@ -3,10 +3,10 @@
 // written, so it cannot change what a file means.
 import type { Comment, Range } from './ast';
 import { lex, textLines, Token } from './lexer';
-import { DECLARATION_KEYWORDS, parse } from './parser';
+import { BLOCK_KEYWORDS, BlockDecl, DECLARATION_KEYWORDS, parse } from './parser';
 import type { TextEdit } from '../diagnostics/diagnostic';
 
-export type BlockKind = 'security-group' | 'network-acl';
+export type BlockKind = BlockDecl['kind'];
 
 /** One line of the text as the parser sees it. */
 export interface LineInfo {
@@ -19,7 +19,7 @@ export interface LineInfo {
   blockLine?: number;
   /** The line is a declaration, not a line of a block. */
   topLevel: boolean;
-  /** The line starts a security-group or network-acl declaration. */
+  /** The line starts a block's declaration (security-group, network-acl, route-table). */
   opensBlock?: BlockKind;
   /** The line's last token closes the open block. */
   closesBlock: boolean;
@@ -34,7 +34,7 @@ function isDeclarationKeyword(token: Token | undefined): boolean {
 }
 
 function isBlockKeyword(token: Token | undefined): token is Token & { text: BlockKind } {
-  return token?.kind === 'word' && (token.text === 'security-group' || token.text === 'network-acl');
+  return token?.kind === 'word' && (BLOCK_KEYWORDS as readonly string[]).includes(token.text);
 }
 
 /** Every line with its tokens and the block around it, tracked exactly as the parser does. */
@@ -84,8 +84,17 @@ function joinTokens(tokens: Token[]): string {
   return tokens.map((token, i) => (i === 0 || token.kind === 'comma' || tokens[i - 1].kind === 'comma' ? '' : ' ') + token.text).join('');
 }
 
-/** A rule split into its columns: direction, [number, action,] protocol, arguments, from/to, peer, rest. */
+/** A route split into its columns: `route`, destination, `->`, target. */
+function routeCells(tokens: Token[]): string[] {
+  return [...tokens.slice(0, 3).map((token) => token.text), joinTokens(tokens.slice(3))];
+}
+
+/**
+ * A line of a block split into its columns. A rule: direction, [number, action,] protocol,
+ * arguments, from/to, peer, rest. A route: see routeCells.
+ */
 function ruleCells(tokens: Token[], kind: BlockKind): string[] {
+  if (kind === 'route-table') return routeCells(tokens);
   const protocolIndex = kind === 'network-acl' ? 3 : 1;
   let remote = tokens.findIndex((token, i) => i > protocolIndex && token.kind === 'word' && (token.text === 'from' || token.text === 'to'));
   if (remote < 0) remote = tokens.length;

@@ -4,9 +4,9 @@
 // noted and the line goes on.
 // It never throws.
 import type {
-  Cidr, Family, Comment, Declaration, Direction, Endpoint, FlowDecl, IcmpSpec, InstanceDecl, Keyword, Name, NaclRule,
-  NetworkAclDecl, Peer, PortRange, PrefixListDecl, Protocol, Range, SecurityGroupDecl, SgRule, SourceFile,
-  SubnetDecl, VpcDecl,
+  Cidr, Family, Comment, Declaration, Direction, Endpoint, FlowDecl, GatewayDecl, IcmpSpec, InstanceDecl, Keyword, Name,
+  NaclRule, NatGatewayDecl, NetworkAclDecl, Peer, PortRange, PrefixListDecl, Protocol, Range, Route, RouteTableDecl,
+  RouteTarget, SecurityGroupDecl, SgRule, SourceFile, SubnetDecl, VpcDecl,
 } from './ast';
 import { PROTOCOL_NUMBERS, protocolHasPorts, protocolIsIcmp } from './ast';
 import { parseCidr } from './cidr';
@@ -19,10 +19,44 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
 }
 
-export const DECLARATION_KEYWORDS = ['vpc', 'subnet', 'prefix-list', 'security-group', 'network-acl', 'instance', 'flow'] as const;
+/** The words that start a declaration, in the order completion offers them. */
+export const DECLARATION_KEYWORDS = [
+  'vpc',
+  'subnet',
+  'internet-gateway',
+  'egress-only-gateway',
+  'nat-gateway',
+  'route-table',
+  'prefix-list',
+  'security-group',
+  'network-acl',
+  'instance',
+  'flow',
+] as const;
 /** Words that can never be names: a flow end and the port/protocol word, and the targets of AWS routes. */
 export const RESERVED_NAMES = ['internet', 'any', 'all', 'local', 'blackhole'] as const;
-const BLOCK_KEYWORDS = new Set(['security-group', 'network-acl']);
+
+/** The declarations written as a header and a `{ ... }` block of lines. */
+export type BlockDecl = SecurityGroupDecl | NetworkAclDecl | RouteTableDecl;
+/** One line inside a block. */
+type BlockEntry = SgRule | NaclRule | Route;
+export const BLOCK_KEYWORDS: readonly BlockDecl['kind'][] = ['security-group', 'network-acl', 'route-table'];
+/** What the lines of each kind of block are called in messages. */
+const BLOCK_ENTRIES: Record<BlockDecl['kind'], string> = { 'security-group': 'rules', 'network-acl': 'rules', 'route-table': 'routes' };
+
+export const SUBNET_CLAUSES = ['acl', 'routes'] as const;
+export const INSTANCE_ATTRIBUTES = ['subnet', 'ip', 'ip6', 'groups', 'os', 'ephemeral', 'public-ip'] as const;
+export const NAT_GATEWAY_CLAUSES = ['subnet', 'ip', 'public-ip'] as const;
+export const ROUTE_TABLE_CLAUSES = ['main', 'edge'] as const;
+export const FLOW_OPTIONS = ['from-ports', 'ipv6', 'oneway', 'expect'] as const;
+/** The word that starts each line of a route-table block. */
+export const ROUTE_KEYWORD = 'route';
+/** What a route may send packets to, as the word after `->`. */
+export const ROUTE_TARGETS = ['local', 'igw', 'eigw', 'nat', 'firewall', 'blackhole', 'unmodelled'] as const;
+/** The kind of declaration that the name after a route target names. */
+export const ROUTE_TARGET_DECLARATIONS: Partial<Record<RouteTarget['kind'], Declaration['kind']>> = {
+  igw: 'internet-gateway', eigw: 'egress-only-gateway', nat: 'nat-gateway',
+};
 const MAX_DIAGNOSTICS = 1000;
 
 /** Raised inside one line's parse to abandon the rest of that line; never escapes `parse`. */
@@ -284,11 +318,46 @@ function parseNaclRule(cursor: LineCursor, rule: NaclRule): void {
   endOfLine(cursor);
 }
 
-function parseCidrList(cursor: LineCursor, target: Cidr[], what: string, stopWords: string[] = []): void {
+/** CIDRs up to the end of the statement, or up to the first word when keyword clauses follow them. */
+function parseCidrList(cursor: LineCursor, target: Cidr[], what: string, clausesFollow = false): void {
   target.push(parseCidrToken(cursor, what));
-  while (!cursor.atEnd() && !stopWords.some((word) => cursor.isWord(word))) {
+  while (!cursor.atEnd() && !(clausesFollow && cursor.peek()?.kind === 'word')) {
     target.push(parseCidrToken(cursor, 'a CIDR'));
   }
+}
+
+/**
+ * Keyword clauses in any order, each at most once, up to the end of the statement: `parseClause`
+ * reads what follows the keyword it is given. `wanted` says what may come when a word is unknown.
+ */
+function parseClauses(
+  cursor: LineCursor,
+  keywords: readonly string[],
+  wanted: string,
+  parseClause: (keyword: Token) => void,
+  givenTwice: (keyword: string) => string = (keyword) => `'${keyword}' is given twice`,
+): void {
+  const seen = new Set<string>();
+  while (!cursor.atEnd()) {
+    const token = cursor.peek()!;
+    if (token.kind !== 'word' || !keywords.includes(token.text)) {
+      const suggestion = token.kind === 'word' ? closest(token.text, keywords) : undefined;
+      if (suggestion) fail(token.range, `unknown keyword '${shorten(token.text)}'; did you mean '${suggestion}'?`);
+      expected(cursor, wanted);
+    }
+    if (seen.has(token.text)) fail(token.range, givenTwice(token.text));
+    seen.add(token.text);
+    cursor.next();
+    parseClause(token);
+  }
+}
+
+/** Fails on the statement's last token when a required clause is missing, naming every missing one. */
+function requireClauses(cursor: LineCursor, what: string, missing: [present: unknown, clause: string][]): void {
+  const absent = missing.filter(([present]) => present === undefined || (Array.isArray(present) && present.length === 0)).map(([, clause]) => `'${clause}'`);
+  if (absent.length === 0) return;
+  const list = absent.length === 1 ? absent[0] : `${absent.slice(0, -1).join(', ')} and ${absent[absent.length - 1]}`;
+  fail(cursor.last(), `${what} needs ${list}`);
 }
 
 function parseVpc(cursor: LineCursor, decl: VpcDecl): void {
@@ -298,12 +367,111 @@ function parseVpc(cursor: LineCursor, decl: VpcDecl): void {
 
 function parseSubnet(cursor: LineCursor, decl: SubnetDecl): void {
   decl.name = parseDeclaredName(cursor, 'a subnet name');
-  parseCidrList(cursor, decl.cidrs, "the subnet's CIDR block", ['acl']);
-  if (cursor.isWord('acl')) {
-    cursor.next();
-    decl.acl = parseName(cursor, 'a network ACL name after acl');
-  }
+  parseCidrList(cursor, decl.cidrs, "the subnet's CIDR block", true);
+  parseClauses(cursor, SUBNET_CLAUSES, "'acl NAME' or 'routes NAME'", (keyword) => {
+    if (keyword.text === 'acl') decl.acl = parseName(cursor, 'a network ACL name after acl');
+    else decl.routes = parseName(cursor, 'a route table name after routes');
+  });
+}
+
+function parseGateway(cursor: LineCursor, decl: GatewayDecl): void {
+  decl.name = parseDeclaredName(cursor, decl.kind === 'internet-gateway' ? 'an internet gateway name' : 'an egress-only gateway name');
   endOfLine(cursor);
+}
+
+function parseNatGateway(cursor: LineCursor, decl: NatGatewayDecl): void {
+  const name = (decl.name = parseDeclaredName(cursor, 'a NAT gateway name'));
+  parseClauses(cursor, NAT_GATEWAY_CLAUSES, `one of ${NAT_GATEWAY_CLAUSES.join(', ')}`, (keyword) => {
+    switch (keyword.text) {
+      case 'subnet':
+        decl.subnet = parseName(cursor, 'a subnet name after subnet');
+        break;
+      case 'ip':
+        decl.ip = parseOneAddress(cursor, 'ip', '; a NAT gateway translates IPv4 only');
+        break;
+      case 'public-ip':
+        decl.publicIp = parseOneAddress(cursor, 'public-ip', '; public addresses are IPv4 only');
+        break;
+    }
+  });
+  requireClauses(cursor, `NAT gateway '${name.text}'`, [[decl.subnet, 'subnet NAME'], [decl.ip, 'ip ADDRESS'], [decl.publicIp, 'public-ip ADDRESS']]);
+}
+
+function parseRouteTableHeader(cursor: LineCursor, decl: RouteTableDecl): void {
+  decl.name = parseDeclaredName(cursor, 'a route table name');
+  // Whichever of `main` and `edge` comes second is refused, so the table keeps the first.
+  const neitherBoth = "a route table is either the main table or a gateway's edge table, not both";
+  parseClauses(cursor, ROUTE_TABLE_CLAUSES, "'main', 'edge GATEWAY' or '{'", (keyword) => {
+    if (keyword.text === 'main') {
+      if (decl.edge) fail(keyword.range, neitherBoth);
+      decl.main = keyword.range;
+      return;
+    }
+    const gateway = parseName(cursor, 'an internet gateway name after edge');
+    if (decl.main) fail(spanning(keyword.range, gateway.range), neitherBoth);
+    decl.edge = gateway;
+  });
+}
+
+/** Words people write for a target, and the target they mean. */
+const ROUTE_TARGET_ALIASES: Record<string, string> = {
+  'internet-gateway': 'igw', 'egress-only-gateway': 'eigw', 'nat-gateway': 'nat', ngw: 'nat', gateway: 'igw',
+};
+const ROUTE_TARGET_FORMS = 'local, igw NAME, eigw NAME, nat NAME, firewall NAME, blackhole or unmodelled "TEXT"';
+/** The name each target kind that takes one expects after it. */
+const NAMED_TARGETS: Record<string, string> = {
+  igw: 'an internet gateway name', eigw: 'an egress-only gateway name', nat: 'a NAT gateway name', firewall: 'a firewall name',
+};
+/** Words written for "every address" that a route's destination spells as a CIDR. */
+const EVERYWHERE = ['internet', 'default', 'any', 'all'];
+
+function parseRouteKeyword(cursor: LineCursor): void {
+  const token = cursor.peek();
+  if (token?.kind === 'word' && token.text !== ROUTE_KEYWORD && closest(token.text, [ROUTE_KEYWORD]) === ROUTE_KEYWORD) {
+    fail(token.range, `unknown keyword '${shorten(token.text)}'; did you mean '${ROUTE_KEYWORD}'?`);
+  }
+  if (!cursor.isWord(ROUTE_KEYWORD)) expected(cursor, `a route starting with '${ROUTE_KEYWORD}'`);
+  cursor.next();
+}
+
+function parseRoute(cursor: LineCursor, route: Route): void {
+  const dest = cursor.peek();
+  if (dest?.kind === 'word' && EVERYWHERE.includes(dest.text)) {
+    fail(dest.range, `'${dest.text}' is not a destination: write 0.0.0.0/0 (every IPv4 address) or ::/0 (every IPv6 address)`);
+  }
+  route.dest = parseCidrToken(cursor, 'a destination CIDR after route');
+  if (cursor.peek()?.kind !== 'arrow') expected(cursor, "'->' between the destination and the target");
+  const arrow = cursor.next()!;
+  if (cursor.atEnd()) fail(arrow.range, `expected a route target after '->': ${ROUTE_TARGET_FORMS}`);
+  route.target = parseRouteTarget(cursor);
+  endOfLine(cursor);
+}
+
+function parseRouteTarget(cursor: LineCursor): RouteTarget {
+  const token = cursor.peek()!;
+  if (token.kind !== 'word') expected(cursor, `a route target (${ROUTE_TARGET_FORMS})`);
+  if (!(ROUTE_TARGETS as readonly string[]).includes(token.text)) {
+    const suggestion = ROUTE_TARGET_ALIASES[token.text] ?? closest(token.text, ROUTE_TARGETS);
+    if (suggestion) fail(token.range, `unknown route target '${shorten(token.text)}'; did you mean '${suggestion}'?`);
+    fail(token.range, `unknown route target '${shorten(token.text)}': a target is ${ROUTE_TARGET_FORMS} (a gateway's name comes after its kind, as in 'igw ${shorten(token.text)}')`);
+  }
+  cursor.next();
+  const kind = token.text as RouteTarget['kind'];
+  switch (kind) {
+    case 'local':
+    case 'blackhole':
+      return { kind, range: token.range };
+    case 'unmodelled': {
+      const text = cursor.peek();
+      if (text?.kind !== 'string') expected(cursor, 'a quoted description after unmodelled, such as "transit gateway tgw-1"');
+      cursor.next();
+      return { kind, text: { text: stringValue(text.text), range: text.range }, range: spanning(token.range, text.range) };
+    }
+    default: {
+      const name = parseName(cursor, `${NAMED_TARGETS[kind]} after ${kind}`);
+      return { kind, name, range: spanning(token.range, name.range) };
+    }
+  }
 }
 
 function parsePrefixList(cursor: LineCursor, decl: PrefixListDecl): void {
@@ -312,24 +480,14 @@ function parsePrefixList(cursor: LineCursor, decl: PrefixListDecl): void {
   while (!cursor.atEnd()) decl.cidrs.push(parseCidrToken(cursor, 'a CIDR'));
 }
 
-const INSTANCE_ATTRIBUTES = ['subnet', 'ip', 'ip6', 'groups', 'os', 'ephemeral'];
 /** The instance clauses that take a comma-separated list. */
 const LIST_CLAUSES = new Set(['ip', 'ip6', 'groups']);
 
 function parseInstance(cursor: LineCursor, decl: InstanceDecl): void {
-  decl.name = parseDeclaredName(cursor, 'an instance name');
-  const seen = new Set<string>();
-  while (!cursor.atEnd()) {
-    const token = cursor.peek()!;
-    if (token.kind !== 'word' || !INSTANCE_ATTRIBUTES.includes(token.text)) {
-      const suggestion = token.kind === 'word' ? closest(token.text, INSTANCE_ATTRIBUTES) : undefined;
-      if (suggestion) fail(token.range, `unknown keyword '${shorten(token.text)}'; did you mean '${suggestion}'?`);
-      expected(cursor, `one of ${INSTANCE_ATTRIBUTES.join(', ')}`);
-    }
-    if (seen.has(token.text)) fail(token.range, `'${token.text}' is given twice${LIST_CLAUSES.has(token.text) ? `: list every value after one '${token.text}', separated by commas` : ''}`);
-    seen.add(token.text);
-    cursor.next();
-    switch (token.text) {
+  const name = (decl.name = parseDeclaredName(cursor, 'an instance name'));
+  const givenTwice = (keyword: string) => `'${keyword}' is given twice${LIST_CLAUSES.has(keyword) ? `: list every value after one '${keyword}', separated by commas` : ''}`;
+  parseClauses(cursor, INSTANCE_ATTRIBUTES, `one of ${INSTANCE_ATTRIBUTES.join(', ')}`, (keyword) => {
+    switch (keyword.text) {
       case 'subnet':
         decl.subnet = parseName(cursor, 'a subnet name after subnet');
         break;
@@ -359,10 +517,13 @@ function parseInstance(cursor: LineCursor, decl: InstanceDecl): void {
       case 'ephemeral':
         decl.ephemeral = parsePorts(cursor, 'a port range after ephemeral');
         break;
+      case 'public-ip':
+        decl.publicIp = parseOneAddress(cursor, 'public-ip', "; public addresses are IPv4 only (an instance's 'ip6' addresses are reachable as they are)");
+        break;
     }
-  }
-  if (!decl.subnet) fail(cursor.last(), `instance '${decl.name.text}' needs 'subnet NAME'`);
-  if (decl.ips.length === 0) fail(cursor.last(), `instance '${decl.name.text}' needs 'ip ADDRESS'`);
+  }, givenTwice);
+  if (!decl.subnet) fail(cursor.last(), `instance '${name.text}' needs 'subnet NAME'`);
+  if (decl.ips.length === 0) fail(cursor.last(), `instance '${name.text}' needs 'ip ADDRESS'`);
 }
 
 /**
@@ -371,28 +532,37 @@ function parseInstance(cursor: LineCursor, decl: InstanceDecl): void {
  */
 function parseAddressList(cursor: LineCursor, into: Cidr[], family: Family): void {
   const keyword = family === 4 ? 'ip' : 'ip6';
-  into.push(parseAddress(cursor, keyword, family, keyword));
+  const hint = family === 4 ? "; give IPv6 addresses with 'ip6'" : '';
+  into.push(parseAddress(cursor, keyword, family, keyword, hint));
   while (cursor.peek()?.kind === 'comma') {
     const comma = cursor.next()!;
     if (!isAddressToken(cursor.peek())) {
       cursor.note(makeDiagnostic('syntax', comma.range, `expected an IPv${family} address after the comma, found ${describe(cursor.peek())}`));
       return;
     }
-    noting(cursor, () => into.push(parseAddress(cursor, keyword, family, 'the comma')));
+    noting(cursor, () => into.push(parseAddress(cursor, keyword, family, 'the comma', hint)));
   }
   const stray = cursor.peek();
   if (isAddressToken(stray)) fail(stray.range, `separate the addresses of '${keyword}' with commas: ${into[into.length - 1].text},${shorten(stray.text)}`);
+}
+
+/** The single IPv4 address of a NAT gateway's `ip` or of a `public-ip`. */
+function parseOneAddress(cursor: LineCursor, keyword: string, ipv6Hint: string): Cidr {
+  const address = parseAddress(cursor, keyword, 4, keyword, ipv6Hint);
+  const next = cursor.peek();
+  if (next?.kind === 'comma' || isAddressToken(next)) fail(next.range, `'${keyword}' takes one address`);
+  return address;
 }
 
 function isAddressToken(token: Token | undefined): token is Token {
   return token?.kind === 'ipv4' || token?.kind === 'ipv6';
 }
 
-/** One address of an `ip` or `ip6` list: of the keyword's family, without a prefix. */
-function parseAddress(cursor: LineCursor, keyword: string, family: Family, after: string): Cidr {
+/** One address after `keyword`: of the keyword's family (`familyHint` says where the other goes), without a prefix. */
+function parseAddress(cursor: LineCursor, keyword: string, family: Family, after: string, familyHint: string): Cidr {
   const cidr = parseCidrToken(cursor, `an IPv${family} address after ${after}`);
   if (cidr.hasPrefix) fail(cidr.range, `'${keyword}' takes single addresses, not the block ${cidr.text}`);
-  if (cidr.family !== family) fail(cidr.range, `'${keyword}' takes IPv${family} addresses, not ${cidr.text}${family === 4 ? "; give IPv6 addresses with 'ip6'" : ''}`);
+  if (cidr.family !== family) fail(cidr.range, `'${keyword}' takes IPv${family} addresses, not ${cidr.text}${familyHint}`);
   return cidr;
 }
 
@@ -407,8 +577,6 @@ function parseEndpoint(cursor: LineCursor, what: string): Endpoint {
   return { kind: 'cidr', cidr, range: cidr.range };
 }
 
-const FLOW_OPTIONS = ['from-ports', 'ipv6', 'oneway', 'expect'];
-
 function parseFlow(cursor: LineCursor, decl: FlowDecl): void {
   decl.name = parseDeclaredName(cursor, 'a flow name');
   decl.src = parseEndpoint(cursor, "the flow's source: an instance, an address or CIDR, or internet");
@@ -420,7 +588,7 @@ function parseFlow(cursor: LineCursor, decl: FlowDecl): void {
   const seen = new Set<string>();
   while (!cursor.atEnd()) {
     const token = cursor.peek()!;
-    if (token.kind !== 'word' || !FLOW_OPTIONS.includes(token.text)) {
+    if (token.kind !== 'word' || !(FLOW_OPTIONS as readonly string[]).includes(token.text)) {
       const suggestion = token.kind === 'word' ? closest(token.text, FLOW_OPTIONS) : undefined;
       if (suggestion) fail(token.range, `unknown keyword '${shorten(token.text)}'; did you mean '${suggestion}'?`);
       expected(cursor, decl.expect ? 'the end of the flow' : `'expect allow' or 'expect deny'`);
@@ -455,14 +623,18 @@ function parseFlow(cursor: LineCursor, decl: FlowDecl): void {
 
 function newDeclaration(keyword: Token): Declaration {
   const range = keyword.range;
-  switch (keyword.text) {
+  switch (keyword.text as (typeof DECLARATION_KEYWORDS)[number]) {
     case 'vpc': return { kind: 'vpc', cidrs: [], range };
     case 'subnet': return { kind: 'subnet', cidrs: [], range };
+    case 'internet-gateway': return { kind: 'internet-gateway', range };
+    case 'egress-only-gateway': return { kind: 'egress-only-gateway', range };
+    case 'nat-gateway': return { kind: 'nat-gateway', range };
+    case 'route-table': return { kind: 'route-table', routes: [], range };
     case 'prefix-list': return { kind: 'prefix-list', cidrs: [], range };
     case 'security-group': return { kind: 'security-group', rules: [], range };
     case 'network-acl': return { kind: 'network-acl', rules: [], range };
     case 'instance': return { kind: 'instance', ips: [], ip6s: [], groups: [], range };
-    default: return { kind: 'flow', range };
+    case 'flow': return { kind: 'flow', range };
   }
 }
 
@@ -470,6 +642,11 @@ function parseStatementBody(cursor: LineCursor, decl: Declaration): void {
   switch (decl.kind) {
     case 'vpc': return parseVpc(cursor, decl);
     case 'subnet': return parseSubnet(cursor, decl);
+    case 'internet-gateway':
+    case 'egress-only-gateway':
+      return parseGateway(cursor, decl);
+    case 'nat-gateway': return parseNatGateway(cursor, decl);
+    case 'route-table': return parseRouteTableHeader(cursor, decl);
     case 'prefix-list': return parsePrefixList(cursor, decl);
     case 'instance': return parseInstance(cursor, decl);
     case 'flow': return parseFlow(cursor, decl);
@@ -480,7 +657,38 @@ function parseStatementBody(cursor: LineCursor, decl: Declaration): void {
   }
 }
 
-type Block = { decl: SecurityGroupDecl | NetworkAclDecl; braceOpened: boolean };
+/** The lines a block holds so far. */
+function blockEntries(decl: BlockDecl): BlockEntry[] {
+  return decl.kind === 'route-table' ? decl.routes : decl.rules;
+}
+
+/** One line of a block (without a closing brace), added to the block as soon as its first word is read. */
+function parseBlockEntry(cursor: LineCursor, decl: BlockDecl, range: Range): void {
+  switch (decl.kind) {
+    case 'security-group': {
+      const rule: SgRule = { direction: parseDirection(cursor), range };
+      decl.rules.push(rule);
+      return parseSgRule(cursor, rule);
+    }
+    case 'network-acl': {
+      const rule: NaclRule = { direction: parseDirection(cursor), range };
+      decl.rules.push(rule);
+      return parseNaclRule(cursor, rule);
+    }
+    case 'route-table': {
+      parseRouteKeyword(cursor);
+      const route: Route = { range };
+      decl.routes.push(route);
+      return parseRoute(cursor, route);
+    }
+  }
+}
+
+type Block = { decl: BlockDecl; braceOpened: boolean };
+
+function isBlockDecl(decl: Declaration): decl is BlockDecl {
+  return (BLOCK_KEYWORDS as readonly string[]).includes(decl.kind);
+}
 
 /** What a line that neither opens nor closes a block adds, given the block it is in. */
 interface LineResult {
@@ -488,11 +696,11 @@ interface LineResult {
   blockKind: BlockKind;
   comments: Comment[];
   declarations: Declaration[];
-  rules: (SgRule | NaclRule)[];
+  entries: BlockEntry[];
   diagnostics: Diagnostic[];
 }
 
-type BlockKind = SecurityGroupDecl['kind'] | NetworkAclDecl['kind'] | 'none';
+type BlockKind = BlockDecl['kind'] | 'none';
 
 /**
  * The results of the lines of one parse, kept for the next parse of the same document: a line
@@ -558,26 +766,15 @@ export function* parseSteps(text: string, cache = new LineCache()): Generator<vo
 
   const parseBlockLine = (lineTokens: Token[], lineIndex: number) => {
     const current = block!;
-    let ruleTokens = lineTokens;
+    let entryTokens = lineTokens;
     const closing = lineTokens[lineTokens.length - 1]?.kind === 'rbrace' ? lineTokens[lineTokens.length - 1] : undefined;
-    if (closing) ruleTokens = lineTokens.slice(0, -1);
-    if (ruleTokens.length > 0) {
-      const first = ruleTokens[0];
-      const lineEnd = lineEndOf(lineIndex, ruleTokens);
-      const cursor = new LineCursor(ruleTokens, lineEnd);
-      const ruleRange = spanning(first.range, ruleTokens[ruleTokens.length - 1].range);
-      attempt(cursor, () => {
-        const direction = parseDirection(cursor);
-        if (current.decl.kind === 'security-group') {
-          const rule: SgRule = { direction, range: ruleRange };
-          current.decl.rules.push(rule);
-          parseSgRule(cursor, rule);
-        } else {
-          const rule: NaclRule = { direction, range: ruleRange };
-          current.decl.rules.push(rule);
-          parseNaclRule(cursor, rule);
-        }
-      });
+    if (closing) entryTokens = lineTokens.slice(0, -1);
+    if (entryTokens.length > 0) {
+      const first = entryTokens[0];
+      const lineEnd = lineEndOf(lineIndex, entryTokens);
+      const cursor = new LineCursor(entryTokens, lineEnd);
+      const entryRange = spanning(first.range, entryTokens[entryTokens.length - 1].range);
+      attempt(cursor, () => parseBlockEntry(cursor, current.decl, entryRange));
     }
     if (closing) closeBlock(closing.range);
   };
@@ -603,19 +800,19 @@ export function* parseSteps(text: string, cache = new LineCache()): Generator<vo
     const decl = newDeclaration(first);
     decl.range = spanning(first.range, lineTokens[lineTokens.length - 1].range);
     declarations.push(decl);
-    const isBlock = BLOCK_KEYWORDS.has(first.text);
+    const isBlock = isBlockDecl(decl);
     const braceIndex = isBlock ? lineTokens.findIndex((token) => token.kind === 'lbrace') : -1;
     const headerTokens = braceIndex >= 0 ? lineTokens.slice(1, braceIndex) : lineTokens.slice(1);
     const cursor = new LineCursor(headerTokens, lineEndOf(lineIndex, lineTokens));
     attempt(cursor, () => {
       parseStatementBody(cursor, decl);
       if (isBlock) {
-        if (braceIndex < 0) fail(cursor.last(), `expected '{' to open the ${first.text}'s rules`);
+        if (braceIndex < 0) fail(cursor.last(), `expected '{' to open the ${first.text}'s ${BLOCK_ENTRIES[decl.kind]}`);
         endOfLine(cursor);
       }
     });
     if (isBlock) {
-      block = { decl: decl as SecurityGroupDecl | NetworkAclDecl, braceOpened: braceIndex >= 0 };
+      block = { decl, braceOpened: braceIndex >= 0 };
       const rest = braceIndex >= 0 ? lineTokens.slice(braceIndex + 1) : [];
       if (rest.length > 0) parseBlockLine(rest, lineIndex);
     }
@@ -659,17 +856,17 @@ export function* parseSteps(text: string, cache = new LineCache()): Generator<vo
       lexLine(ownText, 0, ownText.length, lineIndex, lineTokens, lineComments);
       const blockBefore = block;
       const declarationsBefore = declarations.length;
-      const rulesBefore = block?.decl.rules.length ?? 0;
+      const entriesBefore = block ? blockEntries(block.decl).length : 0;
       lineDiagnostics = [];
       parseLine(lineTokens, lineIndex);
-      const rules = block?.decl.rules.slice(rulesBefore) ?? [];
-      result = { text: ownText, blockKind, comments: lineComments, declarations: declarations.slice(declarationsBefore), rules, diagnostics: lineDiagnostics };
+      const entries = block ? blockEntries(block.decl).slice(entriesBefore) : [];
+      result = { text: ownText, blockKind, comments: lineComments, declarations: declarations.slice(declarationsBefore), entries, diagnostics: lineDiagnostics };
       if (block === blockBefore) current[lineIndex] = result;
     } else {
       current[lineIndex] = result;
       declarations.push(...result.declarations);
-      // The block is of the kind the rules were parsed in.
-      if (block) (block.decl.rules as (SgRule | NaclRule)[]).push(...result.rules);
+      // The block is of the kind the entries were parsed in.
+      if (block) blockEntries(block.decl).push(...result.entries);
     }
     comments.push(...result.comments);
     keep(result.diagnostics);
