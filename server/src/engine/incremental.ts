@@ -11,6 +11,7 @@ import { buildModelSteps, ModelOptions } from './build-model';
 import { afterCommentEdit } from './comment-edit';
 import { expectationChecks } from './checks';
 import { clientContext, ClientContext, naclAclChecks, serviceRuleClientPorts } from './checks/nacl-checks';
+import { routingChecks } from './checks/routing-checks';
 import { sgGroupChecks } from './checks/sg-checks';
 import { unusedChecks } from './checks/unused';
 import { evaluateFlow, flowPaths, FlowResult } from './evaluate';
@@ -188,6 +189,7 @@ export class IncrementalAnalyzer {
       diagnostics.push(...found);
     }
     diagnostics.push(...unusedChecks(model));
+    diagnostics.push(...routingChecks(model));
     const flows: FlowResult[] = [];
     for (const flow of model.flows) {
       const key = keys.flow(flow, model);
