@@ -45,6 +45,7 @@ export const CHECKS = {
   worldOpenAdminPort: check('VR404', 'world-open-admin-port', 'warning', 'An administration or database port open to 0.0.0.0/0 or ::/0.'),
   missingReturnRule: check('VR405', 'nacl-missing-return-rule', 'warning', 'A network ACL admits requests whose replies its other direction drops.'),
   instanceWithoutGroup: check('VR406', 'instance-without-security-group', 'warning', "An instance that lists no security group: AWS places it in the VPC's default group."),
+  natTrafficDropped: check('VR407', 'nacl-drops-nat-traffic', 'warning', "A network ACL drops packets of the connections a NAT gateway forwards: the replies to the gateway's ports 1024-65535, the replies to the private hosts, or the requests leaving its subnet."),
   expectationFailed: check('VR500', 'expectation-failed', 'error', "A flow's verdict is not the one it expects."),
   invalidFlow: check('VR501', 'invalid-flow', 'error', 'A flow that cannot be evaluated: no instance end, or a protocol a flow cannot have.'),
 } as const;
