@@ -164,7 +164,20 @@ describe('bundled examples', () => {
       assert.equal(https.split, 'admitted for source ports 32768-65535, dropped for 1024-32767');
       // Lowest internet address, lowest client port: its SYN-ACK has no outbound rule.
       assert.equal(formatConnection(https.witness!), 'tcp 1.0.0.1:1024 -> 10.0.0.10:443');
-      assert.deepEqual(traceLines(https), ['1 nacl inbound allow 100', '2 sg inbound allow', '3 nacl outbound deny *']);
+      // In through the internet gateway, routed locally to public-a; the reply leaves by public-rt.
+      assert.deepEqual(traceLines(https), [
+        '1 gateway inbound allow', '2 route outbound allow', '3 nacl inbound allow 100', '4 sg inbound allow', '5 route outbound allow', '6 nacl outbound deny *',
+      ]);
+    });
+
+    it('the NAT gateway gotcha: the request leaves through the NAT gateway, the reply dies entering its subnet', () => {
+      const updates = flowOf('nat-return-gotcha.vpcrules', 'updates');
+      assert.equal(formatConnection(updates.witness!), 'tcp 10.1.10.10:32768 -> 1.0.0.1:443');
+      assert.deepEqual(traceLines(updates), [
+        '1 sg outbound allow', '2 route outbound allow', '3 nacl outbound allow 100', '4 nacl inbound allow 100', '5 nat outbound allow',
+        '6 route outbound allow', '7 nacl outbound allow 100', '8 gateway outbound allow', '9 gateway inbound allow', '10 route outbound allow',
+        '11 nacl inbound deny *',
+      ]);
     });
 
     it('a denied flow that expects deny has no witness; its trace stops at the dropping hop', () => {

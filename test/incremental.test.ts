@@ -7,7 +7,8 @@ import * as fc from 'fast-check';
 import { analyze, Analysis } from '../server/src/engine/analyze';
 import type { FlowResult } from '../server/src/engine/evaluate';
 import { IncrementalAnalyzer } from '../server/src/engine/incremental';
-import type { Model, NaclRuleModel, SgRuleModel } from '../server/src/engine/model';
+import type { Rule } from '../server/src/engine/hops';
+import type { Model } from '../server/src/engine/model';
 import { generateModel } from '../bench/generate';
 import { randomModel } from './naive/random-model';
 import { modelTexts } from './model-files';
@@ -29,10 +30,8 @@ function run(steps: Generator<void, Analysis, void>): Analysis {
   }
 }
 
-type Rule = SgRuleModel | NaclRuleModel;
-
 function ruleView(rule: Rule | undefined) {
-  return rule && { text: rule.text, direction: rule.direction, range: rule.decl?.range };
+  return rule && { text: rule.text, direction: 'direction' in rule ? rule.direction : '-', range: rule.decl?.range };
 }
 
 function flowView(result: FlowResult) {
@@ -55,6 +54,7 @@ function modelRules(model: Model): Set<Rule> {
   const rules = new Set<Rule>();
   for (const group of [model.defaultGroup, ...model.groups.values()]) group.rules.forEach((rule) => rules.add(rule));
   for (const acl of [model.defaultAcl, ...model.acls.values()]) [...acl.inbound, ...acl.outbound].forEach((rule) => rules.add(rule));
+  for (const table of [model.localOnly, ...model.routeTables.values()]) table.routes.forEach((route) => rules.add(route));
   return rules;
 }
 

@@ -29,6 +29,13 @@ describe('parser line cache', () => {
     assertSameAsUncached(GROUP.replace('security-group web', 'network-acl web'), GROUP);
   });
 
+  it('parses the same lines again when the block around them becomes a route table, and back', () => {
+    const table = GROUP.replace('security-group web {', 'route-table web {\n  route 0.0.0.0/0 -> igw igw');
+    assertSameAsUncached(GROUP, table);
+    assertSameAsUncached(table, GROUP);
+    assertSameAsUncached(table, table.replace('route-table web {', 'route-table web main {'));
+  });
+
   it('parses rules as top-level lines when their block header goes, and back', () => {
     const headless = GROUP.replace('security-group web {\n', '');
     assertSameAsUncached(GROUP, headless);

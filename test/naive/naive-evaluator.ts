@@ -45,347 +45,50 @@
 //   with a type but no code every code of it (the echo code-0 reading is for flows only);
 // - a rule's CIDR matches only packets of its family; `sg NAME` is every address of the group's
 //   members, `pl NAME` its CIDRs;
-// Verdict: allow when every covered connection is admitted, deny when none is, partial otherwise.
-import type {
-  Cidr, Family, FlowDecl, IcmpSpec, NaclRule, Peer, PortRange, Range, SgRule,
-} from '../../server/src/syntax/ast';
-import { parseCidr } from '../../server/src/syntax/cidr';
-import { parse } from '../../server/src/syntax/parser';
+// Routing (../shared/spec/paths.md, all but AWS Network Firewall; naive-routing.ts), once the file
+// declares a `route-table` (else nothing above changes):
+// - every table holds an implicit local route per VPC block, unless a route with that exact DEST
+//   replaces it; a subnet uses its `routes` table, else the `main` one, else local routes only;
+//   the internet gateway its `edge` table, else local routes; the egress-only gateway local
+//   routes; the longest DEST of the packet's family holding its destination wins; no route,
+//   `blackhole` or `unmodelled`: dropped;
+// - two addresses of one subnet: no route, no NACL; a source in the VPC in no declared subnet has
+//   no table: straight to the destination's subnet by local routing;
+// - `local`: to the subnet holding the destination (in no subnet: arrived); `igw`: out, for IPv4
+//   only from an instance's first `ip` that has a `public-ip` or from a NAT gateway's `ip`, the
+//   source rewritten to the public address; `eigw`: IPv6 out, IPv4 dropped; `nat`: the gateway
+//   rewrites the source to its `ip` and a port it chooses in 1024-65535 (none for ICMP, which has
+//   no port), then routes with its own subnet's table; IPv6 to `nat` (NAT64): dropped;
+// - from outside, a request needs the internet gateway; an IPv4 one reaches only an instance's
+//   first `ip` that has a `public-ip` (the address the flow names); then the edge table routes it;
+// - a move between two subnets crosses the NACL of the one left (outbound) and of the one entered
+//   (inbound); between a subnet and a gateway, only the subnet's; the source instance's SGs judge
+//   the request as it leaves, the destination instance's SGs as it arrives (with the source it
+//   has then);
+// - the reply leaves the responder addressed to the address and port the responder saw and is
+//   routed the same way, back in through the gateway its request left by (the internet gateway
+//   undoing its rewrite); it must meet, in reverse order, exactly the request's NAT gateways, each
+//   giving back the address and port it replaced, else it is dropped (asymmetric routing); SGs
+//   pass it, NACLs judge it;
+// - a packet that visits more than 16 nodes (route lookups) is dropped (routing loop);
+// - a connection through NAT gateways counts once for every port each of them may choose. Only a
+//   NACL reads that port (as the destination port of the reply on its way back to the gateway),
+//   and a NACL rule reads a port only by whether it lies in its range: ports between two
+//   consecutive ends of NACL port ranges are decided alike, so one port of each such stretch,
+//   weighted by the stretch's length, counts every port exactly (natPortChoices).
+// Verdict: allow when every covered connection (with every NAT port) is admitted, deny when none
+// is, partial otherwise.
+import type { Cidr, Family, IcmpSpec, PortRange } from '../../server/src/syntax/ast';
+import { isIcmpProtocol, isPortProtocol, naclAdmits, Packet, sgAdmits } from './naive-filters';
+import {
+  addressesOf, amazonPoints, CLIENT_PORTS, classify, Conn, HopResult, LINUX_EPHEMERAL, MAX_ADDR, NaiveFlow, NaiveModel, NaiveVerdict,
+  NEnd, NInstance, sameInstance, subnetBlock, subnetOf, unfilteredBecause, WINDOWS_EPHEMERAL,
+} from './naive-model';
+import { NAT_PORTS, routedTrace } from './naive-routing';
 
-export type NaiveVerdict = 'allow' | 'deny' | 'partial';
-
-/** One concrete connection. `key` is the destination port, or for ICMP type * 256 + code. */
-export interface Conn {
-  protocol: number;
-  family: Family;
-  srcIp: bigint;
-  dstIp: bigint;
-  /** The source port; 0 for ICMP, which has none. */
-  srcPort: number;
-  key: number;
-}
-
-interface NInstance {
-  name: string;
-  subnet: string;
-  ips: bigint[];
-  ip6s: bigint[];
-  /** The groups as listed, or [`default`] when the instance lists none. */
-  groups: string[];
-  os: 'linux' | 'windows';
-  ephemeral?: PortRange;
-}
-
-interface NSubnet {
-  name: string;
-  v4?: Cidr;
-  v6?: Cidr;
-  acl?: string; // undefined: the default NACL (allows everything)
-}
-
-/** An address that AWS does not filter traffic to (from an instance). */
-interface AmazonAddress {
-  family: Family;
-  address: bigint;
-  what: string;
-  /** Set for a subnet's router (its IPv4 base + 1): unfiltered only from that subnet's instances. */
-  routerOf?: string;
-}
-
-export type NEnd =
-  | { kind: 'instance'; name: string }
-  | { kind: 'cidr'; cidr: Cidr }
-  | { kind: 'internet' };
-
-export interface NaiveFlow {
-  name: string;
-  line: number;
-  src: NEnd;
-  dst: NEnd;
-  protocol: number;
-  family: Family;
-  ports?: PortRange;
-  icmp?: IcmpSpec;
-  fromPorts?: PortRange;
-  oneway: boolean;
-  expect: 'allow' | 'deny';
-}
-
-export interface NaiveModel {
-  vpcBlocks: Cidr[];
-  subnets: Map<string, NSubnet>;
-  instances: Map<string, NInstance>;
-  groups: Map<string, SgRule[]>;
-  acls: Map<string, NaclRule[]>;
-  prefixLists: Map<string, Cidr[]>;
-  amazonAddresses: AmazonAddress[];
-  flows: NaiveFlow[];
-}
-
-const MAX_ADDR: Record<Family, bigint> = { 4: (1n << 32n) - 1n, 6: (1n << 128n) - 1n };
-const LINUX_EPHEMERAL: [number, number] = [32768, 60999];
-const WINDOWS_EPHEMERAL: [number, number] = [49152, 65535];
-/** Source ports of a host of a subnet or an external client. */
-const CLIENT_PORTS: [number, number] = [1024, 65535];
-const DEFAULT_GROUP = 'default';
-
-/** AWS's default security group, read by the project's parser like any group. */
-const AWS_DEFAULT_GROUP_TEXT = `security-group ${DEFAULT_GROUP} {
-  inbound all from sg ${DEFAULT_GROUP}
-  outbound all to 0.0.0.0/0
-  outbound all to ::/0
-}
-`;
-
-const AMAZON_SERVICES: [string, string][] = [
-  ['169.254.169.253', 'Amazon DNS'],
-  ['169.254.169.254', 'instance metadata service'],
-  ['169.254.169.123', 'Amazon Time Sync Service'],
-  ['169.254.170.2', 'ECS task metadata'],
-  ['169.254.169.250', 'Windows license activation'],
-  ['169.254.169.251', 'Windows license activation'],
-  ['fd00:ec2::253', 'Amazon DNS'],
-  ['fd00:ec2::254', 'instance metadata service'],
-  ['fd00:ec2::123', 'Amazon Time Sync Service'],
-];
-
-const NOWHERE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-
-function addressOf(text: string): { family: Family; address: bigint } {
-  const parsed = parseCidr(text, NOWHERE);
-  if (!parsed.ok) throw new Error(`bad built-in address ${text}`);
-  return { family: parsed.cidr.family, address: parsed.cidr.address };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Reading the model.
-
-/** Reads the syntax tree into plain tables. Assumes a valid model (the generator's job). */
-export function buildNaiveModel(text: string): NaiveModel {
-  const { file } = parse(text);
-  const model: NaiveModel = {
-    vpcBlocks: [], subnets: new Map(), instances: new Map(), groups: new Map(), acls: new Map(), prefixLists: new Map(),
-    amazonAddresses: [], flows: [],
-  };
-  let sawVpc = false;
-  for (const decl of file.declarations) {
-    switch (decl.kind) {
-      case 'vpc':
-        if (!sawVpc) model.vpcBlocks = decl.cidrs;
-        sawVpc = true;
-        break;
-      case 'subnet':
-        if (decl.name) {
-          model.subnets.set(decl.name.text, {
-            name: decl.name.text, v4: decl.cidrs.find((c) => c.family === 4), v6: decl.cidrs.find((c) => c.family === 6), acl: decl.acl?.text,
-          });
-        }
-        break;
-      case 'prefix-list':
-        if (decl.name) model.prefixLists.set(decl.name.text, decl.cidrs);
-        break;
-      case 'security-group':
-        if (decl.name) model.groups.set(decl.name.text, decl.rules);
-        break;
-      case 'network-acl':
-        if (decl.name) model.acls.set(decl.name.text, decl.rules);
-        break;
-      case 'instance':
-        if (decl.name && decl.subnet) {
-          model.instances.set(decl.name.text, {
-            name: decl.name.text,
-            subnet: decl.subnet.text,
-            ips: decl.ips.map((c) => c.address),
-            ip6s: decl.ip6s.map((c) => c.address),
-            groups: decl.groups.length > 0 ? decl.groups.map((g) => g.text) : [DEFAULT_GROUP],
-            os: decl.os?.value ?? 'linux',
-            ephemeral: decl.ephemeral,
-          });
-        }
-        break;
-      case 'flow': {
-        const flow = naiveFlow(decl);
-        if (flow) model.flows.push(flow);
-        break;
-      }
-    }
-  }
-  if (!model.groups.has(DEFAULT_GROUP)) model.groups.set(DEFAULT_GROUP, awsDefaultGroupRules());
-  model.amazonAddresses = amazonAddresses(model);
-  return model;
-}
-
-function awsDefaultGroupRules(): SgRule[] {
-  const decl = parse(AWS_DEFAULT_GROUP_TEXT).file.declarations[0];
-  if (decl?.kind !== 'security-group' || decl.rules.length !== 3) throw new Error('the default group did not parse');
-  return decl.rules;
-}
-
-function amazonAddresses(model: NaiveModel): AmazonAddress[] {
-  const out: AmazonAddress[] = AMAZON_SERVICES.map(([text, what]) => ({ ...addressOf(text), what }));
-  const firstV4 = model.vpcBlocks.find((c) => c.family === 4);
-  if (firstV4) out.push({ family: 4, address: firstV4.first + 2n, what: 'Amazon DNS (VPC base + 2)' });
-  for (const subnet of model.subnets.values()) {
-    if (subnet.v4) out.push({ family: 4, address: subnet.v4.first + 1n, what: `the router of subnet ${subnet.name}`, routerOf: subnet.name });
-  }
-  return out;
-}
-
-function naiveFlow(decl: FlowDecl): NaiveFlow | undefined {
-  if (!decl.name || !decl.src || !decl.dst || !decl.protocol || !decl.expect) return undefined;
-  const end = (e: NonNullable<FlowDecl['src']>): NEnd =>
-    e.kind === 'instance' ? { kind: 'instance', name: e.name.text } : e.kind === 'cidr' ? { kind: 'cidr', cidr: e.cidr } : { kind: 'internet' };
-  const src = end(decl.src);
-  const dst = end(decl.dst);
-  const hasV6End = [src, dst].some((e) => e.kind === 'cidr' && e.cidr.family === 6);
-  const family: Family = decl.ipv6 || decl.protocol.number === 58 || hasV6End ? 6 : 4;
-  return {
-    name: decl.name.text, line: decl.range.start.line, src, dst, protocol: decl.protocol.number, family,
-    ports: decl.ports, icmp: decl.icmp, fromPorts: decl.fromPorts, oneway: decl.oneway !== undefined, expect: decl.expect.value,
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Who an address is.
-
-export type AddressClass =
-  | { kind: 'instance'; instance: NInstance }
-  | { kind: 'host'; subnet: NSubnet }
-  | { kind: 'external' };
-
-function addressesOf(instance: NInstance, family: Family): bigint[] {
-  return family === 4 ? instance.ips : instance.ip6s;
-}
-
-function subnetBlock(subnet: NSubnet, family: Family): Cidr | undefined {
-  return family === 4 ? subnet.v4 : subnet.v6;
-}
-
-/** In this order: a declared instance's address, an address of a declared subnet, external. */
-export function classify(model: NaiveModel, family: Family, address: bigint): AddressClass {
-  for (const instance of model.instances.values()) {
-    if (addressesOf(instance, family).includes(address)) return { kind: 'instance', instance };
-  }
-  for (const subnet of model.subnets.values()) {
-    const block = subnetBlock(subnet, family);
-    if (block && block.first <= address && address <= block.last) return { kind: 'host', subnet };
-  }
-  return { kind: 'external' };
-}
-
-/** The subnet an address sits in (an instance's or a host's), undefined outside every subnet. */
-function subnetOf(cls: AddressClass): string | undefined {
-  return cls.kind === 'instance' ? cls.instance.subnet : cls.kind === 'host' ? cls.subnet.name : undefined;
-}
-
-function sameInstance(a: AddressClass, b: AddressClass): boolean {
-  return a.kind === 'instance' && b.kind === 'instance' && a.instance === b.instance;
-}
-
-/** Why AWS does not filter a packet from this source to this address, if it does not. */
-function unfilteredBecause(model: NaiveModel, source: AddressClass, family: Family, dstIp: bigint): string | undefined {
-  if (source.kind !== 'instance') return undefined;
-  for (const amazon of model.amazonAddresses) {
-    if (amazon.family !== family || amazon.address !== dstIp) continue;
-    if (amazon.routerOf === undefined || amazon.routerOf === source.instance.subnet) return amazon.what;
-  }
-  return undefined;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Matching, one rule and one packet at a time.
-
-interface Packet {
-  protocol: number;
-  family: Family;
-  /** The remote address the rule's CIDR/peer is compared with. */
-  remote: bigint;
-  /** Destination port, or ICMP type * 256 + code. */
-  key: number;
-}
-
-function isPortProtocol(p: number): boolean {
-  return p === 6 || p === 17;
-}
-
-function isIcmpProtocol(p: number): boolean {
-  return p === 1 || p === 58;
-}
-
-function cidrHas(cidr: Cidr, family: Family, address: bigint): boolean {
-  return cidr.family === family && cidr.first <= address && address <= cidr.last;
-}
-
-function ruleProtocolAndKeyMatch(rule: { protocol?: { number: number }; ports?: PortRange; icmp?: IcmpSpec }, packet: Packet): boolean {
-  const p = rule.protocol!.number;
-  if (p !== -1 && p !== packet.protocol) return false;
-  if (isPortProtocol(p)) return rule.ports!.from <= packet.key && packet.key <= rule.ports!.to;
-  if (isIcmpProtocol(p)) {
-    const spec = rule.icmp;
-    if (!spec || spec.type === undefined) return true; // `all` or nothing: every type
-    if (Math.floor(packet.key / 256) !== spec.type) return false;
-    return spec.code === undefined || packet.key % 256 === spec.code;
-  }
-  return true; // `all` or another protocol number: every port and type
-}
-
-function isMember(instance: NInstance, group: string): boolean {
-  return instance.groups.includes(group);
-}
-
-function peerHas(model: NaiveModel, peer: Peer, family: Family, address: bigint): boolean {
-  switch (peer.kind) {
-    case 'cidr':
-      return cidrHas(peer.cidr, family, address);
-    case 'pl': {
-      const cidrs = model.prefixLists.get(peer.name.text) ?? [];
-      for (const cidr of cidrs) if (cidrHas(cidr, family, address)) return true;
-      return false;
-    }
-    case 'sg':
-      for (const instance of model.instances.values()) {
-        if (isMember(instance, peer.name.text) && addressesOf(instance, family).includes(address)) return true;
-      }
-      return false;
-  }
-}
-
-/** Security groups: allow-only; any rule of any group of the instance admits. */
-function sgAdmits(model: NaiveModel, instance: NInstance, direction: 'inbound' | 'outbound', packet: Packet): boolean {
-  for (const groupName of instance.groups) {
-    for (const rule of model.groups.get(groupName) ?? []) {
-      if (rule.direction !== direction || !rule.protocol || !rule.peer) continue;
-      if (ruleProtocolAndKeyMatch(rule, packet) && peerHas(model, rule.peer, packet.family, packet.remote)) return true;
-    }
-  }
-  return false;
-}
-
-/** Set by tests that prove the property can fail: ignore the rule numbers' order. */
-export const naiveKnobs = { ignoreNaclOrder: false };
-
-/** Network ACL: rules of the direction in ascending number, the first match decides, else deny. */
-function naclAdmits(model: NaiveModel, subnetName: string, direction: 'inbound' | 'outbound', packet: Packet): boolean {
-  const subnet = model.subnets.get(subnetName)!;
-  if (subnet.acl === undefined) return true; // the default NACL allows everything
-  const rules = (model.acls.get(subnet.acl) ?? []).filter((rule) => rule.direction === direction && rule.number && rule.action && rule.protocol && rule.cidr);
-  // Plain selection of the lowest remaining number, again and again.
-  const remaining = [...rules];
-  while (remaining.length > 0) {
-    let best = 0;
-    if (!naiveKnobs.ignoreNaclOrder) {
-      for (let i = 1; i < remaining.length; i++) if (remaining[i].number!.value < remaining[best].number!.value) best = i;
-    } else {
-      best = remaining.length - 1;
-    }
-    const rule = remaining.splice(best, 1)[0];
-    if (ruleProtocolAndKeyMatch(rule, packet) && cidrHas(rule.cidr!, packet.family, packet.remote)) {
-      return rule.action!.value === 'allow';
-    }
-  }
-  return false; // the implicit `*` deny
-}
-
+export { naiveKnobs } from './naive-filters';
+export { buildNaiveModel, classify } from './naive-model';
+export type { AddressClass, Conn, HopResult, NaiveFlow, NaiveModel, NaiveVerdict, NEnd } from './naive-model';
 // ---------------------------------------------------------------------------------------------
 // What a flow covers.
 
@@ -422,11 +125,6 @@ function outsideVpc(model: NaiveModel, family: Family): Interval[] {
   }
   if (next <= MAX_ADDR[family]) out.push([next, MAX_ADDR[family]]);
   return out;
-}
-
-/** The addresses a CIDR or `internet` end never contains (a single-address end may name them). */
-function amazonPoints(model: NaiveModel, family: Family): bigint[] {
-  return model.amazonAddresses.filter((a) => a.family === family).map((a) => a.address);
 }
 
 /** The end's addresses as inclusive [first, last] intervals, ascending. */
@@ -494,15 +192,10 @@ export function flowCovers(model: NaiveModel, flow: NaiveFlow, conn: Conn): bool
 // ---------------------------------------------------------------------------------------------
 // The hops one connection crosses.
 
-export interface HopResult {
-  hop: string;
-  allow: boolean;
-}
-
-/** The reply's key: the client's port for TCP/UDP, a fixed ICMP key, or none. */
-function replyKey(flow: NaiveFlow, conn: Conn): number | undefined {
+/** The reply's key: the client's port (as the responder saw it) for TCP/UDP, a fixed ICMP key, or none. */
+function replyKey(flow: NaiveFlow, clientPort: number): number | undefined {
   if (flow.oneway) return undefined;
-  if (isPortProtocol(flow.protocol)) return conn.srcPort;
+  if (isPortProtocol(flow.protocol)) return clientPort;
   if (flow.protocol === 1 && flow.icmp?.type === 8) return 0 * 256 + 0;
   if (flow.protocol === 58 && flow.icmp?.type === 128) return 129 * 256 + 0;
   return undefined;
@@ -514,6 +207,7 @@ export function traceConnection(model: NaiveModel, flow: NaiveFlow, conn: Conn):
   const dst = classify(model, flow.family, conn.dstIp);
   const unfiltered = unfilteredBecause(model, src, flow.family, conn.dstIp);
   if (unfiltered) return [{ hop: `not filtered by AWS: ${unfiltered}`, allow: true }];
+  if (model.routing) return routedTrace(model, flow, conn, (port) => replyKey(flow, port)).steps;
   // A NACL judges only packets that cross its subnet's boundary.
   const crossesBoundary = subnetOf(src) !== subnetOf(dst);
   const srcNacl = crossesBoundary ? subnetOf(src) : undefined;
@@ -534,7 +228,7 @@ export function traceConnection(model: NaiveModel, flow: NaiveFlow, conn: Conn):
   if (dstNacl && !step('3 nacl in', naclAdmits(model, dstNacl, 'inbound', request(conn.srcIp)))) return steps;
   // 4. destination instance's SGs, inbound
   if (dstInstance && !step('4 sg in', sgAdmits(model, dstInstance, 'inbound', request(conn.srcIp)))) return steps;
-  const key = replyKey(flow, conn);
+  const key = replyKey(flow, conn.srcPort);
   if (key === undefined) return steps;
   // The reply: dst:dstPort -> src:srcPort. Its destination is the client.
   const reply = (remote: bigint): Packet => ({ protocol: flow.protocol, family: flow.family, remote, key });
@@ -545,23 +239,117 @@ export function traceConnection(model: NaiveModel, flow: NaiveFlow, conn: Conn):
   return steps;
 }
 
-/** Whether every hop the connection crosses allows it. */
+// ---------------------------------------------------------------------------------------------
+// The ports NAT gateways choose.
+
+/** The NAT gateways the request crosses, in order (none without routing), and whether it arrives. */
+function natGatewaysCrossed(model: NaiveModel, flow: NaiveFlow, conn: Conn): { nats: string[]; requestArrived: boolean } {
+  if (!model.routing || unfilteredBecause(model, classify(model, flow.family, conn.srcIp), flow.family, conn.dstIp)) return { nats: [], requestArrived: true };
+  return routedTrace(model, flow, conn, () => undefined);
+}
+
+const stretchCache = new WeakMap<NaiveModel, Map<number, [number, number][]>>();
+
+/**
+ * 1024-65535 cut at every end of the port ranges of the NACL rules of the flow's protocol: within
+ * one stretch every NACL rule matches a reply addressed to the NAT port alike.
+ */
+function natPortStretches(model: NaiveModel, protocol: number): [number, number][] {
+  let byProtocol = stretchCache.get(model);
+  if (!byProtocol) stretchCache.set(model, (byProtocol = new Map()));
+  const known = byProtocol.get(protocol);
+  if (known) return known;
+  const [lowest, highest] = NAT_PORTS;
+  const starts = new Set<number>([lowest]);
+  for (const rules of model.acls.values()) {
+    for (const rule of rules) {
+      if (rule.protocol?.number !== protocol || !rule.ports) continue;
+      for (const start of [rule.ports.from, rule.ports.to + 1]) if (lowest < start && start <= highest) starts.add(start);
+    }
+  }
+  const sorted = [...starts].sort((a, b) => a - b);
+  const stretches = sorted.map((from, i): [number, number] => [from, (sorted[i + 1] ?? highest + 1) - 1]);
+  byProtocol.set(protocol, stretches);
+  return stretches;
+}
+
+interface NatChoice {
+  /** One port per NAT gateway crossed, each standing for its stretch. */
+  ports: number[];
+  /** How many port choices it stands for. */
+  weight: bigint;
+}
+
+/**
+ * The NAT ports to try for a connection whose request crosses `crossings` NAT gateways, each
+ * weighted by the choices it stands for. Only a reply reads them: when there is none (a one-way
+ * flow, or a request that never arrives), one port per gateway stands for all. ICMP has no port.
+ */
+function natPortChoices(model: NaiveModel, flow: NaiveFlow, crossings: number, replied: boolean): NatChoice[] {
+  if (crossings === 0 || !isPortProtocol(flow.protocol)) return [{ ports: [], weight: 1n }];
+  const stretches = flow.oneway || !replied ? [NAT_PORTS] : natPortStretches(model, flow.protocol);
+  let choices: NatChoice[] = [{ ports: [], weight: 1n }];
+  for (let i = 0; i < crossings; i++) {
+    choices = choices.flatMap((choice) => stretches.map(([from, to]) => ({ ports: [...choice.ports, from], weight: choice.weight * BigInt(to - from + 1) })));
+  }
+  return choices;
+}
+
+/** How one connection fares over every NAT port it may get (weighted counts), with an example of each side. */
+export interface Outcome {
+  admitted: bigint;
+  dropped: bigint;
+  someAdmitted?: Conn;
+  someDropped?: Conn;
+}
+
+function natChoicesOf(model: NaiveModel, flow: NaiveFlow, conn: Conn): NatChoice[] {
+  const { nats, requestArrived } = natGatewaysCrossed(model, flow, conn);
+  return natPortChoices(model, flow, nats.length, requestArrived);
+}
+
+/**
+ * One connection over the NAT ports: the ports it names (one choice), else every port the NAT
+ * gateways it crosses may choose.
+ */
+export function connectionOutcome(model: NaiveModel, flow: NaiveFlow, conn: Conn): Outcome {
+  const choices = conn.natPorts ? [{ ports: conn.natPorts, weight: 1n }] : natChoicesOf(model, flow, conn);
+  const outcome: Outcome = { admitted: 0n, dropped: 0n };
+  for (const choice of choices) {
+    const withPorts: Conn = choice.ports.length > 0 ? { ...conn, natPorts: choice.ports } : conn;
+    if (traceConnection(model, flow, withPorts).every((s) => s.allow)) {
+      outcome.admitted += choice.weight;
+      outcome.someAdmitted ??= withPorts;
+    } else {
+      outcome.dropped += choice.weight;
+      outcome.someDropped ??= withPorts;
+    }
+  }
+  return outcome;
+}
+
+/** Whether every hop the connection crosses allows it, whatever port its NAT gateways choose. */
 export function admits(model: NaiveModel, flow: NaiveFlow, conn: Conn): boolean {
-  return traceConnection(model, flow, conn).every((s) => s.allow);
+  return connectionOutcome(model, flow, conn).dropped === 0n;
 }
 
 export interface Decision {
   /** Whether the flow covers the connection; the rest means nothing when it does not. */
   covered: boolean;
+  /** Admitted: for the NAT ports it names, or without them for every port. */
   admitted: boolean;
+  /** The hops crossed (with the first NAT ports that drop it, when it names none and some do). */
   trace: HopResult[];
+  /** The NAT gateways the request crosses, in order: a concrete connection names a port for each. */
+  natGateways: string[];
 }
 
 /** One concrete connection: is it the flow's, and is it admitted (with the hops it crossed). */
 export function decideConnection(model: NaiveModel, flow: NaiveFlow, conn: Conn): Decision {
-  if (!flowCovers(model, flow, conn)) return { covered: false, admitted: false, trace: [] };
-  const trace = traceConnection(model, flow, conn);
-  return { covered: true, admitted: trace.every((s) => s.allow), trace };
+  if (!flowCovers(model, flow, conn)) return { covered: false, admitted: false, trace: [], natGateways: [] };
+  const outcome = connectionOutcome(model, flow, conn);
+  const shown = outcome.someDropped ?? outcome.someAdmitted!;
+  return { covered: true, admitted: outcome.dropped === 0n, trace: traceConnection(model, flow, shown), natGateways: natGatewaysCrossed(model, flow, conn).nats };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -611,9 +399,12 @@ export function coverageSize(model: NaiveModel, flow: NaiveFlow): bigint {
 
 export interface NaiveResult {
   verdict: NaiveVerdict;
+  /** Connections covered, each counted once per NAT port choice (exact below 2^53). */
   total: number;
   admitted: number;
-  /** The first admitted and the first dropped connection met, if any. */
+  /** The concrete connections walked (NAT port stretches not multiplied). */
+  walked: number;
+  /** The first admitted and the first dropped connection met (with NAT ports), if any. */
   someAdmitted?: Conn;
   someDropped?: Conn;
 }
@@ -643,35 +434,48 @@ export function* connections(model: NaiveModel, flow: NaiveFlow, limit = 100_000
   }
 }
 
-function verdictOf(admitted: number, total: number): NaiveVerdict {
-  return admitted === total ? 'allow' : admitted === 0 ? 'deny' : 'partial';
+function verdictOf(someAdmitted: boolean, someDropped: boolean): NaiveVerdict {
+  return !someDropped ? 'allow' : !someAdmitted ? 'deny' : 'partial';
 }
 
-/** The exact verdict, by enumerating every connection the flow covers. */
-export function evaluateNaive(model: NaiveModel, flow: NaiveFlow, limit = 100_000): NaiveResult {
-  let total = 0;
-  let admitted = 0;
-  let someAdmitted: Conn | undefined;
-  let someDropped: Conn | undefined;
-  for (const conn of connections(model, flow, limit)) {
-    total++;
-    if (admits(model, flow, conn)) {
-      admitted++;
-      someAdmitted ??= conn;
-    } else {
-      someDropped ??= conn;
-    }
+/** The outcomes of many connections, added up. */
+class Tally {
+  admitted = 0n;
+  dropped = 0n;
+  walked = 0;
+  someAdmitted?: Conn;
+  someDropped?: Conn;
+
+  add(outcome: Outcome): void {
+    this.walked++;
+    this.admitted += outcome.admitted;
+    this.dropped += outcome.dropped;
+    this.someAdmitted ??= outcome.someAdmitted;
+    this.someDropped ??= outcome.someDropped;
   }
-  if (total === 0) throw new Error(`flow ${flow.name} covers no connection`);
-  return { verdict: verdictOf(admitted, total), total, admitted, someAdmitted, someDropped };
+
+  verdict(flow: NaiveFlow): NaiveVerdict {
+    if (this.walked === 0) throw new Error(`flow ${flow.name} covers no connection`);
+    return verdictOf(this.admitted > 0n, this.dropped > 0n);
+  }
+}
+
+/** The exact verdict, by enumerating every connection the flow covers (and every NAT port stretch). */
+export function evaluateNaive(model: NaiveModel, flow: NaiveFlow, limit = 100_000): NaiveResult {
+  const tally = new Tally();
+  for (const conn of connections(model, flow, limit)) tally.add(connectionOutcome(model, flow, conn));
+  return {
+    verdict: tally.verdict(flow), total: Number(tally.admitted + tally.dropped), admitted: Number(tally.admitted), walked: tally.walked,
+    someAdmitted: tally.someAdmitted, someDropped: tally.someDropped,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Connections at every boundary, for flows too large to enumerate.
 //
-// Every hop, and every choice of who an address is, depends on an address only through its
-// membership in CIDRs and blocks and its equality with single addresses; likewise for ports and
-// ranges. Taking, for each of these, the values where membership changes (first and last+1) and
+// Every hop, every route lookup and every choice of who an address is, depends on an address only
+// through its membership in CIDRs and blocks and its equality with single addresses (instances,
+// public addresses, NAT gateways); likewise for ports and ranges. Taking, for each of these, the values where membership changes (first and last+1) and
 // their neighbours (first-1 and last) gives one value of every stretch where nothing changes.
 
 function addressBoundaries(model: NaiveModel, family: Family): bigint[] {
@@ -688,6 +492,11 @@ function addressBoundaries(model: NaiveModel, family: Family): bigint[] {
   for (const rules of model.groups.values()) for (const rule of rules) if (rule.peer?.kind === 'cidr') cidr(rule.peer.cidr);
   for (const instance of model.instances.values()) addressesOf(instance, family).forEach(single);
   amazonPoints(model, family).forEach(single);
+  for (const table of model.routeTables.values()) for (const route of table.routes) cidr(route.dest);
+  if (family === 4) {
+    for (const instance of model.instances.values()) if (instance.publicIp !== undefined) single(instance.publicIp);
+    for (const nat of model.natGateways.values()) [nat.ip, nat.publicIp].forEach(single);
+  }
   for (const flow of model.flows) for (const end of [flow.src, flow.dst]) if (end.kind === 'cidr') cidr(end.cidr);
   return points;
 }
@@ -773,8 +582,7 @@ export function exactVerdict(model: NaiveModel, flow: NaiveFlow, limit = 20_000,
   if (coverageSize(model, flow) <= BigInt(limit)) return evaluateNaive(model, flow, limit).verdict;
   const sample = boundaryConnections(model, flow, maxBoundary, () => 0);
   if (!sample.complete) throw new TooManyConnections(`flow ${flow.name} has more than ${maxBoundary} boundary connections`);
-  let admitted = 0;
-  for (const conn of sample.conns) if (admits(model, flow, conn)) admitted++;
-  if (sample.conns.length === 0) throw new Error(`flow ${flow.name} covers no connection`);
-  return verdictOf(admitted, sample.conns.length);
+  const tally = new Tally();
+  for (const conn of sample.conns) tally.add(connectionOutcome(model, flow, conn));
+  return tally.verdict(flow);
 }

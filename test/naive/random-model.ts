@@ -14,6 +14,15 @@
 // without a code, icmpv6 flows with and without `ipv6`. Rules are partly random near the flows
 // and partly written to admit a flow (wholly or in part), so that every verdict is common.
 //
+// A fraction of the models declare routing (../shared/spec/paths.md): an internet gateway, an
+// egress-only gateway when IPv6, NAT gateways (mostly in "public" subnets), instances with a
+// `public-ip`, a public route table, a private one per NAT gateway, sometimes an isolated one, one
+// of them sometimes `main`, sometimes an edge table; routes to igw, eigw, nat (NAT64 too),
+// blackhole and unmodelled near the flows' ends, and now and then a middlebox route (a subnet's
+// CIDR to a NAT gateway or to an unmodelled appliance) or one that replaces `local`. Another
+// fraction declares gateways and public addresses but no route table, which changes nothing.
+// Flows then often cross the VPC's edge, and sometimes name a public address.
+//
 // Two flavours:
 // - small (default): every flow is small enough to enumerate exhaustively (address ends /28-/32
 //   or /124-/128, at most 8 destination ports, at most 8 source ports, one ICMP type);
@@ -31,7 +40,7 @@ export interface GeneratedModel {
   flowCount: number;
 }
 
-const CHOICES = 1200;
+const CHOICES = 1600;
 
 class Chooser {
   private index = 0;
@@ -129,6 +138,8 @@ function blockText(block: Block): string {
 const V4_SERVICES = [0xa9fea9fen /* 169.254.169.254 */, 0xa9fea97bn /* .123 */, 0xa9fea9fdn /* .253 */, 0xa9feaa02n /* 169.254.170.2 */, 0xa9fea9fan /* .250 */, 0xa9fea9fbn /* .251 */];
 const V6_SERVICE_BASE = (0xfd00n << 112n) | (0xec2n << 96n); // fd00:ec2::
 const V6_SERVICES = [V6_SERVICE_BASE + 0x254n, V6_SERVICE_BASE + 0x253n, V6_SERVICE_BASE + 0x123n];
+/** 64:ff9b::/96, where AWS's NAT64 routes go. */
+const NAT64_PREFIX: Block = { family: 6, first: (0x64n << 112n) | (0xff9bn << 96n), prefix: 96 };
 
 // ---------------------------------------------------------------------------------------------
 // The model's parts
@@ -138,6 +149,10 @@ interface Subnet {
   v4: Block;
   v6?: Block;
   acl?: string;
+  /** `routes TABLE` */
+  routes?: string;
+  /** Its table sends the internet to the internet gateway (or is meant to). */
+  isPublic: boolean;
   used4: Set<number>;
   used6: Set<number>;
 }
@@ -151,6 +166,30 @@ interface Instance {
   groups: string[];
   os?: 'linux' | 'windows';
   ephemeral?: [number, number];
+  publicIp?: bigint;
+}
+
+interface NatGateway {
+  name: string;
+  subnet: Subnet;
+  ip: bigint;
+  publicIp: bigint;
+}
+
+interface RouteTable {
+  name: string;
+  main: boolean;
+  /** The internet gateway's ingress table. */
+  edge: boolean;
+  routes: { dest: Block; target: string }[];
+}
+
+/** What the model declares of paths.md; `tables` empty: routing is not modelled. */
+interface Routing {
+  igw?: string;
+  eigw?: string;
+  nats: NatGateway[];
+  tables: RouteTable[];
 }
 
 type End =
@@ -208,6 +247,9 @@ class Builder {
   /** The address ends of the flows, which random rules cut near. */
   private readonly anchors: Block[] = [];
   private declaresDefaultGroup = false;
+  private readonly routing: Routing = { nats: [], tables: [] };
+  /** Whether the model declares route tables (decided before the flows, made after them). */
+  private routed = false;
 
   constructor(private readonly c: Chooser, private readonly large: boolean) {}
 
@@ -226,8 +268,10 @@ class Builder {
     const instanceCount = c.int(2, 5);
     for (let i = 0; i < instanceCount; i++) this.instances.push(this.makeInstance(i));
     this.declaresDefaultGroup = this.defaultMembers().length > 0 && c.chance(0.35);
+    this.makeGateways();
     const flowCount = c.int(1, 6);
     for (let i = 0; i < flowCount; i++) this.flows.push(this.makeFlow(i));
+    if (this.routed) this.makeRouteTables();
     return { text: this.render(), hasV6: this.vpc6 !== undefined, flowCount: this.flows.length };
   }
 
@@ -258,7 +302,7 @@ class Builder {
       used.add(slot);
       const prefix = c.weighted([[6, 24], [2, 25], [2, 26], [1, 28]]);
       const first = this.vpc4.first + (BigInt(slot) << 8n) + (c.chance(0.2) && prefix > 24 ? 128n : 0n);
-      const subnet: Subnet = { name: `sub${i}`, v4: blockOf(first, prefix, 4), used4: new Set(), used6: new Set() };
+      const subnet: Subnet = { name: `sub${i}`, v4: blockOf(first, prefix, 4), isPublic: false, used4: new Set(), used6: new Set() };
       if (this.vpc6 && c.chance(0.75)) {
         let s6 = c.int(0, 255);
         while (v6Slots.has(s6)) s6 = (s6 + 1) % 256;
@@ -400,6 +444,7 @@ class Builder {
     const kind = c.weighted([
       [3, 'outside'], [3, 'subnet'], [2, 'instance'], [2, 'host'], [1, 'nowhere'],
       [asDestinationOf ? 2 : 0, 'amazon'], [asDestinationOf ? 0 : 1, 'amazon-source'],
+      [family === 4 && this.publicAddresses.length > 0 ? 2 : 0, 'public'],
     ] as const);
     switch (kind) {
       case 'outside': return this.cidrEnd(blockOf(this.outsideAddress(family), this.endPrefix(family), family));
@@ -416,6 +461,8 @@ class Builder {
       }
       case 'amazon': return this.cidrEnd(single(this.amazonAddress(family, asDestinationOf!), family));
       case 'amazon-source': return this.cidrEnd(single(family === 4 ? c.pick(V4_SERVICES) : c.pick(V6_SERVICES), family));
+      // An instance's or a NAT gateway's public address: an external address like any other.
+      case 'public': return this.cidrEnd(single(c.pick(this.publicAddresses), family));
     }
   }
 
@@ -457,6 +504,156 @@ class Builder {
   }
 
   // -------------------------------------------------------------------------------------------
+  // Gateways, NAT gateways, public addresses and route tables (paths.md)
+
+  /** Routing, or only gateways and public addresses (which then change nothing), or neither. */
+  private makeGateways(): void {
+    const c = this.c;
+    const kind = c.weighted([[5, 'none'], [1, 'gateways-only'], [4, 'routed']] as const);
+    if (kind === 'none') return;
+    this.routed = kind === 'routed';
+    const routing = this.routing;
+    if (c.chance(0.85)) routing.igw = 'igw';
+    if (this.vpc6 && c.chance(0.6)) routing.eigw = 'eigw';
+    for (const subnet of this.subnets) subnet.isPublic = c.chance(0.45);
+    const natCount = c.weighted([[3, 0], [4, 1], [2, 2]]);
+    for (let i = 0; i < natCount; i++) {
+      const roomy = this.subnets.filter((s) => this.hasRoom(s));
+      const publicOnes = roomy.filter((s) => s.isPublic);
+      if (roomy.length === 0) break;
+      const subnet = c.pick(publicOnes.length > 0 && c.chance(0.85) ? publicOnes : roomy);
+      const ip = subnet.v4.first + BigInt(this.freeOffset(subnet.used4, this.maxOffset(subnet, 4)));
+      routing.nats.push({ name: `nat${i}`, subnet, ip, publicIp: this.newPublicAddress() });
+    }
+    for (const inst of this.instances) if (c.chance(inst.subnet.isPublic ? 0.6 : 0.15)) inst.publicIp = this.newPublicAddress();
+  }
+
+  private readonly publicAddresses: bigint[] = [];
+
+  /** A public IPv4 address no one has: mostly 52.0.0.x, sometimes inside the ranges flow ends use. */
+  private newPublicAddress(): bigint {
+    const c = this.c;
+    let address: bigint;
+    do {
+      address = c.weighted([[3, 0x34000000n /* 52.0.0.0 */], [1, 0xcb007140n /* 203.0.113.64 */], [1, 0xc6336400n /* 198.51.100.0 */]]) + BigInt(c.int(1, 20));
+    } while (this.publicAddresses.includes(address));
+    this.publicAddresses.push(address);
+    return address;
+  }
+
+  /** The tables, made once the flows exist so that their routes can cut near the flows' ends. */
+  private makeRouteTables(): void {
+    const c = this.c;
+    const { igw, eigw, nats } = this.routing;
+    const tables: RouteTable[] = [];
+    const table = (name: string): RouteTable => {
+      const t: RouteTable = { name, main: false, edge: false, routes: [] };
+      tables.push(t);
+      return t;
+    };
+    if (igw) {
+      const publicTable = table('public-rt');
+      if (c.chance(0.9)) this.addRoute(publicTable, blockOf(0n, 0, 4), `igw ${igw}`);
+      if (this.vpc6 && c.chance(0.7)) this.addRoute(publicTable, blockOf(0n, 0, 6), `igw ${igw}`);
+    }
+    for (const nat of nats) {
+      const privateTable = table(`private-${nat.name}`);
+      if (c.chance(0.9)) this.addRoute(privateTable, blockOf(0n, 0, 4), `nat ${nat.name}`);
+      if (!this.vpc6) continue;
+      const v6 = c.weighted([[3, eigw ? `eigw ${eigw}` : ''], [1, igw ? `igw ${igw}` : ''], [1, 'nat64'], [2, '']]);
+      if (v6 === 'nat64') this.addRoute(privateTable, NAT64_PREFIX, `nat ${nat.name}`);
+      else if (v6) this.addRoute(privateTable, blockOf(0n, 0, 6), v6);
+    }
+    if (tables.length === 0 || c.chance(0.25)) table('isolated-rt');
+    for (const t of tables) for (let i = 0, n = c.weighted([[3, 0], [3, 1], [1, 2]]); i < n; i++) this.addExtraRoute(t);
+    if (c.chance(0.6)) c.pick(tables).main = true;
+    this.assignTables(tables);
+    if (igw && c.chance(0.3)) tables.push(this.edgeTable());
+    this.routing.tables = tables;
+  }
+
+  /** Adds the route unless the table has one with that destination already (an error). */
+  private addRoute(table: RouteTable, dest: Block, target: string): void {
+    if (table.routes.some((r) => r.dest.family === dest.family && r.dest.first === dest.first && r.dest.prefix === dest.prefix)) return;
+    table.routes.push({ dest, target });
+  }
+
+  /** Whether a route to this block would be more specific than a VPC block's local route. */
+  private insideVpc(block: Block): boolean {
+    const vpc = block.family === 4 ? this.vpc4 : this.vpc6;
+    return vpc !== undefined && blockHas(vpc, block.first) && block.prefix >= vpc.prefix;
+  }
+
+  /**
+   * A route AWS takes: outside the VPC to any target of its family (near the flows' ends), now and
+   * then a subnet's exact CIDR to a NAT gateway or an appliance (middlebox routing), rarely one
+   * that replaces a VPC block's local route with an appliance.
+   */
+  private addExtraRoute(table: RouteTable): void {
+    const c = this.c;
+    const { igw, eigw, nats } = this.routing;
+    const family: Fam = this.vpc6 && c.chance(0.3) ? 6 : 4;
+    const kind = c.weighted([[8, 'outside'], [2, 'middlebox'], [1, 'replace-local']] as const);
+    if (kind === 'replace-local') {
+      const vpc = family === 4 ? this.vpc4 : this.vpc6!;
+      this.addRoute(table, vpc, 'unmodelled "inspection appliance"');
+      return;
+    }
+    if (kind === 'middlebox') {
+      const subnets = this.subnets.filter((s) => family === 4 || s.v6);
+      const subnet = c.pick(subnets);
+      const target = nats.length > 0 && c.chance(0.6) ? `nat ${c.pick(nats).name}` : 'unmodelled "appliance eni-1"';
+      this.addRoute(table, family === 4 ? subnet.v4 : subnet.v6!, target);
+      return;
+    }
+    const dest = this.outsideRouteBlock(family);
+    if (this.insideVpc(dest)) return;
+    const target = c.weighted([
+      [2, 'blackhole'], [2, 'unmodelled "vpn-0a1"'], [igw ? 3 : 0, `igw ${igw}`],
+      [family === 4 && nats.length > 0 ? 3 : 0, `nat ${nats.length > 0 ? c.pick(nats).name : ''}`],
+      [family === 6 && eigw ? 3 : 0, `eigw ${eigw}`],
+    ]);
+    this.addRoute(table, dest, target);
+  }
+
+  /** A block near the flows' ends outside the VPC (or near the outside addresses they use). */
+  private outsideRouteBlock(family: Fam): Block {
+    const c = this.c;
+    const anchors = this.anchors.filter((a) => a.family === family && !this.insideVpc(a));
+    const base = anchors.length > 0 && c.chance(0.7) ? c.pick(anchors).first + BigInt(c.weighted([[4, 0], [1, 4], [1, 8]])) : this.outsideAddress(family);
+    const prefix = family === 4
+      ? c.weighted([[3, 24], [3, 28], [2, 29], [2, 30], [1, 32], [1, 16], [1, 8]])
+      : c.weighted([[3, 120], [3, 124], [2, 126], [1, 128], [1, 64], [1, 32]]);
+    return blockOf(base, prefix, family);
+  }
+
+  /** Public subnets mostly use the public table, private ones a NAT gateway's; some use main or none. */
+  private assignTables(tables: RouteTable[]): void {
+    const c = this.c;
+    const publicTable = tables.find((t) => t.name === 'public-rt');
+    const privateTables = tables.filter((t) => t.name.startsWith('private-'));
+    for (const subnet of this.subnets) {
+      if (subnet.isPublic && publicTable && c.chance(0.85)) subnet.routes = publicTable.name;
+      else if (!subnet.isPublic && privateTables.length > 0 && c.chance(0.75)) subnet.routes = c.pick(privateTables).name;
+      else if (c.chance(0.4)) subnet.routes = c.pick(tables).name;
+    }
+  }
+
+  /** The internet gateway's ingress table: local routes for the VPC or a subnet, or an appliance. */
+  private edgeTable(): RouteTable {
+    const c = this.c;
+    const table: RouteTable = { name: 'edge-rt', main: false, edge: true, routes: [] };
+    if (c.chance(0.5)) this.addRoute(table, this.vpc4, 'local');
+    if (this.vpc6 && c.chance(0.3)) this.addRoute(table, this.vpc6, 'local');
+    for (let i = 0, n = c.int(0, 2); i < n; i++) {
+      const subnet = c.pick(this.subnets);
+      const block = subnet.v6 && c.chance(0.3) ? subnet.v6 : subnet.v4;
+      this.addRoute(table, block, c.weighted([[2, 'local'], [1, 'unmodelled "appliance eni-2"']]));
+    }
+    return table;
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Flows
 
   private makeFlow(i: number): Flow {
@@ -495,7 +692,9 @@ class Builder {
   private makeEnds(family: Fam): [End, End] {
     const c = this.c;
     const pool = this.pool(family);
-    const shape = c.weighted([[4, 'ii'], [3, 'ie'], [3, 'ei'], [1, 'ae']] as const);
+    // With routing, more flows cross the VPC's edge.
+    const edge = this.routed ? 2 : 1;
+    const shape = c.weighted([[4, 'ii'], [3 * edge, 'ie'], [3 * edge, 'ei'], [1, 'ae']] as const);
     const external = (asDestinationOf?: Instance): End => (this.large && c.chance(0.4) ? { kind: 'internet' } : this.addressEnd(family, asDestinationOf));
     const fallback = (): End => this.cidrEnd(blockOf(this.outsideAddress(family), this.endPrefix(family), family));
     switch (shape) {
@@ -514,7 +713,9 @@ class Builder {
         return [{ kind: 'instance', instance: src }, dst];
       }
       case 'ei': {
-        const dst = c.pick(pool);
+        // Only an instance's public address is reachable from outside: name one often.
+        const reachable = pool.filter((inst) => inst.publicIp !== undefined);
+        const dst = reachable.length > 0 && c.chance(0.6) ? c.pick(reachable) : c.pick(pool);
         let src = external();
         if (!this.holdsAnotherParty(src, dst, family)) src = fallback();
         return [src, { kind: 'instance', instance: dst }];
@@ -774,6 +975,17 @@ class Builder {
         const reply = this.replyProtocolText(flow);
         if (reply) allow('outbound', reply, this.naclPeerFor(flow.src, flow.family));
       }
+      // A NAT gateway's subnet passes requests both ways, and replies to the ports it chooses.
+      const onNatSubnet = this.routing.nats.some((nat) => nat.subnet.acl === acl);
+      if (onNatSubnet && flow.family === 4 && c.chance(0.6)) {
+        allow('inbound', this.flowProtocolText(flow), this.naclPeerFor(flow.src, flow.family));
+        allow('outbound', this.flowProtocolText(flow), this.naclPeerFor(flow.dst, flow.family));
+        const reply = this.replyProtocolText(flow);
+        if (reply) {
+          allow('inbound', reply, this.naclPeerFor(flow.dst, flow.family));
+          allow('outbound', reply, this.naclPeerFor(flow.src, flow.family));
+        }
+      }
     }
     return rules;
   }
@@ -833,6 +1045,7 @@ class Builder {
   private instanceText(inst: Instance): string {
     const parts = [`instance ${inst.name} subnet ${inst.subnet.name} ip ${inst.ips.map(formatV4).join(',')}`];
     if (inst.ip6s.length > 0) parts.push(`ip6 ${inst.ip6s.map((a) => formatV6(a)).join(',')}`);
+    if (inst.publicIp !== undefined) parts.push(`public-ip ${formatV4(inst.publicIp)}`);
     if (inst.groups.length) parts.push(`groups ${inst.groups.join(',')}`);
     if (inst.os) parts.push(`os ${inst.os}`);
     if (inst.ephemeral) parts.push(`ephemeral ${portsText(inst.ephemeral)}`);
@@ -850,13 +1063,29 @@ class Builder {
     return parts.join(' ');
   }
 
+  private gatewayLines(): string[] {
+    const { igw, eigw, nats } = this.routing;
+    const lines: string[] = [];
+    if (igw) lines.push(`internet-gateway ${igw}`);
+    if (eigw) lines.push(`egress-only-gateway ${eigw}`);
+    for (const nat of nats) lines.push(`nat-gateway ${nat.name} subnet ${nat.subnet.name} ip ${formatV4(nat.ip)} public-ip ${formatV4(nat.publicIp)}`);
+    return lines;
+  }
+
+  private routeTableLines(table: RouteTable): string[] {
+    const kind = table.edge ? ` edge ${this.routing.igw}` : table.main ? ' main' : '';
+    return [`route-table ${table.name}${kind} {`, ...table.routes.map((r) => `  route ${blockText(r.dest)} -> ${r.target}`), '}'];
+  }
+
   private render(): string {
     const c = this.c;
     const blocks: string[][] = [];
     const vpcCidrs = [blockText(this.vpc4), ...(this.vpc6 ? [blockText(this.vpc6)] : [])];
     if (this.vpc6 && c.chance(0.3)) vpcCidrs.reverse();
     blocks.push([`vpc main ${vpcCidrs.join(' ')}`]);
-    blocks.push(this.subnets.map((s) => `subnet ${s.name} ${blockText(s.v4)}${s.v6 ? ` ${blockText(s.v6)}` : ''}${s.acl ? ` acl ${s.acl}` : ''}`));
+    blocks.push(this.subnets.map((s) => `subnet ${s.name} ${blockText(s.v4)}${s.v6 ? ` ${blockText(s.v6)}` : ''}${s.acl ? ` acl ${s.acl}` : ''}${s.routes ? ` routes ${s.routes}` : ''}`));
+    blocks.push(this.gatewayLines());
+    for (const table of this.routing.tables) blocks.push(this.routeTableLines(table));
     blocks.push(this.plNames.map((name) => {
       const cidrs: string[] = [];
       for (let i = 0, n = c.int(1, 3); i < n; i++) cidrs.push(this.anyCidr());

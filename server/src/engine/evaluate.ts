@@ -9,10 +9,11 @@ import type { Family } from '../syntax/ast';
 import { formatAddress } from '../syntax/cidr';
 import { formatAddrSet } from './addresses';
 import { Box, BoxSet } from './boxes';
-import { Hop, hopCuts, judgeHop, KeySource, Rule } from './hops';
+import { Hop, hopCuts, judgeHop, KeySource, Remote, Rule } from './hops';
+import { examplePath, flowPaths, FlowPath, KEY_DIM, SOURCE_PORT_DIM } from './paths';
 import { BigSet, IntervalSet, PortSet } from './intervals';
 import { formatKeys, formatPorts } from './keys';
-import type { Flow, Model, Region, Subnet } from './model';
+import type { Flow, Model, Region } from './model';
 import { preferredAddress, withServiceGapsFilled } from './witness-address';
 
 export type Verdict = 'allow' | 'deny' | 'partial';
@@ -26,6 +27,8 @@ export interface Connection {
   srcPort: number;
   /** Destination port, or for ICMP type * 256 + code. */
   key: number;
+  /** The source port each NAT gateway on the path chooses, in order. */
+  natPorts: number[];
 }
 
 export interface HopStep {
@@ -33,15 +36,6 @@ export interface HopStep {
   action: 'allow' | 'deny';
   /** The deciding rule; undefined when none matches (SG), the implicit `*` decides (NACL), or the hop has no rules. */
   rule?: Rule;
-}
-
-/** The connections between two regions of the flow's ends, and the hops their packets cross. */
-export interface FlowPath {
-  src: Region;
-  dst: Region;
-  hops: Hop[];
-  /** The port tuples every connection of this path covers: [destination keys, source ports]. */
-  box: Box;
 }
 
 /** A piece of one path within which every hop decides alike. */
@@ -58,8 +52,9 @@ export interface FlowResult {
   verdict: Verdict;
   ok: boolean;
   paths: FlowPath[];
-  /** The hops of the example's path. */
+  /** The hops of the example's path, and where its ends are (the example's own instances). */
   hops: Hop[];
+  exampleEnds: [Region, Region];
   atoms: Atom[];
   /** A connection on the failing side, when the verdict is not the expected one. */
   witness?: Connection;
@@ -74,80 +69,6 @@ export interface FlowResult {
   decidingRules: Set<Rule>;
 }
 
-const KEY_DIM = 0;
-const SOURCE_PORT_DIM = 1;
-const EPHEMERAL_ANY = IntervalSet.of(1024, 65535);
-
-function subnetOf(region: Region): Subnet | undefined {
-  switch (region.kind) {
-    case 'instance': return region.instance.subnet;
-    case 'host': return region.subnet;
-    case 'external': case 'aws-service': return undefined;
-  }
-}
-
-/** The source ports of connections from a region: from-ports, else what its hosts use. */
-function sourcePorts(flow: Flow, src: Region): PortSet {
-  if (flow.protocol === 1 || flow.protocol === 58) return IntervalSet.point(0);
-  if (flow.fromPorts) return flow.fromPorts;
-  switch (src.kind) {
-    case 'instance': return src.instance.ephemeral;
-    case 'host': return EPHEMERAL_ANY;
-    case 'external': case 'aws-service': return flow.externalEphemeral;
-  }
-}
-
-/**
- * The destination as the path sees it: the router of another subnet than the source's is a host of
- * that subnet; only the source subnet's own router, like every other Amazon-provided address, is
- * reached unfiltered.
- */
-function effectiveDestination(src: Region, dst: Region): Region {
-  if (dst.kind !== 'aws-service' || !dst.service.routerOf || dst.service.routerOf === subnetOf(src)) return dst;
-  return { kind: 'host', subnet: dst.service.routerOf, addrs: dst.addrs };
-}
-
-/** The hops crossed by the packets of connections from `src` to `dst`, request then reply. */
-function pathHops(flow: Flow, src: Region, dst: Region): Hop[] {
-  if (dst.kind === 'aws-service') {
-    return [{ kind: 'aws-service', step: 1, phase: 'request', direction: 'outbound', service: dst.service, label: `${dst.service.name} (not filtered by AWS)` }];
-  }
-  const hops: Hop[] = [];
-  const srcSubnet = subnetOf(src);
-  const dstSubnet = subnetOf(dst);
-  // AWS evaluates a NACL only where a packet crosses a subnet's boundary.
-  const crosses = !(srcSubnet && srcSubnet === dstSubnet);
-  const request: KeySource = { dim: KEY_DIM };
-  const reply: KeySource | undefined = flow.reply.kind === 'ports' ? { dim: SOURCE_PORT_DIM } : flow.reply.kind === 'icmp' ? { fixed: flow.reply.key } : undefined;
-  const nacl = (subnet: Subnet, direction: 'inbound' | 'outbound', phase: 'request' | 'reply', remote: 'src' | 'dst', key: KeySource): Hop => ({
-    kind: 'nacl', step: 0, direction, phase, subnet, acl: subnet.acl, remote, key, label: `network ACL ${subnet.acl.name} of subnet ${subnet.name}`,
-  });
-  if (src.kind === 'instance') hops.push({ kind: 'sg', step: 0, direction: 'outbound', phase: 'request', instance: src.instance, remote: 'dst', key: request, label: `security groups of ${src.instance.name}` });
-  if (srcSubnet && crosses) hops.push(nacl(srcSubnet, 'outbound', 'request', 'dst', request));
-  if (dstSubnet && crosses) hops.push(nacl(dstSubnet, 'inbound', 'request', 'src', request));
-  if (dst.kind === 'instance') hops.push({ kind: 'sg', step: 0, direction: 'inbound', phase: 'request', instance: dst.instance, remote: 'src', key: request, label: `security groups of ${dst.instance.name}` });
-  if (reply && crosses) {
-    if (dstSubnet) hops.push(nacl(dstSubnet, 'outbound', 'reply', 'src', reply));
-    if (srcSubnet) hops.push(nacl(srcSubnet, 'inbound', 'reply', 'dst', reply));
-  }
-  hops.forEach((hop, i) => (hop.step = i + 1));
-  return hops;
-}
-
-/** Every pair of regions of the flow's ends that holds a connection, with its path. */
-export function flowPaths(flow: Flow): FlowPath[] {
-  const paths: FlowPath[] = [];
-  for (const src of flow.srcRegions) {
-    for (const written of flow.dstRegions) {
-      // A connection from an instance to itself never leaves it.
-      if (src.kind === 'instance' && written.kind === 'instance' && src.instance === written.instance) continue;
-      const dst = effectiveDestination(src, written);
-      paths.push({ src, dst, hops: pathHops(flow, src, dst), box: [flow.keys, sourcePorts(flow, src)] });
-    }
-  }
-  return paths;
-}
-
 /** The keys a hop judges for this path: a dimension of the path's box, or a fixed ICMP key. */
 function judgedKeys(key: KeySource, box: Box): PortSet {
   return 'dim' in key ? box[key.dim] : IntervalSet.point(key.fixed);
@@ -155,8 +76,11 @@ function judgedKeys(key: KeySource, box: Box): PortSet {
 
 /** Cuts a region's addresses wherever a hop of the path, judging them as remote, may decide otherwise. */
 function cutRegion(flow: Flow, path: FlowPath, side: 'src' | 'dst'): BigSet[] {
-  const set = path[side].addrs;
-  const cutting = path.hops.flatMap((hop) => (hop.kind !== 'aws-service' && hop.remote === side ? [hop] : []));
+  const region = path[side];
+  const set = region.addrs;
+  // One address (an instance's, most often), or instances merged as alike, have nothing to cut.
+  if ((set.intervals.length === 1 && set.intervals[0][0] === set.intervals[0][1]) || (region.kind === 'instance' && region.alike)) return [set];
+  const cutting = path.hops.flatMap((hop) => ((hop.kind === 'sg' || hop.kind === 'nacl') && 'end' in hop.remote && hop.remote.end === side ? [hop] : []));
   if (cutting.length === 0) return [set];
   const pieces: BigSet[] = [];
   for (const [lo, hi] of set.intervals) {
@@ -172,18 +96,21 @@ function cutRegion(flow: Flow, path: FlowPath, side: 'src' | 'dst'): BigSet[] {
   return pieces;
 }
 
-function remoteOf(hop: Hop & { remote: 'src' | 'dst' }, src: bigint, dst: bigint): bigint {
-  return hop.remote === 'src' ? src : dst;
+function remoteOf(remote: Remote, src: bigint, dst: bigint): bigint {
+  return 'fixed' in remote ? remote.fixed : remote.end === 'src' ? src : dst;
 }
 
 /** The port tuples of `admitted` that a hop lets through, for one pair of addresses. */
 function hopAdmits(flow: Flow, hop: Hop, admitted: BoxSet, src: bigint, dst: bigint, deciding: Set<Rule>): BoxSet {
   switch (hop.kind) {
-    case 'aws-service':
+    case 'aws-service': case 'nat':
       return admitted;
+    case 'route': case 'gateway': case 'drop':
+      if (hop.kind === 'route' && hop.route) deciding.add(hop.route);
+      return hop.action === 'allow' ? admitted : BoxSet.empty();
     case 'sg': case 'nacl': {
       const keys = 'dim' in hop.key ? admitted.project(hop.key.dim) : IntervalSet.point(hop.key.fixed);
-      const judged = judgeHop(hop, flow.protocol, flow.family, remoteOf(hop, src, dst), keys);
+      const judged = judgeHop(hop, flow.protocol, flow.family, remoteOf(hop.remote, src, dst), keys);
       for (const part of judged.parts) if (part.rule) deciding.add(part.rule);
       if ('dim' in hop.key) return admitted.restrict(hop.key.dim, judged.allowed);
       return judged.allowed.isEmpty() ? BoxSet.empty() : admitted;
@@ -191,8 +118,10 @@ function hopAdmits(flow: Flow, hop: Hop, admitted: BoxSet, src: bigint, dst: big
   }
 }
 
+export type { FlowPath };
+
 export function evaluateFlow(flow: Flow, model: Model): FlowResult {
-  const paths = flowPaths(flow);
+  const paths = flowPaths(flow, model);
   const decidingRules = new Set<Rule>();
   const atoms: Atom[] = [];
   paths.forEach((path, index) => {
@@ -214,10 +143,10 @@ export function evaluateFlow(flow: Flow, model: Model): FlowResult {
   const ok = verdict === flow.expect;
   const wantDropped = flow.expect === 'allow' ? !ok : verdict === 'deny';
   const chosen = chooseExample(flow, model, paths, atoms, wantDropped);
-  const hops = paths[chosen.path].hops;
+  const route = examplePath(flow, model, paths[chosen.path], chosen.connection);
   const result: FlowResult = {
-    flow, verdict, ok, paths, hops, atoms, example: chosen.connection, examplePath: chosen.path,
-    trace: traceConnection(flow, hops, chosen.connection), decidingRules,
+    flow, verdict, ok, paths, hops: route.hops, exampleEnds: [route.src, route.dst], atoms, example: chosen.connection, examplePath: chosen.path,
+    trace: traceConnection(flow, route.hops, chosen.connection), decidingRules,
   };
   if (!ok) result.witness = chosen.connection;
   if (verdict === 'partial') result.split = describeSplit(flow, paths, atoms, (set) => withServiceGapsFilled(model, set, flow.family));
@@ -246,24 +175,35 @@ function chooseExample(flow: Flow, model: Model, paths: FlowPath[], atoms: Atom[
 }
 
 function connection(flow: Flow, srcIp: bigint, dstIp: bigint, point: readonly number[]): Connection {
-  return { protocol: flow.protocol, family: flow.family, srcIp, dstIp, key: point[KEY_DIM], srcPort: point[SOURCE_PORT_DIM] };
+  return { protocol: flow.protocol, family: flow.family, srcIp, dstIp, key: point[KEY_DIM], srcPort: point[SOURCE_PORT_DIM], natPorts: point.slice(2) };
 }
 
 /** The hops one concrete connection crosses, up to the first that drops it. */
 export function traceConnection(flow: Flow, hops: Hop[], conn: Connection): HopStep[] {
   const steps: HopStep[] = [];
-  const values = [conn.key, conn.srcPort];
+  const values = [conn.key, conn.srcPort, ...conn.natPorts];
   for (const hop of hops) {
-    if (hop.kind === 'aws-service') {
-      steps.push({ hop, action: 'allow' });
-      continue;
-    }
-    const key = 'dim' in hop.key ? values[hop.key.dim] : hop.key.fixed;
-    const part = judgeHop(hop, flow.protocol, flow.family, remoteOf(hop, conn.srcIp, conn.dstIp), IntervalSet.point(key)).parts[0];
-    steps.push({ hop, action: part.action, rule: part.rule });
-    if (part.action === 'deny') break;
+    const step = traceStep(flow, hop, conn, values);
+    steps.push(step);
+    if (step.action === 'deny') break;
   }
   return steps;
+}
+
+function traceStep(flow: Flow, hop: Hop, conn: Connection, values: number[]): HopStep {
+  switch (hop.kind) {
+    case 'aws-service': case 'nat':
+      return { hop, action: 'allow' };
+    case 'route':
+      return { hop, action: hop.action, rule: hop.route };
+    case 'gateway': case 'drop':
+      return { hop, action: hop.action };
+    case 'sg': case 'nacl': {
+      const key = 'dim' in hop.key ? values[hop.key.dim] : hop.key.fixed;
+      const part = judgeHop(hop, flow.protocol, flow.family, remoteOf(hop.remote, conn.srcIp, conn.dstIp), IntervalSet.point(key)).parts[0];
+      return { hop, action: part.action, rule: part.rule };
+    }
+  }
 }
 
 function isIcmp(flow: Flow): boolean {
@@ -289,6 +229,9 @@ function describePortsSplit(flow: Flow, box: Box, admitted: BoxSet): string[] {
 }
 
 interface SplitGroup {
+  /** The addresses of the group's atoms, merged once all are known. */
+  srcParts: (readonly [bigint, bigint])[];
+  dstParts: (readonly [bigint, bigint])[];
   src: BigSet;
   dst: BigSet;
   box: Box;
@@ -307,16 +250,21 @@ function signature(paths: FlowPath[], atom: Atom): string {
 /** "admitted for source ports 32768-65535, dropped for 1024-32767", and the like. */
 export function describeSplit(flow: Flow, paths: FlowPath[], atoms: Atom[], readable: (set: BigSet) => BigSet = (set) => set): string {
   // Merge atoms that decide alike, so the text speaks of address ranges, not rule boundaries.
-  const groups: SplitGroup[] = [];
+  const bySignature = new Map<string, SplitGroup>();
   for (const atom of atoms) {
     const sig = signature(paths, atom);
-    const same = groups.find((group) => group.signature === sig);
-    if (same) {
-      same.src = same.src.union(atom.src);
-      same.dst = same.dst.union(atom.dst);
-    } else {
-      groups.push({ src: atom.src, dst: atom.dst, box: paths[atom.path].box, admitted: atom.admitted, signature: sig });
+    let group = bySignature.get(sig);
+    if (!group) {
+      group = { srcParts: [], dstParts: [], src: atom.src, dst: atom.dst, box: paths[atom.path].box, admitted: atom.admitted, signature: sig };
+      bySignature.set(sig, group);
     }
+    group.srcParts.push(...atom.src.intervals);
+    group.dstParts.push(...atom.dst.intervals);
+  }
+  const groups = [...bySignature.values()];
+  for (const group of groups) {
+    group.src = IntervalSet.from(group.srcParts);
+    group.dst = IntervalSet.from(group.dstParts);
   }
   if (groups.length === 1) return describePortsSplit(flow, groups[0].box, groups[0].admitted).join('; ');
   // Speak of the end whose addresses tell the groups apart.

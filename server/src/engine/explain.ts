@@ -10,18 +10,36 @@ import { ALL_KEYS } from './keys';
 import type { Connection, FlowResult, HopStep } from './evaluate';
 import { formatConnection } from './evaluate';
 import type { Hop } from './hops';
-import type { Flow, NaclRuleModel, Region, SgRuleModel } from './model';
+import type { Rule } from './hops';
+import type { Flow, NaclRuleModel, Region, RouteModel, SgRuleModel } from './model';
 
-export function isNaclRule(rule: SgRuleModel | NaclRuleModel): rule is NaclRuleModel {
+export function isNaclRule(rule: Rule): rule is NaclRuleModel {
   return 'number' in rule;
 }
 
-/** The deciding rule as the contract names it: SG rule text, NACL number, or * / "no rule matches". */
+export function isSgRule(rule: Rule): rule is SgRuleModel {
+  return 'group' in rule;
+}
+
+/** The deciding rule as the contract names it: SG rule text, NACL number, * / "no rule matches", the route. */
 export function ruleName(step: HopStep): string {
-  switch (step.hop.kind) {
+  const { hop, rule } = step;
+  switch (hop.kind) {
     case 'aws-service': return 'not filtered by AWS';
-    case 'nacl': return step.rule && isNaclRule(step.rule) ? String(step.rule.number) : '*';
-    case 'sg': return step.rule && !isNaclRule(step.rule) ? `${step.rule.group.name}: ${step.rule.text}` : 'no rule matches';
+    case 'nacl': return rule && isNaclRule(rule) ? String(rule.number) : '*';
+    case 'sg': return rule && isSgRule(rule) ? `${rule.group.name}: ${rule.text}` : 'no rule matches';
+    case 'route': return hop.route ? `route ${hop.route.destText} -> ${targetText(hop.route)}` : 'no route';
+    case 'gateway': case 'nat': case 'drop': return hop.why;
+  }
+}
+
+function targetText(route: RouteModel): string {
+  const target = route.target;
+  switch (target.kind) {
+    case 'local': case 'blackhole': return target.kind;
+    case 'igw': case 'eigw': return `${target.kind} ${target.gateway.name}`;
+    case 'nat': return `nat ${target.nat.name}`;
+    case 'unmodelled': return `unmodelled "${target.text}"`;
   }
 }
 
@@ -29,8 +47,10 @@ export function ruleRange(step: HopStep): Range | undefined {
   return step.rule?.decl?.range;
 }
 
+/** "3. network ACL public-acl of subnet public, outbound (reply)"; hops without a direction of their own name none. */
 export function hopTitle(hop: Hop): string {
-  return `${hop.step}. ${hop.label}, ${hop.direction}${hop.phase === 'reply' ? ' (reply)' : ''}`;
+  const filters = hop.kind === 'sg' || hop.kind === 'nacl';
+  return `${hop.step}. ${hop.label}${filters ? `, ${hop.direction}` : ''}${hop.phase === 'reply' ? ' (reply)' : ''}`;
 }
 
 /** Where a rule without a line of its own comes from. */
@@ -43,7 +63,9 @@ function implicitOrigin(step: HopStep): string {
 export function describeStep(step: HopStep): string {
   const hop = step.hop;
   if (hop.kind === 'aws-service') return `allow (AWS does not filter traffic between an instance and ${hop.service.name})`;
+  if (hop.kind === 'gateway' || hop.kind === 'nat' || hop.kind === 'drop') return `${step.action} (${hop.why})`;
   const range = ruleRange(step);
+  if (hop.kind === 'route') return `${step.action} by ${ruleName(step)}${range ? ` (line ${range.start.line + 1})` : ''} (${hop.why})`;
   const where = range ? ` (line ${range.start.line + 1})` : implicitOrigin(step);
   const rule = hop.kind === 'nacl' ? (step.rule ? `rule ${ruleName(step)}` : 'rule * (implicit deny)') : step.rule ? `rule '${ruleName(step)}'` : 'no rule matches';
   return `${step.action} by ${rule}${where}`;
@@ -64,11 +86,11 @@ export function describeRegion(region: Region, family: Family): string {
 /** Where the example's ends are, when a flow end is written as addresses: "10.0.3.10 is db-1", ... */
 export function exampleEnds(result: FlowResult): string | undefined {
   const flow = result.flow;
-  const path = result.paths[result.examplePath];
+  const [src, dst] = result.exampleEnds;
   const plain = (end: Flow['src'], region: Region) => end.kind === 'instance' || region.kind === 'external';
-  if (plain(flow.src, path.src) && plain(flow.dst, path.dst)) return undefined;
+  if (plain(flow.src, src) && plain(flow.dst, dst)) return undefined;
   const at = (region: Region, address: bigint) => describeRegion({ ...region, addrs: IntervalSet.point(address) } as Region, flow.family);
-  return `${at(path.src, result.example.srcIp)} -> ${at(path.dst, result.example.dstIp)}`;
+  return `${at(src, result.example.srcIp)} -> ${at(dst, result.example.dstIp)}`;
 }
 
 /**
@@ -78,7 +100,7 @@ export function exampleEnds(result: FlowResult): string | undefined {
  */
 export function untrackedReplyRule(step: HopStep, family: Family): SgRuleModel | undefined {
   const { hop, rule } = step;
-  if (hop.kind !== 'sg' || !rule || isNaclRule(rule) || step.action !== 'allow') return undefined;
+  if (hop.kind !== 'sg' || !rule || !isSgRule(rule) || step.action !== 'allow') return undefined;
   const protocol = rule.protocol;
   if (!isWholeFamily(ofFamily(rule.peer, family), family)) return undefined;
   const other = hop.direction === 'inbound' ? 'outbound' : 'inbound';

@@ -3,9 +3,9 @@
 import type { NaclRule, Range, SgRule } from '../syntax/ast';
 import type { AddrSet } from './addresses';
 import type { NatLeg } from './checks/nat-traffic';
-import type { Hop } from './hops';
+import type { Hop, KeySource, Remote } from './hops';
 import type { IntervalSet } from './intervals';
-import type { Flow, FlowEnd, Instance, Model, NaclRuleModel, NetworkAcl, Region, SecurityGroup, SgRuleModel, Subnet } from './model';
+import type { Flow, FlowEnd, Instance, Model, NaclRuleModel, NetworkAcl, Region, RouteTable, SecurityGroup, SgRuleModel, Subnet } from './model';
 
 function rangeKey(range: Range | undefined): string {
   return range ? `${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character}` : '-';
@@ -91,7 +91,7 @@ function endKey(end: FlowEnd): string {
 /** Where a region is; the hops of its paths are keyed apart. */
 export function regionKey(region: Region): string {
   switch (region.kind) {
-    case 'instance': return `instance:${region.instance.name}:${setKey(region.addrs)}`;
+    case 'instance': return `instance:${region.members.map((member) => member.name).join(',')}:${setKey(region.addrs)}`;
     case 'host': return `host:${subnetKey(region.subnet)}:${setKey(region.addrs)}`;
     case 'external': return `external:${setKey(region.addrs)}`;
     case 'aws-service': return `aws:${region.service.name}:${region.service.routerOf?.name ?? '-'}:${setKey(region.addrs)}`;
@@ -111,10 +111,38 @@ export function flowKey(flow: Flow): string {
 export function hopShapeKey(hop: Hop): string {
   const common = [hop.step, hop.kind, hop.direction, hop.phase, hop.label];
   switch (hop.kind) {
-    case 'sg': return [...common, hop.remote, JSON.stringify(hop.key)].join('|');
-    case 'nacl': return [...common, hop.remote, JSON.stringify(hop.key), subnetKey(hop.subnet)].join('|');
+    case 'sg': return [...common, remoteKey(hop.remote), keySourceKey(hop.key)].join('|');
+    case 'nacl': return [...common, remoteKey(hop.remote), keySourceKey(hop.key), subnetKey(hop.subnet)].join('|');
     case 'aws-service': return [...common, hop.service.name].join('|');
+    case 'route': return [...common, hop.action, hop.why, hop.table.name, hop.route ? hop.table.routes.indexOf(hop.route) : '-'].join('|');
+    case 'gateway': return [...common, hop.action, hop.why, hop.rewrite?.src ?? '-', hop.rewrite?.dst ?? '-'].join('|');
+    case 'nat': return [...common, hop.why, hop.dim].join('|');
+    case 'drop': return [...common, hop.why].join('|');
   }
+}
+
+function remoteKey(remote: Remote): string {
+  return 'fixed' in remote ? `=${remote.fixed}` : remote.end;
+}
+
+function keySourceKey(key: KeySource): string {
+  return 'dim' in key ? `d${key.dim}` : `k${key.fixed}`;
+}
+
+/**
+ * Everything routing reads: every route table (its routes cut the flows' ends), the gateways,
+ * the NAT gateways and the instances' public addresses.
+ */
+export function routingKey(model: Model): string {
+  if (!model.routing) return 'no routing';
+  const routes = (table: RouteTable) => [table.name, table.main, table.edgeOf?.name ?? '-', ...table.routes.map((route) => `${route.text}@${rangeKey(route.decl?.range)}`)].join(';');
+  const nats = [...model.natGateways.values()].map((nat) => `${nat.name}:${nat.subnet?.name ?? '-'}:${nat.ip ?? '-'}:${nat.publicIp ?? '-'}`);
+  const publicIps = [...model.instances.values()].flatMap((instance) => (instance.publicIp === undefined ? [] : [`${instance.name}=${instance.publicIp}`]));
+  const associations = [...model.subnets.values()].map((subnet) => `${subnet.name}>${subnet.routeTable?.name ?? '-'}`);
+  return [
+    ...[model.localOnly, ...model.routeTables.values()].map(routes), model.internetGateway?.name ?? '-', model.egressOnlyGateway?.name ?? '-',
+    ...nats, ...publicIps, ...associations,
+  ].join('\n');
 }
 
 /** What a witness's choice of addresses reads of the model: the subnets' and AWS's reserved addresses. */

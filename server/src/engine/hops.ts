@@ -5,7 +5,7 @@
 import type { Direction, Family } from '../syntax/ast';
 import { ofFamily } from './addresses';
 import { BigSet, IntervalSet, PortSet } from './intervals';
-import type { AwsService, Instance, NaclRuleModel, NetworkAcl, SgRuleModel, Subnet } from './model';
+import type { AwsService, Gateway, Instance, NaclRuleModel, NatGateway, NetworkAcl, RouteModel, RouteTable, SgRuleModel, Subnet } from './model';
 
 export type Phase = 'request' | 'reply';
 
@@ -23,19 +23,46 @@ interface HopBase {
   label: string;
 }
 
-/** A hop that filters by rules: the packet's remote address is the flow end named by `remote`. */
+/**
+ * The packet's remote address at a filtering hop: an address of one of the flow's ends, or a fixed
+ * address that a gateway put in its place (a NAT gateway's).
+ */
+export type Remote = { end: 'src' | 'dst' } | { fixed: bigint };
+
+/** A hop that filters by rules. */
 interface FilterHop extends HopBase {
-  remote: 'src' | 'dst';
+  remote: Remote;
   key: KeySource;
+}
+
+/** A hop whose decision is the same for every packet of its path: a route lookup, a gateway. */
+interface PathHop extends HopBase {
+  action: 'allow' | 'deny';
+  /** Why, in words: "no route", "no public IPv4 address", "asymmetric routing: ...". */
+  why: string;
 }
 
 export type Hop =
   | (FilterHop & { kind: 'sg'; instance: Instance })
   | (FilterHop & { kind: 'nacl'; subnet: Subnet; acl: NetworkAcl })
   /** Traffic to an address AWS provides (Amazon DNS, metadata, the subnet's router): never filtered. */
-  | (HopBase & { kind: 'aws-service'; service: AwsService });
+  | (HopBase & { kind: 'aws-service'; service: AwsService })
+  /** A route table's lookup of the packet's destination; `route` undefined: no route matches. */
+  | (PathHop & { kind: 'route'; table: RouteTable; route?: RouteModel })
+  /** An internet or egress-only gateway, with its address rewrite. */
+  | (PathHop & { kind: 'gateway'; gateway?: Gateway; rewrite?: Rewrite })
+  /** A NAT gateway: the source becomes its address and a port it chooses, dimension `dim`. */
+  | (PathHop & { kind: 'nat'; nat: NatGateway; dim: number })
+  /** A drop that no table or gateway decides: asymmetric routing, a routing loop. */
+  | (PathHop & { kind: 'drop' });
 
-export type Rule = SgRuleModel | NaclRuleModel;
+/** How a gateway changes a packet's addresses. */
+export interface Rewrite {
+  src?: bigint;
+  dst?: bigint;
+}
+
+export type Rule = SgRuleModel | NaclRuleModel | RouteModel;
 
 export interface DecidedPart<R extends Rule = Rule> {
   /** The deciding rule; undefined for "no rule matches" (SG), `*` (NACL), or a hop without rules. */
@@ -106,6 +133,10 @@ export function judgeHop(hop: Hop, protocol: number, family: Family, remote: big
     case 'sg': return judgeSg(hop.instance, hop.direction, protocol, family, remote, keys);
     case 'nacl': return judgeNacl(hop.acl, hop.direction, protocol, family, remote, keys);
     case 'aws-service': return { allowed: keys, parts: [{ keys, action: 'allow' }] };
+    case 'route': case 'gateway': case 'nat': case 'drop': {
+      const rule = hop.kind === 'route' ? hop.route : undefined;
+      return { allowed: hop.action === 'allow' ? keys : IntervalSet.empty(), parts: [{ rule, keys, action: hop.action }] };
+    }
   }
 }
 
@@ -133,7 +164,7 @@ function consultedAddresses(hop: Hop, protocol: number, family: Family, keys: Po
       return hop.acl[hop.direction]
         .filter((rule) => rule.family === family && matches(rule, protocol) && rule.keys.overlaps(keys))
         .map((rule) => ofFamily(rule.cidr, family));
-    case 'aws-service':
+    case 'aws-service': case 'route': case 'gateway': case 'nat': case 'drop':
       return [];
   }
 }

@@ -14,13 +14,13 @@ import { AclCheckContext, aclCheckContext, naclAclChecks, serviceRuleClientPorts
 import { routingChecks } from './checks/routing-checks';
 import { sgGroupChecks } from './checks/sg-checks';
 import { unusedChecks } from './checks/unused';
-import { evaluateFlow, flowPaths, FlowResult } from './evaluate';
-import type { Hop } from './hops';
+import { evaluateFlow, FlowResult } from './evaluate';
+import type { Hop, Rule } from './hops';
+import { examplePath, flowPaths } from './paths';
 import type { AddrSet } from './addresses';
-import { aclKey, addrsKey, flowKey, groupKey, hopShapeKey, instanceKey, natLegsKey, regionKey, reservedAddressesKey, setKey } from './fingerprints';
-import type { Flow, Model, NaclRuleModel, NetworkAcl, SecurityGroup, SgRuleModel } from './model';
+import { aclKey, addrsKey, flowKey, groupKey, hopShapeKey, instanceKey, natLegsKey, regionKey, reservedAddressesKey, routingKey, setKey } from './fingerprints';
+import type { Flow, Model, NetworkAcl, SecurityGroup } from './model';
 
-type Rule = SgRuleModel | NaclRuleModel;
 
 /** Results of one analysis by key; the next analysis reads them and keeps only what it used. */
 class ResultCache<T> {
@@ -66,6 +66,10 @@ class KeyIds {
 
 /** The current model's rule at the place of a rule of an earlier model of the same document. */
 function ruleIn(model: Model, rule: Rule): Rule | undefined {
+  if ('table' in rule) {
+    const table = rule.table.decl ? model.routeTables.get(rule.table.name) : model.localOnly;
+    return table?.routes[rule.table.routes.indexOf(rule)];
+  }
   if ('group' in rule) {
     const group = rule.group.decl ? model.groups.get(rule.group.name) : model.defaultGroup;
     return group?.rules[rule.group.rules.indexOf(rule)];
@@ -80,8 +84,9 @@ function ruleIn(model: Model, rule: Rule): Rule | undefined {
  * at the same places.
  */
 function rebase(old: FlowResult, flow: Flow, model: Model): FlowResult {
-  const paths = flowPaths(flow);
-  const hops = paths[old.examplePath].hops;
+  const paths = flowPaths(flow, model);
+  const route = examplePath(flow, model, paths[old.examplePath], old.example);
+  const hops = route.hops;
   const current = (rule: Rule): Rule => {
     const found = ruleIn(model, rule);
     if (!found) throw new Error(`flow '${flow.name}': a reused result names a rule the model does not have`);
@@ -92,6 +97,7 @@ function rebase(old: FlowResult, flow: Flow, model: Model): FlowResult {
     flow,
     paths,
     hops,
+    exampleEnds: [route.src, route.dst],
     trace: old.trace.map((step) => ({ hop: hops[old.hops.indexOf(step.hop)], action: step.action, rule: step.rule && current(step.rule) })),
     decidingRules: new Set([...old.decidingRules].map(current)),
   };
@@ -131,8 +137,8 @@ class ModelKeys {
 
   /** Everything a flow's evaluation reads: its fields, its regions, and the rules of every hop. */
   flow(flow: Flow, model: Model): string {
-    this.reserved ??= reservedAddressesKey(model);
-    const paths = flowPaths(flow).map((path) => [
+    this.reserved ??= `${reservedAddressesKey(model)}\n${routingKey(model)}`;
+    const paths = flowPaths(flow, model).map((path) => [
       `${regionKey(path.src)} -> ${regionKey(path.dst)}`, ...path.hops.map((hop) => `${hopShapeKey(hop)}@${this.consulted(hop)}`),
     ].join('\n'));
     return [flowKey(flow), this.reserved, ...paths].join('\n');
@@ -142,7 +148,7 @@ class ModelKeys {
     switch (hop.kind) {
       case 'sg': return `${instanceKey(hop.instance)}:${hop.instance.groups.map((group) => this.ids.id(this.group(group))).join(',')}`;
       case 'nacl': return `${hop.acl.name}:${this.ids.id(this.acl(hop.acl))}`;
-      case 'aws-service': return '';
+      case 'aws-service': case 'route': case 'gateway': case 'nat': case 'drop': return '';
     }
   }
 }

@@ -1,6 +1,7 @@
 // Where each named thing of a file is declared and used: the common ground of go to definition,
 // find references, rename and the outlines.
-import type { Declaration, Name, Position, Range, SourceFile } from '../syntax/ast';
+import type { Declaration, Name, Position, Range, RouteTableDecl, SourceFile } from '../syntax/ast';
+import { ROUTE_TARGET_DECLARATIONS } from '../syntax/parser';
 import type { Analysis } from '../engine/analyze';
 import type { SymbolKind } from '../engine/model';
 
@@ -22,6 +23,24 @@ export function namedDeclarations(file: SourceFile): NamedDeclaration[] {
 }
 
 /**
+ * The kind of gateway an `edge` clause names: the internet gateway unless the name is declared only
+ * as an egress-only gateway (an error the engine reports, but the name still leads to its declaration).
+ */
+function edgeGatewayKind(file: SourceFile, name: Name): SymbolKind {
+  const gateway = file.declarations.find((decl) => (decl.kind === 'internet-gateway' || decl.kind === 'egress-only-gateway') && decl.name?.text === name.text);
+  return gateway?.kind ?? 'internet-gateway';
+}
+
+/** The names a route table uses: its edge gateway, and the gateways its routes send packets to. */
+function routeTableUses(file: SourceFile, table: RouteTableDecl, use: (kind: SymbolKind, name: Name | undefined) => void): void {
+  if (table.edge) use(edgeGatewayKind(file, table.edge), table.edge);
+  for (const { target } of table.routes) {
+    const kind = target && ROUTE_TARGET_DECLARATIONS[target.kind];
+    if (kind && 'name' in target) use(kind, target.name);
+  }
+}
+
+/**
  * Every use of a name, read from the syntax tree so that lines the model could not use (a flow
  * without `expect`, a rule with an unknown peer) still count, plus the model's own references.
  */
@@ -32,7 +51,9 @@ function uses(analysis: Analysis): Occurrence[] {
   };
   for (const decl of analysis.file.declarations) {
     switch (decl.kind) {
-      case 'subnet': use('network-acl', decl.acl); break;
+      case 'subnet': use('network-acl', decl.acl); use('route-table', decl.routes); break;
+      case 'nat-gateway': use('subnet', decl.subnet); break;
+      case 'route-table': routeTableUses(analysis.file, decl, use); break;
       case 'instance': use('subnet', decl.subnet); decl.groups.forEach((group) => use('security-group', group)); break;
       case 'security-group':
         for (const rule of decl.rules) {

@@ -352,9 +352,9 @@ function parseClauses(
   }
 }
 
-/** Fails on the statement's last token when a required clause is missing, naming every missing one. */
-function requireClauses(cursor: LineCursor, what: string, missing: [present: unknown, clause: string][]): void {
-  const absent = missing.filter(([present]) => present === undefined || (Array.isArray(present) && present.length === 0)).map(([, clause]) => `'${clause}'`);
+/** Fails on the statement's last token when a required clause was not read, naming every such clause. */
+function requireClauses(cursor: LineCursor, what: string, clauses: [value: unknown, clause: string][]): void {
+  const absent = clauses.filter(([value]) => value === undefined).map(([, clause]) => `'${clause}'`);
   if (absent.length === 0) return;
   const list = absent.length === 1 ? absent[0] : `${absent.slice(0, -1).join(', ')} and ${absent[absent.length - 1]}`;
   fail(cursor.last(), `${what} needs ${list}`);
@@ -686,6 +686,22 @@ function parseBlockEntry(cursor: LineCursor, decl: BlockDecl, range: Range): voi
 
 type Block = { decl: BlockDecl; braceOpened: boolean };
 
+/** The blocks whose lines start with each word, for such a line written outside any block. */
+const BLOCK_ENTRY_WORDS: Record<string, string> = {
+  inbound: 'a security-group or network-acl', outbound: 'a security-group or network-acl', [ROUTE_KEYWORD]: 'a route-table',
+};
+
+/** Why a top-level line that does not start with a declaration keyword is not one. */
+function notADeclaration(first: Token): string {
+  if (first.kind === 'word' && Object.hasOwn(BLOCK_ENTRY_WORDS, first.text)) {
+    return `'${first.text}' starts a line of ${BLOCK_ENTRY_WORDS[first.text]} block: write it between the block's braces`;
+  }
+  const suggestion = first.kind === 'word' ? closest(first.text, DECLARATION_KEYWORDS) : undefined;
+  return suggestion
+    ? `unknown keyword '${shorten(first.text)}'; did you mean '${suggestion}'?`
+    : `expected a declaration (${DECLARATION_KEYWORDS.join(', ')}), found ${describe(first)}`;
+}
+
 function isBlockDecl(decl: Declaration): decl is BlockDecl {
   return (BLOCK_KEYWORDS as readonly string[]).includes(decl.kind);
 }
@@ -790,11 +806,7 @@ export function* parseSteps(text: string, cache = new LineCache()): Generator<vo
         report(makeDiagnostic('syntax', first.range, first.problem));
         return;
       }
-      const suggestion = first.kind === 'word' ? closest(first.text, DECLARATION_KEYWORDS) : undefined;
-      const message = suggestion
-        ? `unknown keyword '${shorten(first.text)}'; did you mean '${suggestion}'?`
-        : `expected a declaration (${DECLARATION_KEYWORDS.join(', ')}), found ${describe(first)}`;
-      report(makeDiagnostic('syntax', first.range, message));
+      report(makeDiagnostic('syntax', first.range, notADeclaration(first)));
       return;
     }
     const decl = newDeclaration(first);

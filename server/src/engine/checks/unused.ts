@@ -37,5 +37,10 @@ export function unusedChecks(model: Model): Diagnostic[] {
   for (const subnet of model.subnets.values()) {
     if (subnet.instances.length === 0 && !natSubnets.has(subnet)) report('subnet', subnet.name, subnet.decl.name!.range, subnet.decl.range, 'no instance or NAT gateway is in it', 'hint');
   }
+  for (const table of model.routeTables.values()) {
+    if (!table.main && !table.edgeOf && !isReferenced('route-table', table.name)) {
+      report('route table', table.name, table.decl!.name!.range, table.decl!.range, "no subnet names it with 'routes', and it is neither main nor an edge table");
+    }
+  }
   return out;
 }

@@ -1,0 +1,516 @@
+// The paths of a flow: for each pair of pieces of its ends, the hops its packets cross, request
+// then reply. Without route tables a path is the security groups and network ACLs of the two ends
+// (vpcrules.md). With them (paths.md) a packet is routed node by node: each subnet, gateway or
+// NAT gateway it reaches looks its destination up, NACLs are crossed at every subnet boundary,
+// gateways rewrite addresses, and the reply is routed on its own and must come back through the
+// same NAT gateways.
+import type { Family } from '../syntax/ast';
+import { formatAddress } from '../syntax/cidr';
+import { Box } from './boxes';
+import { lookupRoute } from './build-routing';
+import { Hop, KeySource, Remote, Rewrite } from './hops';
+import { BigSet, IntervalSet, PortSet } from './intervals';
+import { ofFamily } from './addresses';
+import { instanceSgRules, judgeSg } from './hops';
+import type { Flow, Gateway, Instance, Model, NatGateway, Region, RouteModel, RouteTable, Subnet } from './model';
+import { connectablePairs, instanceHolding } from './regions';
+
+/** The connections between two pieces of the flow's ends, and the hops their packets cross. */
+export interface FlowPath {
+  src: Region;
+  dst: Region;
+  hops: Hop[];
+  /** The port tuples every connection of this path covers: destination keys, source ports, then one dimension per NAT gateway. */
+  box: Box;
+}
+
+export const KEY_DIM = 0;
+export const SOURCE_PORT_DIM = 1;
+const EPHEMERAL_ANY = IntervalSet.of(1024, 65535);
+/** A NAT gateway chooses the source port of what it forwards in 1024-65535. */
+const NAT_PORTS = IntervalSet.of(1024, 65535);
+/** A path that visits more nodes than this is a routing loop. */
+const MAX_NODES = 16;
+
+export function subnetOf(region: Region): Subnet | undefined {
+  switch (region.kind) {
+    case 'instance': return region.instance.subnet;
+    case 'host': return region.subnet;
+    case 'external': case 'aws-service': return undefined;
+  }
+}
+
+/** The source ports of connections from a region: from-ports, else what its hosts use. */
+function sourcePorts(flow: Flow, src: Region): PortSet {
+  if (isIcmp(flow)) return IntervalSet.point(0);
+  if (flow.fromPorts) return flow.fromPorts;
+  switch (src.kind) {
+    case 'instance': return src.instance.ephemeral;
+    case 'host': return EPHEMERAL_ANY;
+    case 'external': case 'aws-service': return flow.externalEphemeral;
+  }
+}
+
+function isIcmp(flow: Flow): boolean {
+  return flow.protocol === 1 || flow.protocol === 58;
+}
+
+/**
+ * The destination as the path sees it: the router of another subnet than the source's is a host of
+ * that subnet; only the source subnet's own router, like every other Amazon-provided address, is
+ * reached unfiltered.
+ */
+function effectiveDestination(src: Region, dst: Region): Region {
+  if (dst.kind !== 'aws-service' || !dst.service.routerOf || dst.service.routerOf === subnetOf(src)) return dst;
+  return { kind: 'host', subnet: dst.service.routerOf, addrs: dst.addrs };
+}
+
+/** Every pair of pieces of the flow's ends that holds a connection, with its path. */
+export function flowPaths(flow: Flow, model: Model): FlowPath[] {
+  const paths: FlowPath[] = [];
+  for (const srcRegion of alikeInstances(flow, flow.srcRegions, flow.dstRegions, 'src')) {
+    for (const dstRegion of alikeInstances(flow, flow.dstRegions, flow.srcRegions, 'dst')) {
+      for (const [src, written] of connectablePairs(srcRegion, dstRegion)) {
+        const dst = effectiveDestination(src, written);
+        if (!model.routing || dst.kind === 'aws-service') {
+          paths.push({ src, dst, hops: numbered(filterHops(flow, src, dst)), box: [flow.keys, sourcePorts(flow, src)] });
+          continue;
+        }
+        for (const srcPiece of routedPieces(model, flow.family, src)) {
+          for (const dstPiece of routedPieces(model, flow.family, dst)) paths.push(routedPath(flow, model, srcPiece, dstPiece));
+        }
+      }
+    }
+  }
+  return paths;
+}
+
+function numbered(hops: Hop[]): Hop[] {
+  hops.forEach((hop, i) => (hop.step = i + 1));
+  return hops;
+}
+
+function replyKey(flow: Flow, request: KeySource): KeySource | undefined {
+  switch (flow.reply.kind) {
+    case 'none': return undefined;
+    case 'ports': return request;
+    case 'icmp': return { fixed: flow.reply.key };
+  }
+}
+
+const SRC: Remote = { end: 'src' };
+const DST: Remote = { end: 'dst' };
+
+function sgHop(instance: Instance, direction: 'inbound' | 'outbound', remote: Remote, key: KeySource): Hop {
+  return { kind: 'sg', step: 0, direction, phase: 'request', instance, remote, key, label: `security groups of ${instance.name}` };
+}
+
+function naclHop(subnet: Subnet, direction: 'inbound' | 'outbound', phase: 'request' | 'reply', remote: Remote, key: KeySource): Hop {
+  return { kind: 'nacl', step: 0, direction, phase, subnet, acl: subnet.acl, remote, key, label: `network ACL ${subnet.acl.name} of subnet ${subnet.name}` };
+}
+
+/** The hops of a path that no route decides: the filters of the two ends (vpcrules.md). */
+function filterHops(flow: Flow, src: Region, dst: Region): Hop[] {
+  if (dst.kind === 'aws-service') {
+    return [{ kind: 'aws-service', step: 1, phase: 'request', direction: 'outbound', service: dst.service, label: `${dst.service.name} (not filtered by AWS)` }];
+  }
+  const hops: Hop[] = [];
+  const srcSubnet = subnetOf(src);
+  const dstSubnet = subnetOf(dst);
+  // AWS evaluates a NACL only where a packet crosses a subnet's boundary.
+  const crosses = !(srcSubnet && srcSubnet === dstSubnet);
+  const request: KeySource = { dim: KEY_DIM };
+  const reply = replyKey(flow, { dim: SOURCE_PORT_DIM });
+  if (src.kind === 'instance') hops.push(sgHop(src.instance, 'outbound', DST, request));
+  if (srcSubnet && crosses) hops.push(naclHop(srcSubnet, 'outbound', 'request', DST, request));
+  if (dstSubnet && crosses) hops.push(naclHop(dstSubnet, 'inbound', 'request', SRC, request));
+  if (dst.kind === 'instance') hops.push(sgHop(dst.instance, 'inbound', SRC, request));
+  if (reply && crosses) {
+    if (dstSubnet) hops.push(naclHop(dstSubnet, 'outbound', 'reply', SRC, reply));
+    if (srcSubnet) hops.push(naclHop(srcSubnet, 'inbound', 'reply', DST, reply));
+  }
+  return hops;
+}
+
+/**
+ * An end's instances merged where every hop judges them alike for this flow, so that a CIDR that
+ * holds hundreds of instances is judged once per kind of instance: the same subnet, the same source
+ * ports, the same rules of their own groups that can match the flow's packets to or from the other
+ * end, and, address by address, the same rules of the other end's filters holding them. Such a
+ * merged region needs no cutting (`alike`); the example's trace names its own instance.
+ */
+function alikeInstances(flow: Flow, regions: Region[], others: Region[], side: 'src' | 'dst'): Region[] {
+  const instances = regions.filter((region): region is Region & { kind: 'instance' } => region.kind === 'instance');
+  if (instances.length < 2) return regions;
+  const otherAddrs = IntervalSet.from(others.flatMap((region) => region.addrs.intervals));
+  const direction = side === 'src' ? 'outbound' : 'inbound';
+  const consulted = otherEndRules(flow, others, side);
+  const groups = new Map<string, { members: Instance[]; intervals: (readonly [bigint, bigint])[] }>();
+  const apart: Region[] = [];
+  // Against a few addresses, the groups' decisions themselves tell instances apart; else their rules.
+  const remotes = otherAddrs.size() <= 8n ? otherAddrs.intervals.flatMap(([lo, hi]) => pointsOf(lo, hi)) : undefined;
+  for (const region of instances) {
+    const instance = region.instance;
+    const own = remotes
+      ? remotes.map((remote) => judgeSg(instance, direction, flow.protocol, flow.family, remote, flow.keys).allowed.intervals.join(';')).join('/')
+      : instanceSgRules(instance, direction).filter((rule) =>
+        (rule.protocol === -1 || rule.protocol === flow.protocol) && rule.keys.overlaps(flow.keys) && ofFamily(rule.peer, flow.family).overlaps(otherAddrs))
+        .map((rule) => rule.order).join(',');
+    const holding = region.addrs.intervals.map(([address]) => consulted.filter((set) => set.has(address)).map((_, i) => i).join(','));
+    if (region.addrs.size() !== BigInt(holding.length) || holding.some((key) => key !== holding[0])) {
+      apart.push(region);
+      continue;
+    }
+    const key = `${instance.subnet?.name}|${instance.ephemeral.intervals.join(';')}|${own}|${holding[0]}`;
+    const group = groups.get(key);
+    if (group) {
+      group.members.push(instance);
+      group.intervals.push(...region.addrs.intervals);
+    } else {
+      groups.set(key, { members: [instance], intervals: [...region.addrs.intervals] });
+    }
+  }
+  const merged: Region[] = [...groups.values()].map(({ members, intervals }) => ({
+    kind: 'instance', instance: members[0], members, addrs: IntervalSet.from(intervals), alike: members.length > 1,
+  }));
+  return [...merged, ...apart, ...regions.filter((region) => region.kind !== 'instance')];
+}
+
+function pointsOf(lo: bigint, hi: bigint): bigint[] {
+  const points: bigint[] = [];
+  for (let address = lo; address <= hi; address++) points.push(address);
+  return points;
+}
+
+/** The address sets of the rules that the other end's filters consult with this end as the remote side. */
+function otherEndRules(flow: Flow, others: Region[], side: 'src' | 'dst'): BigSet[] {
+  const sets: BigSet[] = [];
+  const towards = side === 'dst' ? 'outbound' : 'inbound';
+  for (const region of others) {
+    if (region.kind === 'instance') {
+      for (const rule of instanceSgRules(region.instance, towards)) if (rule.protocol === -1 || rule.protocol === flow.protocol) sets.push(ofFamily(rule.peer, flow.family));
+    }
+    const subnet = subnetOf(region);
+    if (!subnet) continue;
+    for (const rule of [...subnet.acl.inbound, ...subnet.acl.outbound]) {
+      if (rule.family === flow.family && (rule.protocol === -1 || rule.protocol === flow.protocol)) sets.push(ofFamily(rule.cidr, flow.family));
+    }
+  }
+  return [...new Set(sets)];
+}
+
+/**
+ * The example's own path: where an end is a class of instances, the instance that holds the
+ * example's address, so that the trace names it.
+ */
+export function examplePath(flow: Flow, model: Model, path: FlowPath, example: { srcIp: bigint; dstIp: bigint }): FlowPath {
+  const one = (region: Region, address: bigint) => (region.kind === 'instance' && region.members.length > 1 ? instanceHolding(region, address) : region);
+  const src = one(path.src, example.srcIp);
+  const dst = one(path.dst, example.dstIp);
+  if (src === path.src && dst === path.dst) return path;
+  return model.routing && dst.kind !== 'aws-service' ? routedPath(flow, model, src, dst) : { ...path, src, dst, hops: numbered(filterHops(flow, src, dst)) };
+}
+
+// --- routing ------------------------------------------------------------------------------------
+
+const boundaryCache = new WeakMap<Model, Record<Family, bigint[]>>();
+
+/** Every address where some route table's decision can change, sorted, by family. */
+function routeBoundaries(model: Model, family: Family): bigint[] {
+  let found = boundaryCache.get(model);
+  if (!found) {
+    const of = (f: Family) => {
+      const points = new Set<bigint>();
+      for (const table of [model.localOnly, ...model.routeTables.values()]) {
+        for (const route of table.routes) if (route.family === f) points.add(route.first).add(route.last + 1n);
+      }
+      return [...points].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    };
+    boundaryCache.set(model, (found = { 4: of(4), 6: of(6) }));
+  }
+  return found[family];
+}
+
+/** A region cut where routing may treat its addresses differently; an instance, address by address. */
+function routedPieces(model: Model, family: Family, region: Region): Region[] {
+  if (region.kind === 'instance') {
+    return region.addrs.intervals.flatMap(([lo, hi]) => pointsOf(lo, hi).map((address) => instanceHolding(region, address)));
+  }
+  const cuts = routeBoundaries(model, family);
+  const pieces: Region[] = [];
+  for (const [lo, hi] of region.addrs.intervals) {
+    let start = lo;
+    for (const cut of cuts) {
+      if (cut <= start) continue;
+      if (cut > hi) break;
+      pieces.push({ ...region, addrs: IntervalSet.of(start, cut - 1n) } as Region);
+      start = cut;
+    }
+    pieces.push({ ...region, addrs: IntervalSet.of(start, hi) } as Region);
+  }
+  return pieces;
+}
+
+/** Where a packet is while it is routed. */
+type RoutingNode =
+  | { kind: 'subnet'; subnet: Subnet; nat?: NatGateway }
+  | { kind: 'gateway'; gateway: Gateway };
+
+/** A packet on its way: its addresses and ports as the hops see them. */
+interface Packet {
+  phase: 'request' | 'reply';
+  from: Remote;
+  to: Remote;
+  /** The destination address, for route lookups. */
+  toAddress: bigint;
+  srcPort: KeySource;
+  dstPort: KeySource;
+}
+
+/** Where the packet must arrive: a piece of a flow end, or a NAT gateway that undoes its rewrite. */
+type Arrival = { kind: 'end'; region: Region } | { kind: 'nat'; nat: NatGateway };
+
+class RoutedPath {
+  readonly hops: Hop[] = [];
+  /** The NAT gateways the request crossed, in order, with the source they replaced. */
+  private readonly nats: { nat: NatGateway; from: Remote; srcPort: KeySource; dim: number }[] = [];
+  private dims = 2;
+  private leftThrough?: Gateway;
+
+  constructor(private readonly flow: Flow, private readonly model: Model, private readonly src: Region, private readonly dst: Region) {}
+
+  build(): FlowPath {
+    const request: Packet = { phase: 'request', from: SRC, to: DST, toAddress: this.dst.addrs.min()!, srcPort: { dim: SOURCE_PORT_DIM }, dstPort: { dim: KEY_DIM } };
+    if (this.src.kind === 'instance') this.hops.push(sgHop(this.src.instance, 'outbound', DST, request.dstPort));
+    const arrived = this.travel(request, this.start(request, this.src), { kind: 'end', region: this.dst });
+    if (arrived && this.dst.kind === 'instance') this.hops.push(sgHop(this.dst.instance, 'inbound', request.from, request.dstPort));
+    const key = replyKey(this.flow, request.srcPort);
+    if (arrived && key) this.routeReply(request, key);
+    const natPorts = isIcmp(this.flow) ? IntervalSet.point(0) : NAT_PORTS;
+    const box: PortSet[] = [this.flow.keys, sourcePorts(this.flow, this.src)];
+    for (let dim = 2; dim < this.dims; dim++) box.push(natPorts);
+    return { src: this.src, dst: this.dst, hops: numbered(this.hops), box };
+  }
+
+  /** The reply: from the responder back to the initiator as the responder sees it, undoing each NAT. */
+  private routeReply(request: Packet, key: KeySource): void {
+    const last = this.nats[this.nats.length - 1];
+    const reply: Packet = {
+      phase: 'reply', from: DST, to: request.from, toAddress: last ? last.nat.ip! : this.src.addrs.min()!,
+      srcPort: request.dstPort, dstPort: key,
+    };
+    let node = this.start(reply, this.dst);
+    for (let i = this.nats.length - 1; i >= 0 && node; i--) {
+      const crossed = this.nats[i];
+      if (!this.travel(reply, node, { kind: 'nat', nat: crossed.nat })) return;
+      // The NAT gateway gives the reply back its original destination.
+      reply.to = crossed.from;
+      reply.dstPort = 'fixed' in key ? key : crossed.srcPort;
+      reply.toAddress = 'end' in crossed.from ? this.src.addrs.min()! : crossed.from.fixed;
+      node = { kind: 'subnet', subnet: crossed.nat.subnet!, nat: crossed.nat };
+    }
+    if (node) this.travel(reply, node, { kind: 'end', region: this.src });
+  }
+
+  /** The node where a packet from this piece first looks its destination up. */
+  private start(packet: Packet, region: Region): RoutingNode | undefined {
+    const subnet = subnetOf(region);
+    if (subnet) return { kind: 'subnet', subnet };
+    if (this.insideVpc(region)) return this.directTo(packet);
+    return this.enterFromOutside(packet);
+  }
+
+  private insideVpc(region: Region): boolean {
+    const blocks = this.model.vpc ? (this.flow.family === 4 ? this.model.vpc.blocks.v4 : this.model.vpc.blocks.v6) : undefined;
+    return Boolean(blocks?.has(region.addrs.min()!));
+  }
+
+  /**
+   * A host in no declared subnet has no route table: its packets reach their destination's subnet
+   * by local routing, crossing only that side's hops. The walk goes on from there.
+   */
+  private directTo(packet: Packet): RoutingNode | undefined {
+    const subnet = this.subnetHolding(packet.toAddress);
+    if (!subnet) return undefined;
+    this.hops.push(naclHop(subnet, 'inbound', packet.phase, packet.from, packet.dstPort));
+    return { kind: 'subnet', subnet };
+  }
+
+  /** A packet from outside the VPC arrives at a gateway: a request at the internet gateway, a reply where its request left. */
+  private enterFromOutside(packet: Packet): RoutingNode | undefined {
+    const family = this.flow.family;
+    if (packet.phase === 'reply') {
+      const gateway = this.leftThrough!;
+      if (gateway.kind === 'internet-gateway' && family === 4) {
+        this.pathHop({ kind: 'gateway', gateway, rewrite: { dst: packet.toAddress }, action: 'allow', why: 'the reply to the public address is given back its private destination' }, packet, 'inbound');
+      }
+      return { kind: 'gateway', gateway };
+    }
+    const igw = this.model.internetGateway;
+    if (!igw) {
+      this.pathHop({ kind: 'drop', action: 'deny', why: 'no internet gateway: nothing from outside the VPC reaches it' }, packet, 'inbound', 'internet');
+      return undefined;
+    }
+    if (family === 4) {
+      const instance = this.dst.kind === 'instance' ? this.dst.instance : undefined;
+      const address = this.dst.addrs.min()!;
+      if (!instance || instance.publicIp === undefined || instance.ips[0] !== address) {
+        const who = instance ? `${instance.name}${instance.publicIp === undefined ? ' has no public-ip' : `'s public-ip maps to its first address, not ${formatted(address, family)}`}` : `${formatted(address, family)} is no instance with a public-ip`;
+        this.pathHop({ kind: 'gateway', gateway: igw, action: 'deny', why: `no public IPv4 address: ${who}` }, packet, 'inbound');
+        return undefined;
+      }
+      this.pathHop({ kind: 'gateway', gateway: igw, rewrite: { dst: address }, action: 'allow', why: `the request to ${formatted(instance.publicIp, 4)} is given ${instance.name}'s private address` }, packet, 'inbound');
+    } else {
+      this.pathHop({ kind: 'gateway', gateway: igw, action: 'allow', why: 'an IPv6 request from outside enters through the internet gateway' }, packet, 'inbound');
+    }
+    return { kind: 'gateway', gateway: igw };
+  }
+
+  private subnetHolding(address: bigint): Subnet | undefined {
+    for (const subnet of this.model.subnets.values()) {
+      const block = this.flow.family === 4 ? subnet.v4 : subnet.v6;
+      if (block && address >= block.first && address <= block.last) return subnet;
+    }
+    return undefined;
+  }
+
+  private arrivalSubnet(arrival: Arrival): Subnet | undefined {
+    return arrival.kind === 'nat' ? arrival.nat.subnet : subnetOf(arrival.region);
+  }
+
+  private arrivalIsOutside(arrival: Arrival): boolean {
+    return arrival.kind === 'end' && !subnetOf(arrival.region) && !this.insideVpc(arrival.region);
+  }
+
+  private tableOf(node: RoutingNode): { table: RouteTable; label: string } {
+    if (node.kind === 'gateway') {
+      const table = node.gateway.kind === 'internet-gateway' && node.gateway.edgeTable ? node.gateway.edgeTable : this.model.localOnly;
+      const what = `${node.gateway.kind === 'internet-gateway' ? 'internet' : 'egress-only'} gateway ${node.gateway.name}`;
+      return { table, label: table === this.model.localOnly ? `local routes of ${what}` : `route table ${table.name} of ${what}` };
+    }
+    const table = node.subnet.routeTable ?? this.model.localOnly;
+    const where = `subnet ${node.subnet.name}${node.nat ? ` (NAT gateway ${node.nat.name})` : ''}`;
+    return { table, label: table === this.model.localOnly ? `local routes of ${where}` : `route table ${table.name} of ${where}` };
+  }
+
+  /** Routes a packet from `node` until it arrives; false when it is dropped on the way. */
+  private travel(packet: Packet, first: RoutingNode | undefined, arrival: Arrival): boolean {
+    let node = first;
+    for (let visits = 0; node; visits++) {
+      if (visits >= MAX_NODES) {
+        this.pathHop({ kind: 'drop', action: 'deny', why: `routing loop: the packet visits more than ${MAX_NODES} nodes` }, packet, 'outbound', 'routing');
+        return false;
+      }
+      const here = node.kind === 'subnet' ? node.subnet : undefined;
+      // Traffic between two addresses of one subnet is not routed: AWS switches it in the subnet.
+      if (here && here === this.arrivalSubnet(arrival)) return true;
+      const { table, label } = this.tableOf(node);
+      const route = lookupRoute(table, this.flow.family, packet.toAddress);
+      const target = route?.target;
+      if (!route || !target || target.kind === 'blackhole' || target.kind === 'unmodelled') {
+        const why = !route ? `no route to ${formatted(packet.toAddress, this.flow.family)}` : target?.kind === 'blackhole' ? 'blackhole route' : `not modelled: ${target?.kind === 'unmodelled' ? target.text : ''}`;
+        this.routeHop(label, table, route, 'deny', why, packet);
+        return false;
+      }
+      if (target.kind === 'nat' && this.flow.family === 6) {
+        this.routeHop(label, table, route, 'deny', `NAT64 through NAT gateway ${target.nat.name} is not modelled`, packet);
+        return false;
+      }
+      if (target.kind === 'nat' && packet.phase === 'reply') {
+        this.routeHop(label, table, route, 'deny', `asymmetric routing: the reply would go through NAT gateway ${target.nat.name}, which rewrites what the client would not recognise`, packet);
+        return false;
+      }
+      this.routeHop(label, table, route, 'allow', `to ${target.kind === 'local' ? 'local' : `${target.kind} ${'gateway' in target ? target.gateway.name : target.nat.name}`}`, packet);
+      switch (target.kind) {
+        case 'local': {
+          const into = this.subnetHolding(packet.toAddress);
+          if (here) this.hops.push(naclHop(here, 'outbound', packet.phase, packet.to, packet.dstPort));
+          if (into) this.hops.push(naclHop(into, 'inbound', packet.phase, packet.from, packet.dstPort));
+          return true;
+        }
+        case 'igw': case 'eigw':
+          if (here) this.hops.push(naclHop(here, 'outbound', packet.phase, packet.to, packet.dstPort));
+          if (!this.leave(packet, target.gateway, arrival)) return false;
+          return this.arrivalIsOutside(arrival);
+        case 'nat':
+          if (here && here !== target.nat.subnet) this.hops.push(naclHop(here, 'outbound', packet.phase, packet.to, packet.dstPort));
+          if (target.nat.subnet && here !== target.nat.subnet) this.hops.push(naclHop(target.nat.subnet, 'inbound', packet.phase, packet.from, packet.dstPort));
+          node = this.throughNat(packet, target.nat);
+          break;
+      }
+    }
+    return false;
+  }
+
+  /** The packet leaves the VPC through a gateway; for IPv4 its source needs a public address. */
+  private leave(packet: Packet, gateway: Gateway, arrival: Arrival): boolean {
+    const family = this.flow.family;
+    if (gateway.kind === 'egress-only-gateway' && family === 4) {
+      this.pathHop({ kind: 'gateway', gateway, action: 'deny', why: 'an egress-only gateway carries IPv6 only' }, packet, 'outbound');
+      return false;
+    }
+    if (!this.arrivalIsOutside(arrival)) {
+      this.pathHop({ kind: 'gateway', gateway, action: 'deny', why: 'the packet leaves the VPC, away from its destination inside it' }, packet, 'outbound');
+      return false;
+    }
+    if (gateway.kind === 'internet-gateway' && family === 4) {
+      const source = this.publicSource(packet);
+      if (source.public === undefined) {
+        this.pathHop({ kind: 'gateway', gateway, action: 'deny', why: `no public IPv4 address: ${source.who}` }, packet, 'outbound');
+        return false;
+      }
+      this.pathHop({ kind: 'gateway', gateway, rewrite: { src: source.public }, action: 'allow', why: `the source becomes the public address ${formatted(source.public, 4)}` }, packet, 'outbound');
+    } else {
+      this.pathHop({ kind: 'gateway', gateway, action: 'allow', why: 'leaves the VPC' }, packet, 'outbound');
+    }
+    if (packet.phase === 'request') this.leftThrough = gateway;
+    return true;
+  }
+
+  /** The public address an IPv4 packet leaves with: its instance's public-ip (first `ip` only), or its NAT gateway's. */
+  private publicSource(packet: Packet): { public?: bigint; who?: string } {
+    if ('fixed' in packet.from) {
+      const nat = this.nats.find((crossed) => crossed.nat.ip === (packet.from as { fixed: bigint }).fixed)?.nat;
+      return nat?.publicIp !== undefined ? { public: nat.publicIp } : { who: `NAT gateway ${nat?.name ?? ''} has no public-ip` };
+    }
+    const region = packet.from.end === 'src' ? this.src : this.dst;
+    if (region.kind !== 'instance') return { who: `${formatted(region.addrs.min()!, this.flow.family)} is no instance with a public-ip` };
+    const instance = region.instance;
+    if (instance.publicIp === undefined) return { who: `${instance.name} has no public-ip` };
+    if (instance.ips[0] !== region.addrs.min()) return { who: `${instance.name}'s public-ip maps to its first address, not ${formatted(region.addrs.min()!, 4)}` };
+    return { public: instance.publicIp };
+  }
+
+  /** A request through a NAT gateway: its source becomes the gateway's address and a port it chooses. */
+  private throughNat(packet: Packet, nat: NatGateway): RoutingNode | undefined {
+    if (nat.ip === undefined || !nat.subnet) {
+      this.pathHop({ kind: 'drop', action: 'deny', why: `NAT gateway ${nat.name} has no address in a subnet` }, packet, 'outbound', `NAT gateway ${nat.name}`);
+      return undefined;
+    }
+    const dim = this.dims++;
+    this.nats.push({ nat, from: packet.from, srcPort: packet.srcPort, dim });
+    this.hops.push({ kind: 'nat', step: 0, phase: packet.phase, direction: 'outbound', nat, dim, action: 'allow', why: `the source becomes ${formatted(nat.ip, 4)} and a port it chooses in 1024-65535`, label: `NAT gateway ${nat.name}` });
+    packet.from = { fixed: nat.ip };
+    packet.srcPort = { dim };
+    return { kind: 'subnet', subnet: nat.subnet, nat };
+  }
+
+  private routeHop(label: string, table: RouteTable, route: RouteModel | undefined, action: 'allow' | 'deny', why: string, packet: Packet): void {
+    this.hops.push({ kind: 'route', step: 0, phase: packet.phase, direction: 'outbound', table, route, action, why, label });
+  }
+
+  private pathHop(hop: { kind: 'gateway'; gateway: Gateway; rewrite?: Rewrite; action: 'allow' | 'deny'; why: string } | { kind: 'drop'; action: 'allow' | 'deny'; why: string }, packet: Packet, direction: 'inbound' | 'outbound', what?: string): void {
+    const label = hop.kind === 'gateway'
+      ? `${hop.gateway.kind === 'internet-gateway' ? 'internet' : 'egress-only'} gateway ${hop.gateway.name}`
+      : what ?? 'routing';
+    this.hops.push({ ...hop, step: 0, phase: packet.phase, direction, label } as Hop);
+  }
+}
+
+function routedPath(flow: Flow, model: Model, src: Region, dst: Region): FlowPath {
+  return new RoutedPath(flow, model, src, dst).build();
+}
+
+function formatted(address: bigint, family: Family): string {
+  return formatAddress(address, family);
+}
