@@ -78,7 +78,8 @@ export interface ClientContext {
   ephemeral: EphemeralIndex;
 }
 
-function subnetBlock(subnet: Subnet, family: Family): BigSet | undefined {
+/** A subnet's block of one family, as a set of addresses. */
+export function subnetBlock(subnet: Subnet, family: Family): BigSet | undefined {
   const cidr = family === 4 ? subnet.v4 : subnet.v6;
   return cidr && IntervalSet.of(cidr.first, cidr.last);
 }

@@ -21,7 +21,7 @@ import { formatPorts } from '../keys';
 import type { Model, NaclRuleModel, NatGateway, NetworkAcl, RouteModel, Subnet } from '../model';
 import { NAT_GATEWAY_PORTS } from '../services';
 import { AddedRule, AddedRules, addRuleAdvice, hull } from './added-rules';
-import { subnetClientPorts } from './client-ports';
+import { subnetBlock, subnetClientPorts } from './client-ports';
 import { DroppedPackets, droppedPackets, mergeDropped, piecesAtRuleBounds } from './dropped-packets';
 import { isServiceRule, returnsUdp } from './return-rules';
 import { addressesRoutedBy, internetGatewayRoutes, routeTableOf } from './route-reach';
@@ -67,15 +67,11 @@ export interface NatLeg {
   admittedBy?: NaclRuleModel;
 }
 
-function v4Block(subnet: Subnet): BigSet | undefined {
-  return subnet.v4 && IntervalSet.of(subnet.v4.first, subnet.v4.last);
-}
-
 function forwardings(model: Model): Forwarding[] {
   if (!model.routing) return [];
   const found: Forwarding[] = [];
   for (const client of model.subnets.values()) {
-    const clientBlock = v4Block(client);
+    const clientBlock = subnetBlock(client, 4);
     if (!clientBlock) continue;
     for (const natRoute of routeTableOf(model, client).routes) {
       if (natRoute.family !== 4 || natRoute.target.kind !== 'nat') continue;
