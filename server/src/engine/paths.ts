@@ -10,6 +10,7 @@ import { Box } from './boxes';
 import { lookupRoute } from './build-routing';
 import { Hop, KeySource, Remote, Rewrite } from './hops';
 import { BigSet, IntervalSet, PortSet } from './intervals';
+import { NAT_GATEWAY_PORTS } from './services';
 import { ofFamily } from './addresses';
 import { instanceSgRules, judgeSg } from './hops';
 import type { Flow, Gateway, Instance, Model, NatGateway, Region, RouteModel, RouteTable, Subnet } from './model';
@@ -27,8 +28,6 @@ export interface FlowPath {
 export const KEY_DIM = 0;
 export const SOURCE_PORT_DIM = 1;
 const EPHEMERAL_ANY = IntervalSet.of(1024, 65535);
-/** A NAT gateway chooses the source port of what it forwards in 1024-65535. */
-const NAT_PORTS = IntervalSet.of(1024, 65535);
 /** A path that visits more nodes than this is a routing loop. */
 const MAX_NODES = 16;
 
@@ -286,7 +285,7 @@ class RoutedPath {
     if (arrived && this.dst.kind === 'instance') this.hops.push(sgHop(this.dst.instance, 'inbound', request.from, request.dstPort));
     const key = replyKey(this.flow, request.srcPort);
     if (arrived && key) this.routeReply(request, key);
-    const natPorts = isIcmp(this.flow) ? IntervalSet.point(0) : NAT_PORTS;
+    const natPorts = isIcmp(this.flow) ? IntervalSet.point(0) : NAT_GATEWAY_PORTS;
     const box: PortSet[] = [this.flow.keys, sourcePorts(this.flow, this.src)];
     for (let dim = 2; dim < this.dims; dim++) box.push(natPorts);
     return { src: this.src, dst: this.dst, hops: numbered(this.hops), box };
@@ -489,7 +488,7 @@ class RoutedPath {
     }
     const dim = this.dims++;
     this.nats.push({ nat, from: packet.from, srcPort: packet.srcPort, dim });
-    this.hops.push({ kind: 'nat', step: 0, phase: packet.phase, direction: 'outbound', nat, dim, action: 'allow', why: `the source becomes ${formatted(nat.ip, 4)} and a port it chooses in 1024-65535`, label: `NAT gateway ${nat.name}` });
+    this.hops.push({ kind: 'nat', step: 0, phase: packet.phase, direction: 'outbound', nat, dim, action: 'allow', why: `the source becomes ${formatted(nat.ip, 4)}${isIcmp(this.flow) ? '' : ' and a port it chooses in 1024-65535'}`, label: `NAT gateway ${nat.name}` });
     packet.from = { fixed: nat.ip };
     packet.srcPort = { dim };
     return { kind: 'subnet', subnet: nat.subnet, nat };
