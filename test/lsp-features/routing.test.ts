@@ -12,8 +12,6 @@ import { renameEdits } from '../../server/src/lsp/rename';
 import { workspaceSymbols } from '../../server/src/lsp/workspace-symbols';
 import { applyEdits } from '../apply-edits';
 import { analyzedOf, positionOf, textAt, URI } from './analyzed';
-import type { NatGatewayDecl, RouteTableDecl } from '../../server/src/syntax/ast';
-import type { RouteModel, RouteTable } from '../../server/src/engine/model';
 
 const ROUTED = [
   'vpc prod 10.0.0.0/16 2600:1f18:aa00::/56',
@@ -187,25 +185,12 @@ describe('routing in the editor', () => {
       assert.match(hoverText('instance web-1', 0, 9), /- public IPv4: `203\.0\.113\.20`, mapped to `10\.0\.1\.10`/);
     });
 
-    it('lists the flows whose path the route decides', () => {
+    it('lists the flows whose path the route decides, and the flows through a gateway', () => {
       const routed = analyzedOf(ROUTED);
-      const { file, model } = routed.analysis;
-      // The route's model object, as the engine builds it, among the deciding rules of the flow that takes it.
-      const table = file.declarations.find((decl): decl is RouteTableDecl => decl.kind === 'route-table' && decl.name?.text === 'private-rt')!;
-      const tableModel: RouteTable = { name: 'private-rt', decl: table, main: false, routes: [] };
-      const route: RouteModel = {
-        decl: table.routes[0], table: tableModel, family: 4, first: 0n, last: 2n ** 32n - 1n, prefix: 0, destText: '0.0.0.0/0',
-        target: { kind: 'nat', nat: model.natGateways.get('nat-a') ?? { name: 'nat-a', decl: file.declarations[5] as NatGatewayDecl } },
-        text: 'route 0.0.0.0/0 -> nat nat-a',
-      };
-      tableModel.routes.push(route);
-      model.routeTables.set('private-rt', tableModel);
-      const [updates] = routed.analysis.flows;
-      (updates.decidingRules as Set<unknown>).add(route);
       const hover = hoverAt(routed, positionOf(ROUTED, '0.0.0.0/0 -> nat', 0, 10))!;
       assert.match((hover.contents as MarkupContent).value, /flows that take it:\n\n- flow updates \(line 20\): /);
-      (updates.decidingRules as Set<unknown>).delete(route);
-      assert.match((hoverAt(routed, positionOf(ROUTED, '0.0.0.0/0 -> nat', 0, 10))!.contents as MarkupContent).value, /no flow of this file takes it/);
+      assert.match(hoverText('nat-gateway nat-a', 0, 12), /- flows through it: updates \(line 20\): /);
+      assert.match(hoverText('internet-gateway igw', 0, 17), /- flows through it: updates \(line 20\): /);
     });
 
     it('shows the declaration of a name used in a route', () => {

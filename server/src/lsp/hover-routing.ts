@@ -3,6 +3,7 @@
 // hover of their declaration.
 import type { Analysis } from '../engine/analyze';
 import type { FlowResult } from '../engine/evaluate';
+import type { Hop } from '../engine/hops';
 import type { RouteModel } from '../engine/model';
 import type { Declaration, GatewayDecl, NatGatewayDecl, Route, RouteTableDecl, RouteTarget, SourceFile } from '../syntax/ast';
 import { canonicalCidr } from '../syntax/cidr';
@@ -32,7 +33,7 @@ function routeModel(analysis: Analysis, route: Route): RouteModel | undefined {
 
 /** The flows whose path the route decides: the engine counts such a route among a flow's deciding rules. */
 function flowsTaking(analysis: Analysis, route: RouteModel): FlowResult[] {
-  return analysis.flows.filter((result) => (result.decidingRules as ReadonlySet<unknown>).has(route));
+  return analysis.flows.filter((result) => result.decidingRules.has(route));
 }
 
 function takenBy(analysis: Analysis, route: Route): string[] {
@@ -106,13 +107,24 @@ function natGatewayLines(file: SourceFile, nat: NatGatewayDecl): string[] {
   return [...lines, ...routesTo(file, nat)];
 }
 
+/** `- flows through it: https (line 40): allow, ...`: the flows some of whose connections cross the gateway. */
+function flowsThrough(analysis: Analysis, decl: GatewayDecl | NatGatewayDecl): string[] {
+  const name = decl.name?.text;
+  const crosses = (hop: Hop) => (hop.kind === 'nat' && decl.kind === 'nat-gateway' && hop.nat.name === name)
+    || (hop.kind === 'gateway' && hop.gateway?.kind === decl.kind && hop.gateway.name === name);
+  const flows = analysis.flows.filter((result) => result.paths.some((path) => path.hops.some(crosses)));
+  const listed = flows.map((result) => `${escapeMarkdown(result.flow.name)} (${lineLabel(result.flow.decl.range.start.line)}): ${result.verdict}`);
+  return [`- flows through it: ${listed.length > 0 ? listed.join(', ') : 'none'}`];
+}
+
 /** What the hover of a routing declaration lists below its line. */
-export function routingDetails(file: SourceFile, decl: Declaration): string[] {
+export function routingDetails(analysis: Analysis, decl: Declaration): string[] {
+  const file = analysis.file;
   switch (decl.kind) {
     case 'internet-gateway':
     case 'egress-only-gateway':
-      return [...edgeTables(file, decl), ...routesTo(file, decl)];
-    case 'nat-gateway': return natGatewayLines(file, decl);
+      return [...edgeTables(file, decl), ...routesTo(file, decl), ...flowsThrough(analysis, decl)];
+    case 'nat-gateway': return [...natGatewayLines(file, decl), ...flowsThrough(analysis, decl)];
     case 'route-table': return routeTableLines(file, decl);
     default: return [];
   }

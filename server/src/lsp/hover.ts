@@ -3,7 +3,7 @@
 import type { Connection, Hover } from 'vscode-languageserver';
 import type { Analysis } from '../engine/analyze';
 import { Reference, SYMBOL_KIND_LABELS } from '../engine/model';
-import type { Cidr, Declaration, FlowDecl, InstanceDecl, Position, Range, SourceFile } from '../syntax/ast';
+import type { Cidr, Declaration, FlowDecl, InstanceDecl, Position, Range } from '../syntax/ast';
 import { formatAddress } from '../syntax/cidr';
 import type { AnalysisSource, AnalyzedDocument } from './analysis-source';
 import { toLspRange } from './convert';
@@ -31,14 +31,14 @@ function instanceAddresses(instance: InstanceDecl): string[] {
 }
 
 /** The lines below a declaration's own line: an instance's addresses, what routing says of it. */
-function declarationDetails(file: SourceFile, declaration: Declaration): string[] {
-  return declaration.kind === 'instance' ? instanceAddresses(declaration) : routingDetails(file, declaration);
+function declarationDetails(analysis: Analysis, declaration: Declaration): string[] {
+  return declaration.kind === 'instance' ? instanceAddresses(declaration) : routingDetails(analysis, declaration);
 }
 
 function declarationHover(analyzed: AnalyzedDocument, declaration: Declaration): string {
   const name = declaration.name?.text ?? '';
   const uses = occurrencesOf(analyzed.analysis, { kind: declaration.kind, name }).filter((occurrence) => !occurrence.isDeclaration).length;
-  const details = declarationDetails(analyzed.analysis.file, declaration);
+  const details = declarationDetails(analyzed.analysis, declaration);
   return [
     `**${SYMBOL_KIND_LABELS[declaration.kind]} ${escapeMarkdown(name)}**, declared on ${lineLabel(declaration.range.start.line)}`,
     '',
