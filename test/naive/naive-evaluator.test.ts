@@ -3,7 +3,7 @@
 // that the property test compares the engine with the language, not with another program's slip.
 import * as assert from 'node:assert/strict';
 import {
-  buildNaiveModel, Conn, coverageSize, decideConnection, evaluateNaive, exactVerdict, NaiveModel, NaiveVerdict,
+  buildNaiveModel, Conn, coverageSize, decideConnection, evaluateNaive, exactVerdict, NaiveModel, NaiveVerdict, traceConnection,
 } from './naive-evaluator';
 
 // web: a NACL that admits 443, every port >= 1024 and all ICMP from IPv4, all of IPv6; sends anything.
@@ -379,6 +379,28 @@ describe('naive evaluator on hand-reasoned flows', () => {
         for (const [flow, verdict, why] of cases) {
           it(`${flow}: ${verdict} (${why})`, () => assert.equal(verdictOf(network, flow), verdict));
         }
+      });
+    }
+  });
+
+  describe('the trace of a dropped routed connection says why', () => {
+    const cases: [flow: string, why: string][] = [
+      ['db-1 -> 8.8.8.8 tcp 443', 'no route to 8.8.8.8'],
+      ['app-1 -> 198.51.100.7 udp 53', '198.51.100.0/24 -> blackhole'],
+      ['app-1 -> 203.0.113.5 tcp 443', 'not modelled: vpn to the office'],
+      ['web-2 -> 8.8.8.8 tcp 443', 'no public IPv4 address for 10.0.0.30'],
+      ['8.8.8.8 -> web-2 tcp 443', 'no public IPv4 address for 10.0.0.30'],
+      ['app-1 -> 64:ff9b::808:808 tcp 443', 'NAT64 is not modelled'],
+      ['8.8.8.8 -> 10.0.4.10 tcp 443', 'asymmetric routing'],
+      ['loop-1 -> 8.8.8.8 udp 53', 'routing loop'],
+      ['app-1 -> 8.8.8.8 tcp 443', 'nacl public in (reply)'],
+    ];
+    for (const [flow, why] of cases) {
+      it(`${flow}: ${why}`, () => {
+        const model = buildNaiveModel(`${ROUTED}flow f ${flow} from-ports 40000 expect allow\n`);
+        const dropped = evaluateNaive(model, model.flows[0]).someDropped!;
+        const trace = traceConnection(model, model.flows[0], dropped);
+        assert.ok(trace[trace.length - 1].hop.includes(why), trace.map((s) => s.hop).join('\n'));
       });
     }
   });
