@@ -2,6 +2,23 @@
 // concrete connection's request, then its reply, walked node by node through route tables, NAT
 // gateways and the internet and egress-only gateways, with every NACL and SG met on the way.
 // Only the project's parser and plain loops: nothing from server/src/engine.
+//
+// Readings where paths.md is silent or loose:
+// - a node is a route lookup (in a subnet's table, or at a gateway on the way in); delivery inside
+//   one subnet is none; the request and the reply count their nodes apart; the 17th drops;
+// - ICMP through a NAT gateway gets no port (it has none): one connection, address rewritten only;
+// - each crossing of a NAT gateway chooses its own port, even the same gateway twice in a loop;
+// - a reply addressed to the NAT gateway it must cross next is handed to it (by local delivery or
+//   by a route to it); any other NAT gateway on a reply's path, or a reply that would reach its
+//   client or leave the VPC with a NAT gateway still to cross, is asymmetric routing;
+// - a request addressed to a NAT gateway's own address (the flow names it) reaches a host of its
+//   subnet: nothing to undo;
+// - "the flow names the instance by its private address": the connection's destination is the
+//   instance's first `ip`, whatever end holds it (a CIDR end too);
+// - an Amazon-provided address as a source is outside the VPC: it comes in through the internet
+//   gateway like any external address (vpcrules.md: judged like any other);
+// - at the internet gateway, the NACL of the subnet left is crossed before the public address is
+//   checked (the order changes traces, not verdicts).
 import type { Family } from '../../server/src/syntax/ast';
 import { isPortProtocol, naclAdmits, Packet, sgAdmits } from './naive-filters';
 import {
