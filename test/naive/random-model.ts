@@ -606,6 +606,7 @@ class Builder {
     }
     if (kind === 'middlebox') {
       const subnets = this.subnets.filter((s) => family === 4 || s.v6);
+      if (subnets.length === 0) return;
       const subnet = c.pick(subnets);
       const target = nats.length > 0 && c.chance(0.6) ? `nat ${c.pick(nats).name}` : 'unmodelled "appliance eni-1"';
       this.addRoute(table, family === 4 ? subnet.v4 : subnet.v6!, target);
@@ -726,6 +727,8 @@ class Builder {
         const dst = reachable.length > 0 && c.chance(0.6) ? c.pick(reachable) : c.pick(pool);
         let src = external();
         if (!this.holdsAnotherParty(src, dst, family)) src = fallback();
+        // With routing, sometimes by one of its addresses: only the first is reachable from outside.
+        if (this.routed && c.chance(0.3)) return [src, this.cidrEnd(single(c.pick(addressesOf(dst, family)), family))];
         return [src, { kind: 'instance', instance: dst }];
       }
       case 'ae': {
