@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import {
   buildNaiveModel, Conn, coverageSize, decideConnection, evaluateNaive, exactVerdict, NaiveModel, NaiveVerdict, traceConnection,
 } from './naive-evaluator';
+import { connectionOfJsonWitness } from './json-witness';
 
 // web: a NACL that admits 443, every port >= 1024 and all ICMP from IPv4, all of IPv6; sends anything.
 // app: a NACL that denies 8080 from the upper half of web, admits 8080 from the VPC, 22 from tools,
@@ -439,6 +440,20 @@ flow h app-1 -> 8.8.8.8 icmp type 8 expect allow
     it('counts the connection through two NAT gateways once for every pair of ports', () => {
       const result = evaluateNaive(model, g);
       assert.deepEqual([result.total, result.admitted], [64512 * 64512, 64512 * 32768]);
+    });
+    it("reads the NAT ports of a JSON witness from its rewrites, in the order crossed", () => {
+      const witness = {
+        protocol: 'tcp', srcIp: '10.0.6.10', srcPort: 40000, dstIp: '8.8.8.8', dstPort: 443,
+        rewrites: [
+          { hop: 'NAT gateway nat-b', srcIp: '10.0.1.5', srcPort: 1024, dstIp: '8.8.8.8', dstPort: 443 },
+          { hop: 'NAT gateway nat-a', srcIp: '10.0.0.10', srcPort: 2000, dstIp: '8.8.8.8', dstPort: 443 },
+          { hop: 'internet gateway igw', srcIp: '52.0.0.10', srcPort: 2000, dstIp: '8.8.8.8', dstPort: 443 },
+        ],
+      };
+      const conn = connectionOfJsonWitness(witness);
+      assert.deepEqual(conn.natPorts, [1024, 2000]);
+      const decision = decideConnection(model, g, conn);
+      assert.deepEqual([decision.covered, decision.admitted], [true, false]);
     });
     it('gives ICMP no NAT port: one connection', () => {
       const result = evaluateNaive(model, h);
