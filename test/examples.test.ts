@@ -15,24 +15,48 @@ type Verdict = 'allow' | 'deny' | 'partial';
 /** Each flow's verdict and whether its expectation holds (true) or fails (false). */
 type FlowTable = Record<string, [Verdict, boolean]>;
 
-// Reasoned from the spec, flow by flow; see the comments in each example file.
+// Reasoned from the specs (vpcrules.md, and paths.md where the file declares route tables), flow by
+// flow; see the comments in each example file.
 const SCENARIOS: Record<string, FlowTable> = {
   'ecommerce-tcp.vpcrules': {
-    // Deliberate: the public NACL returns replies only to ports 32768-65535; internet clients use 1024-65535.
+    // Deliberate: in through the internet gateway to web-1's public address and public-acl
+    // inbound 100; the reply leaves by public-rt's 0.0.0.0/0 -> igw, and public-acl outbound 110
+    // returns it only to ports 32768-65535, while internet clients use 1024-65535.
     'https': ['partial', false],
+    // Local routes between subnets; every NACL crossing has its rule both ways.
     'web-app-a': ['allow', true],
     'web-app-b': ['allow', true],
     'app-db': ['allow', true],
     'app-b-db': ['allow', true],
     'app-db-standby': ['allow', true],
+    // In through the internet gateway to the bastion's public address; the reply leaves by
+    // public-rt (mgmt's table) and mgmt-acl outbound 100 admits every office port.
     'office-ssh': ['allow', true],
     'bastion-web': ['allow', true],
     'bastion-app': ['allow', true],
     'bastion-db': ['allow', true],
+    // private-rt sends the internet to nat-a: app-acl outbound 130, public-acl inbound 100 (443
+    // from anywhere); nat-a takes a port in 1024-65535 and public-rt sends it to the internet
+    // gateway, public-acl outbound 120. The reply comes to nat-a's ports (public-acl inbound 120:
+    // all of 1024-65535), then to the app server's ports 32768-60999 from the internet address
+    // (public-acl outbound 110, app-acl inbound 130).
+    'app-updates': ['allow', true],
+    'app-b-updates': ['allow', true],
+    'internet-ssh': ['deny', true], // public-acl admits SSH only from the bastion's subnet
+    'web-db': ['deny', true], // web-sg opens nothing to the databases
+    'internet-db': ['deny', true], // db-1 has no public address: dropped at the internet gateway
+    'db-exfil': ['deny', true], // db-sg opens nothing outward (and db-a has only local routes)
+    'internet-app': ['deny', true], // app-1 has no public address: dropped at the internet gateway
+  },
+  'nat-return-gotcha.vpcrules': {
+    // Deliberate: the requests leave (private-acl outbound 100, public-acl inbound 100, nat-a,
+    // public-acl outbound 100, the internet gateway), but every reply comes from an internet
+    // address to one of nat-a's ports and public-acl inbound admits 1024-65535 only from the VPC:
+    // dropped by `*` for every connection.
+    'updates': ['deny', false],
+    // app-1 has no public address: dropped at the internet gateway.
     'internet-ssh': ['deny', true],
-    'web-db': ['deny', true],
-    'internet-db': ['deny', true],
-    'db-exfil': ['deny', true],
+    'internet-https': ['deny', true],
   },
   'video-streaming-udp.vpcrules': {
     'viewer-media-a': ['allow', true],
@@ -111,11 +135,21 @@ describe('bundled examples', () => {
 
     it('ecommerce-tcp: the only error is the deliberate failed expectation of flow https, with its cause flagged', () => {
       const analysis = analysisOf(join(EXAMPLES, 'ecommerce-tcp.vpcrules'));
-      assert.deepEqual(problems(analysis, 'error'), ['98 VR500']);
+      assert.deepEqual(problems(analysis, 'error'), ['128 VR500']);
       const failed = analysis.diagnostics.find((d) => d.code === 'VR500')!;
       assert.ok(failed.message.startsWith("flow 'https' expects allow but is partial (admitted for source ports 32768-65535, dropped for 1024-32767)"), failed.message);
-      // The rule that admits the requests without their replies, on public-acl.
-      assert.deepEqual(problems(analysis, 'warning'), ['55 VR405']);
+      // The rule that admits the requests without their replies, on public-acl; the NAT gateway's traffic is right.
+      assert.deepEqual(problems(analysis, 'warning'), ['79 VR405']);
+    });
+
+    it('nat-return-gotcha: the only error is the deliberate failed expectation of flow updates, with its cause flagged without a flow', () => {
+      const analysis = analysisOf(join(EXAMPLES, 'nat-return-gotcha.vpcrules'));
+      assert.deepEqual(problems(analysis, 'error'), ['56 VR500']);
+      // On the NAT gateway, and on the rule that lets its requests out; both offer the same rule.
+      assert.deepEqual(problems(analysis, 'warning'), ['26 VR407', '40 VR405']);
+      const [nat, returns] = ['VR407', 'VR405'].map((code) => analysis.diagnostics.find((d) => d.code === code)!);
+      assert.equal(nat.fixes[0].title, "Add return rule 'inbound 120 allow tcp 1024-65535 from 0.0.0.0/0'");
+      assert.equal(nat.fixes[0], returns.fixes[0]);
     });
 
     it('video-streaming-udp and layered-web-app-db have no error and no warning', () => {
@@ -130,7 +164,20 @@ describe('bundled examples', () => {
       assert.equal(https.split, 'admitted for source ports 32768-65535, dropped for 1024-32767');
       // Lowest internet address, lowest client port: its SYN-ACK has no outbound rule.
       assert.equal(formatConnection(https.witness!), 'tcp 1.0.0.1:1024 -> 10.0.0.10:443');
-      assert.deepEqual(traceLines(https), ['1 nacl inbound allow 100', '2 sg inbound allow', '3 nacl outbound deny *']);
+      // In through the internet gateway, routed locally to public-a; the reply leaves by public-rt.
+      assert.deepEqual(traceLines(https), [
+        '1 gateway inbound allow', '2 route outbound allow', '3 nacl inbound allow 100', '4 sg inbound allow', '5 route outbound allow', '6 nacl outbound deny *',
+      ]);
+    });
+
+    it('the NAT gateway gotcha: the request leaves through the NAT gateway, the reply dies entering its subnet', () => {
+      const updates = flowOf('nat-return-gotcha.vpcrules', 'updates');
+      assert.equal(formatConnection(updates.witness!), 'tcp 10.1.10.10:32768 -> 1.0.0.1:443');
+      assert.deepEqual(traceLines(updates), [
+        '1 sg outbound allow', '2 route outbound allow', '3 nacl outbound allow 100', '4 nacl inbound allow 100', '5 nat outbound allow',
+        '6 route outbound allow', '7 nacl outbound allow 100', '8 gateway outbound allow', '9 gateway inbound allow', '10 route outbound allow',
+        '11 nacl inbound deny *',
+      ]);
     });
 
     it('a denied flow that expects deny has no witness; its trace stops at the dropping hop', () => {
@@ -184,7 +231,9 @@ describe('bundled examples', () => {
     assert.equal(result.status, 1, result.stderr);
     const report = JSON.parse(result.stdout) as { flows: { file: string; name: string; ok: boolean }[] };
     const failing = report.flows.filter((flow) => !flow.ok).map((flow) => `${flow.file.replace(/\\/g, '/')} ${flow.name}`);
-    // The outage of ecommerce-tcp, and the flow that examples/mistakes/expectation-failed exists to fail.
-    assert.deepEqual(failing.sort(), ['examples/ecommerce-tcp.vpcrules https', 'examples/mistakes/expectation-failed.vpcrules app-db']);
+    // The outages of ecommerce-tcp and nat-return-gotcha, and the flow that examples/mistakes/expectation-failed exists to fail.
+    assert.deepEqual(failing.sort(), [
+      'examples/ecommerce-tcp.vpcrules https', 'examples/mistakes/expectation-failed.vpcrules app-db', 'examples/nat-return-gotcha.vpcrules updates',
+    ]);
   });
 });

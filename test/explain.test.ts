@@ -60,6 +60,6 @@ describe('explanations', () => {
   it('traces traffic to the metadata service as one step that AWS does not filter', () => {
     const text = formatExplain(flow('metadata'), plain);
     assert.match(text, /verdict: allow/);
-    assert.match(text, /1\. the instance metadata service \(not filtered by AWS\), outbound: allow \(AWS does not filter traffic between an instance and the instance metadata service\)/);
+    assert.match(text, /1\. the instance metadata service \(not filtered by AWS\): allow \(AWS does not filter traffic between an instance and the instance metadata service\)/);
   });
 });

@@ -1,6 +1,6 @@
 // Every fix the engine offers can be applied together with all the others, as an editor's "fix
 // all" would: on every example and fixture, applying every fix at once leaves no duplicate rule
-// number, none of the missing return rules that had a fix, and no rule shadowed that was not.
+// number, none of the missing rules (VR405, VR407) that had a fix, and no rule shadowed that was not.
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,13 +34,15 @@ describe('all fixes applied together', () => {
     const text = readFileSync(join(REPOSITORY_ROOT, file), 'utf8');
     const before = analyze(text);
     const edits = allFixEdits(before);
-    if (!before.diagnostics.some((d) => d.code === 'VR405' || d.code === 'VR202')) continue;
+    if (!before.diagnostics.some((d) => ['VR405', 'VR407', 'VR202'].includes(d.code))) continue;
     it(file, () => {
       assertNoOverlap(text, edits, file);
       const after = analyze(applyEdits(text, edits));
       assert.equal(codes(after, 'VR202'), 0, 'duplicate rule numbers');
-      const unfixable = before.diagnostics.filter((d) => d.code === 'VR405' && d.fixes.length === 0).length;
-      assert.equal(codes(after, 'VR405'), unfixable, 'missing return rules left');
+      for (const [code, what] of [['VR405', 'missing return rules'], ['VR407', 'NAT gateway traffic dropped']]) {
+        const unfixable = before.diagnostics.filter((d) => d.code === code && d.fixes.length === 0).length;
+        assert.equal(codes(after, code), unfixable, `${what} left`);
+      }
       assert.ok(codes(after, 'VR401') <= codes(before, 'VR401'), 'an added rule is shadowed');
     });
   }

@@ -66,6 +66,37 @@ describe('formatter', () => {
     ));
   });
 
+  it('writes the routing forms canonically, aligning the columns of each route table', () => {
+    const input = lines(
+      'internet-gateway   igw',
+      'subnet  a 10.0.1.0/24   routes rt  acl x',
+      'nat-gateway n subnet a   ip 10.0.1.5 public-ip 203.0.113.10',
+      'route-table  rt   main{',
+      'route 0.0.0.0/0->igw igw',
+      '   route ::/0    ->   eigw eigw   # IPv6',
+      ' route 10.0.3.0/24 -> unmodelled    "transit gateway"',
+      '    route 10.9.0.0/16  -> igx igw',
+      '}',
+      'route-table e edge igw { route 10.0.0.0/16 -> local }',
+      'instance web-1 subnet a ip 10.0.1.10   public-ip   203.0.113.20',
+    );
+    assert.equal(formatText(input), lines(
+      'internet-gateway igw',
+      'subnet a 10.0.1.0/24 routes rt acl x',
+      'nat-gateway n subnet a ip 10.0.1.5 public-ip 203.0.113.10',
+      'route-table rt main {',
+      '  route 0.0.0.0/0   -> igw igw',
+      '  route ::/0        -> eigw eigw # IPv6',
+      '  route 10.0.3.0/24 -> unmodelled "transit gateway"',
+      '    route 10.9.0.0/16  -> igx igw',
+      '}',
+      'route-table e edge igw {',
+      '  route 10.0.0.0/16 -> local',
+      '}',
+      'instance web-1 subnet a ip 10.0.1.10 public-ip 203.0.113.20',
+    ));
+  });
+
   it('keeps comments, collapses blank lines and ends with one newline', () => {
     const input = '\n\n# the VPC   \nvpc prod 10.0.0.0/16 # main block\n\n\n\nsecurity-group a {\n# why this rule\n  inbound tcp 22 from 10.0.0.0/8   # bastion\n\n\n}\n\n\n';
     assert.equal(formatText(input), lines(

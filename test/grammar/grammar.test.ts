@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as oniguruma from 'vscode-oniguruma';
 import * as textmate from 'vscode-textmate';
 import { analyze } from '../../server/src/engine/analyze';
+import { DECLARATION_KEYWORDS, ROUTE_KEYWORD, ROUTE_TARGETS } from '../../server/src/syntax/parser';
 import { modelFiles } from '../model-files';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
@@ -61,6 +62,27 @@ describe('editor language files', () => {
     assert.ok(lines > 100, `${lines} lines tokenised`);
   });
 
+  /** The scopes of the token that starts at `column` of a line tokenised alone. */
+  const scopesAt = (grammar: textmate.IGrammar, line: string, column: number) =>
+    grammar.tokenizeLine(line, textmate.INITIAL).tokens.find((token) => token.startIndex <= column && column < token.endIndex)?.scopes ?? [];
+
+  it("scopes every declaration keyword of the parser, and the name after it", async () => {
+    const grammar = await loadGrammar();
+    for (const keyword of DECLARATION_KEYWORDS) {
+      assert.ok(scopesAt(grammar, `${keyword} some-name`, 0).includes(`storage.type.${keyword}.vpcrules`), keyword);
+      assert.ok(scopesAt(grammar, `${keyword} some-name`, keyword.length + 1).some((scope) => scope.endsWith(`.${keyword}.vpcrules`)), `the name after ${keyword}`);
+    }
+  });
+
+  it('scopes every route target of the parser', async () => {
+    const grammar = await loadGrammar();
+    for (const target of ROUTE_TARGETS) {
+      const line = `  ${ROUTE_KEYWORD} 0.0.0.0/0 -> ${target} ${target === 'unmodelled' ? '"text"' : 'name'}`;
+      const scopes = scopesAt(grammar, line, line.indexOf(`-> ${target}`) + 3);
+      assert.ok(scopes.some((scope) => scope.includes('.route-target.')), `${target}: ${scopes.join(' ')}`);
+    }
+  });
+
   it('every snippet expands, with its defaults, into text the parser accepts', () => {
     const snippets: Record<string, { prefix: string; body: string[]; description: string }> = JSON.parse(
       fs.readFileSync(path.join(ROOT, 'snippets', 'vpcrules.code-snippets'), 'utf8'),
@@ -71,6 +93,7 @@ describe('editor language files', () => {
       assert.doesNotMatch(text, /\$/, `${name}: every placeholder is expanded`);
       if (/-sg$/.test(snippet.prefix)) text = `security-group wrap {\n${text}\n}`;
       if (/nacl/.test(snippet.prefix)) text = `network-acl wrap {\n${text}\n}`;
+      if (text.startsWith(`${ROUTE_KEYWORD} `)) text = `route-table wrap {\n${text}\n}`;
       const syntax = analyze(`vpc main 10.0.0.0/16\n${text}\n`).diagnostics.filter((d) => d.code === 'VR100' || d.code === 'VR101');
       assert.deepEqual(syntax.map((d) => d.message), [], `${name} expands to:\n${text}`);
     }

@@ -86,6 +86,8 @@ const GARBAGE = [
   '0', '65535', '65536', '99999999999999999999', '5-1', '0-65535', '-1', '256', '32767', '0.0.0.0/0', '::/0', '10.0.0.0/33',
   '10.0.0.256', '1.2.3', '2600:1f18::/129', ':::', '1::2::3', '10.0.1.5/24', 'a.b-c_d', '\u00a0', '\ufeff', '\t', '\r',
   '\r\n', '\n', '\u2028', '\ud800', '\udfff', '\u{1F600}', '\u0000', '☃', '=>', '@', 'ip', 'ip6',
+  'internet-gateway', 'egress-only-gateway', 'nat-gateway', 'route-table', 'route', 'routes', 'main', 'edge', 'public-ip',
+  'local', 'igw', 'eigw', 'nat', 'firewall', 'blackhole', 'unmodelled', '"tgw"',
 ];
 
 /** One random edit of a model's lines. */

@@ -1,7 +1,7 @@
 // The CLI's output contract: JSON objects as the spec fixes them (1-based lines and columns).
 import type { Analysis } from '../engine/analyze';
 import type { Connection, FlowResult, HopStep } from '../engine/evaluate';
-import { ruleName, ruleRange } from '../engine/explain';
+import { requestRewrites, ruleName, ruleRange } from '../engine/explain';
 import { formatAddress } from '../syntax/cidr';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 
@@ -29,6 +29,8 @@ export interface JsonWitness {
   dstPort: number | null;
   icmpType?: number;
   icmpCode?: number;
+  /** The packet as it leaves each rewriting hop (NAT gateway, internet gateway). */
+  rewrites?: { hop: string; srcIp: string; srcPort: number | null; dstIp: string; dstPort: number | null }[];
 }
 
 export interface JsonTraceStep {
@@ -84,6 +86,17 @@ export function jsonConnection(conn: Connection): JsonWitness {
   return witness;
 }
 
+function jsonWitness(result: FlowResult, conn: Connection): JsonWitness {
+  const witness = jsonConnection(conn);
+  const ports = conn.protocol === 6 || conn.protocol === 17;
+  const rewrites = requestRewrites(result, conn).map((packet) => ({
+    hop: packet.hop.label, srcIp: formatAddress(packet.srcIp, conn.family), srcPort: ports ? packet.srcPort : null,
+    dstIp: formatAddress(packet.dstIp, conn.family), dstPort: ports ? packet.dstPort : null,
+  }));
+  if (rewrites.length > 0) witness.rewrites = rewrites;
+  return witness;
+}
+
 export function jsonTraceStep(step: HopStep): JsonTraceStep {
   const range = ruleRange(step);
   return {
@@ -105,7 +118,7 @@ export function jsonFlow(path: string, result: FlowResult): JsonFlow {
     expect: result.flow.expect,
     verdict: result.verdict,
     ok: result.ok,
-    witness: result.witness ? jsonConnection(result.witness) : null,
+    witness: result.witness ? jsonWitness(result, result.witness) : null,
     trace: result.trace.map(jsonTraceStep),
   };
   if (result.split) json.split = result.split;

@@ -13,7 +13,7 @@ import { IntervalSet, PortSet } from './intervals';
 import { icmpKey, keysOf, ALL_KEYS } from './keys';
 import { textLines } from '../syntax/lexer';
 import { buildGateways, buildRouteTables, checkPublicAddress, RoutingContext } from './build-routing';
-import { endRegions, instanceAt, singleAddress, withoutServiceAddresses } from './regions';
+import { connectablePairs, endRegions, instanceAt, singleAddress, withoutServiceAddresses } from './regions';
 import type {
   AwsService, Flow, FlowEnd, Instance, InstanceAddress, Model, NaclRuleModel, NetworkAcl, PrefixList, Reference, ReplyShape, SecurityGroup,
   SgRuleModel, Subnet, SymbolKind, Vpc,
@@ -601,7 +601,7 @@ class ModelBuilder {
 
 /** Whether some connection of the flow goes from one instance (or host) to another. */
 function coversConnection(flow: Flow): boolean {
-  return flow.srcRegions.some((src) => flow.dstRegions.some((dst) => !(src.kind === 'instance' && dst.kind === 'instance' && src.instance === dst.instance)));
+  return flow.srcRegions.some((src) => flow.dstRegions.some((dst) => connectablePairs(src, dst).length > 0));
 }
 
 /** Destination keys; an echo request or reply without a code is code 0, the only one defined. */

@@ -10,10 +10,10 @@ import { formatAddress } from '../syntax/cidr';
 import { formatAddrSet } from './addresses';
 import { Box, BoxSet } from './boxes';
 import { Hop, hopCuts, judgeHop, KeySource, Remote, Rule } from './hops';
-import { flowPaths, FlowPath, KEY_DIM, SOURCE_PORT_DIM } from './paths';
+import { examplePath, flowPaths, FlowPath, KEY_DIM, SOURCE_PORT_DIM } from './paths';
 import { BigSet, IntervalSet, PortSet } from './intervals';
 import { formatKeys, formatPorts } from './keys';
-import type { Flow, Model } from './model';
+import type { Flow, Model, Region } from './model';
 import { preferredAddress, withServiceGapsFilled } from './witness-address';
 
 export type Verdict = 'allow' | 'deny' | 'partial';
@@ -52,8 +52,9 @@ export interface FlowResult {
   verdict: Verdict;
   ok: boolean;
   paths: FlowPath[];
-  /** The hops of the example's path. */
+  /** The hops of the example's path, and where its ends are (the example's own instances). */
   hops: Hop[];
+  exampleEnds: [Region, Region];
   atoms: Atom[];
   /** A connection on the failing side, when the verdict is not the expected one. */
   witness?: Connection;
@@ -75,7 +76,10 @@ function judgedKeys(key: KeySource, box: Box): PortSet {
 
 /** Cuts a region's addresses wherever a hop of the path, judging them as remote, may decide otherwise. */
 function cutRegion(flow: Flow, path: FlowPath, side: 'src' | 'dst'): BigSet[] {
-  const set = path[side].addrs;
+  const region = path[side];
+  const set = region.addrs;
+  // One address (an instance's, most often), or instances merged as alike, have nothing to cut.
+  if ((set.intervals.length === 1 && set.intervals[0][0] === set.intervals[0][1]) || (region.kind === 'instance' && region.alike)) return [set];
   const cutting = path.hops.flatMap((hop) => ((hop.kind === 'sg' || hop.kind === 'nacl') && 'end' in hop.remote && hop.remote.end === side ? [hop] : []));
   if (cutting.length === 0) return [set];
   const pieces: BigSet[] = [];
@@ -139,10 +143,10 @@ export function evaluateFlow(flow: Flow, model: Model): FlowResult {
   const ok = verdict === flow.expect;
   const wantDropped = flow.expect === 'allow' ? !ok : verdict === 'deny';
   const chosen = chooseExample(flow, model, paths, atoms, wantDropped);
-  const hops = paths[chosen.path].hops;
+  const route = examplePath(flow, model, paths[chosen.path], chosen.connection);
   const result: FlowResult = {
-    flow, verdict, ok, paths, hops, atoms, example: chosen.connection, examplePath: chosen.path,
-    trace: traceConnection(flow, hops, chosen.connection), decidingRules,
+    flow, verdict, ok, paths, hops: route.hops, exampleEnds: [route.src, route.dst], atoms, example: chosen.connection, examplePath: chosen.path,
+    trace: traceConnection(flow, route.hops, chosen.connection), decidingRules,
   };
   if (!ok) result.witness = chosen.connection;
   if (verdict === 'partial') result.split = describeSplit(flow, paths, atoms, (set) => withServiceGapsFilled(model, set, flow.family));
@@ -207,27 +211,35 @@ function isIcmp(flow: Flow): boolean {
 }
 
 /** Which ports of a path's box an admitted set keeps, in words. */
-function describePortsSplit(flow: Flow, box: Box, admitted: BoxSet): string[] {
-  const keys = admitted.project(KEY_DIM);
-  const ports = admitted.project(SOURCE_PORT_DIM);
-  if (admitted.size() !== keys.size() * ports.size()) return ['admitted for some combinations of destination and source ports only'];
+/** What each dimension of a path's port tuples is, in words. */
+function dimensionNames(flow: Flow, path: FlowPath): string[] {
+  const names = [isIcmp(flow) ? 'ICMP' : 'destination ports', 'source ports'];
+  for (const hop of path.hops) if (hop.kind === 'nat') names[hop.dim] = `ports of NAT gateway ${hop.nat.name}`;
+  return names;
+}
+
+/** Which ports of a path's box an admitted set keeps, in words. */
+function describePortsSplit(flow: Flow, path: FlowPath, admitted: BoxSet): string[] {
+  const box = path.box;
+  const kept = box.map((_, dim) => admitted.project(dim));
+  if (admitted.size() !== kept.reduce((product, set) => product * set.size(), 1n)) return ['admitted for some combinations of ports only'];
+  const names = dimensionNames(flow, path);
   const clauses: string[] = [];
-  if (!keys.equals(box[KEY_DIM])) {
-    const what = isIcmp(flow) ? 'ICMP' : 'destination ports';
-    clauses.push(`admitted for ${what} ${formatKeys(flow.protocol, keys)}, dropped for ${formatKeys(flow.protocol, box[KEY_DIM].subtract(keys))}`);
-  }
-  if (!ports.equals(box[SOURCE_PORT_DIM])) {
-    clauses.push(isIcmp(flow)
-      ? 'echo replies dropped'
-      : `admitted for source ports ${formatPorts(ports)}, dropped for ${formatPorts(box[SOURCE_PORT_DIM].subtract(ports))}`);
-  }
+  kept.forEach((set, dim) => {
+    if (set.equals(box[dim])) return;
+    const format = (ports: PortSet) => (dim === KEY_DIM ? formatKeys(flow.protocol, ports) : formatPorts(ports));
+    clauses.push(`admitted for ${names[dim]} ${format(set)}, dropped for ${format(box[dim].subtract(set))}`);
+  });
   return clauses;
 }
 
 interface SplitGroup {
+  /** The addresses of the group's atoms, merged once all are known. */
+  srcParts: (readonly [bigint, bigint])[];
+  dstParts: (readonly [bigint, bigint])[];
   src: BigSet;
   dst: BigSet;
-  box: Box;
+  path: FlowPath;
   admitted: BoxSet;
   /** What the group's connections have in common: all admitted, none, or the same ports. */
   signature: string;
@@ -243,18 +255,23 @@ function signature(paths: FlowPath[], atom: Atom): string {
 /** "admitted for source ports 32768-65535, dropped for 1024-32767", and the like. */
 export function describeSplit(flow: Flow, paths: FlowPath[], atoms: Atom[], readable: (set: BigSet) => BigSet = (set) => set): string {
   // Merge atoms that decide alike, so the text speaks of address ranges, not rule boundaries.
-  const groups: SplitGroup[] = [];
+  const bySignature = new Map<string, SplitGroup>();
   for (const atom of atoms) {
     const sig = signature(paths, atom);
-    const same = groups.find((group) => group.signature === sig);
-    if (same) {
-      same.src = same.src.union(atom.src);
-      same.dst = same.dst.union(atom.dst);
-    } else {
-      groups.push({ src: atom.src, dst: atom.dst, box: paths[atom.path].box, admitted: atom.admitted, signature: sig });
+    let group = bySignature.get(sig);
+    if (!group) {
+      group = { srcParts: [], dstParts: [], src: atom.src, dst: atom.dst, path: paths[atom.path], admitted: atom.admitted, signature: sig };
+      bySignature.set(sig, group);
     }
+    group.srcParts.push(...atom.src.intervals);
+    group.dstParts.push(...atom.dst.intervals);
   }
-  if (groups.length === 1) return describePortsSplit(flow, groups[0].box, groups[0].admitted).join('; ');
+  const groups = [...bySignature.values()];
+  for (const group of groups) {
+    group.src = IntervalSet.from(group.srcParts);
+    group.dst = IntervalSet.from(group.dstParts);
+  }
+  if (groups.length === 1) return describePortsSplit(flow, groups[0].path, groups[0].admitted).join('; ');
   // Speak of the end whose addresses tell the groups apart.
   const side: 'src' | 'dst' = groups.every((group) => group.src.equals(groups[0].src)) ? 'dst' : 'src';
   const sideName = side === 'src' ? 'source addresses' : 'destination addresses';
@@ -265,11 +282,11 @@ export function describeSplit(flow: Flow, paths: FlowPath[], atoms: Atom[], read
   if (admitting.length === 1 && dropping.length === 1) {
     const only = admitting[0];
     clauses.push(`admitted for ${sideName} ${addresses(only[side])}, dropped for ${addresses(dropping[0][side])}`);
-    clauses.push(...describePortsSplit(flow, only.box, only.admitted).map((clause) => `from those, ${clause}`));
+    clauses.push(...describePortsSplit(flow, only.path, only.admitted).map((clause) => `from those, ${clause}`));
     return clauses.join('; ');
   }
   for (const group of admitting.slice(0, 3)) {
-    const ports = group.signature === 'all' ? [] : describePortsSplit(flow, group.box, group.admitted);
+    const ports = group.signature === 'all' ? [] : describePortsSplit(flow, group.path, group.admitted);
     clauses.push(`${sideName} ${addresses(group[side], 2)}: ${ports.length ? ports.join(', ') : 'admitted'}`);
   }
   if (admitting.length > 3) clauses.push(`and ${admitting.length - 3} more address ranges`);

@@ -86,11 +86,11 @@ export function describeRegion(region: Region, family: Family): string {
 /** Where the example's ends are, when a flow end is written as addresses: "10.0.3.10 is db-1", ... */
 export function exampleEnds(result: FlowResult): string | undefined {
   const flow = result.flow;
-  const path = result.paths[result.examplePath];
+  const [src, dst] = result.exampleEnds;
   const plain = (end: Flow['src'], region: Region) => end.kind === 'instance' || region.kind === 'external';
-  if (plain(flow.src, path.src) && plain(flow.dst, path.dst)) return undefined;
+  if (plain(flow.src, src) && plain(flow.dst, dst)) return undefined;
   const at = (region: Region, address: bigint) => describeRegion({ ...region, addrs: IntervalSet.point(address) } as Region, flow.family);
-  return `${at(path.src, result.example.srcIp)} -> ${at(path.dst, result.example.dstIp)}`;
+  return `${at(src, result.example.srcIp)} -> ${at(dst, result.example.dstIp)}`;
 }
 
 /**
@@ -217,10 +217,50 @@ export function describeFlowEnds(flow: Flow): string {
 }
 
 /** The failing connection and the hop that decides it, in a sentence. */
+/** The request as it leaves each hop that rewrites it: NAT gateways and the internet gateway. */
+export interface RewrittenPacket {
+  hop: Hop;
+  srcIp: bigint;
+  srcPort: number;
+  dstIp: bigint;
+  dstPort: number;
+}
+
+export function requestRewrites(result: FlowResult, conn: Connection = result.example): RewrittenPacket[] {
+  const out: RewrittenPacket[] = [];
+  let packet = { srcIp: conn.srcIp, srcPort: conn.srcPort, dstIp: conn.dstIp, dstPort: conn.key };
+  for (const hop of result.hops) {
+    if (hop.phase !== 'request') continue;
+    if (hop.kind === 'nat' && hop.nat.ip !== undefined) {
+      packet = { ...packet, srcIp: hop.nat.ip, srcPort: conn.natPorts[hop.dim - 2] ?? packet.srcPort };
+    } else if (hop.kind === 'gateway' && hop.action === 'allow' && hop.rewrite) {
+      packet = { ...packet, srcIp: hop.rewrite.src ?? packet.srcIp, dstIp: hop.rewrite.dst ?? packet.dstIp };
+    } else {
+      continue;
+    }
+    out.push({ hop, ...packet });
+  }
+  return out;
+}
+
+/** "NAT gateway nat-a: tcp 10.0.1.5:1024 -> 1.0.0.1:443", one line per rewriting hop of the example. */
+export function rewriteLines(result: FlowResult): string[] {
+  const conn = result.example;
+  return requestRewrites(result).map((packet) => `${packet.hop.label}: ${formatConnection({ ...conn, srcIp: packet.srcIp, srcPort: packet.srcPort, dstIp: packet.dstIp, key: packet.dstPort })}`);
+}
+
+/** " (as 10.0.1.5:1024 from NAT gateway nat-a)": where the witness leaves rewritten, in words. */
+function rewritesText(result: FlowResult, conn: Connection): string {
+  const nat = requestRewrites(result, conn).filter((packet) => packet.hop.kind === 'nat');
+  if (nat.length === 0) return '';
+  const at = (packet: RewrittenPacket) => `${formatAddress(packet.srcIp, conn.family)}${conn.protocol === 6 || conn.protocol === 17 ? `:${packet.srcPort}` : ''}`;
+  return ` (leaving ${nat.map((packet) => `${packet.hop.label} as ${at(packet)}`).join(', then ')})`;
+}
+
 export function witnessSentence(result: FlowResult): string | undefined {
   if (!result.witness) return undefined;
   const last = result.trace[result.trace.length - 1];
   const admitted = result.trace.every((step) => step.action === 'allow');
   const fate = admitted ? 'is admitted' : `is dropped at ${last.hop.label} ${last.hop.direction}${last.hop.phase === 'reply' ? ' (the reply)' : ''}, ${describeStep(last)}`;
-  return `e.g. ${formatConnection(result.witness)} ${fate}`;
+  return `e.g. ${formatConnection(result.witness)}${rewritesText(result, result.witness)} ${fate}`;
 }

@@ -2,6 +2,7 @@
 // when all of its inputs are the same. Ranges are part of the keys because results carry them.
 import type { NaclRule, Range, SgRule } from '../syntax/ast';
 import type { AddrSet } from './addresses';
+import type { NatLeg } from './checks/nat-traffic';
 import type { Hop, KeySource, Remote } from './hops';
 import type { IntervalSet } from './intervals';
 import type { Flow, FlowEnd, Instance, Model, NaclRuleModel, NetworkAcl, Region, RouteTable, SecurityGroup, SgRuleModel, Subnet } from './model';
@@ -90,7 +91,7 @@ function endKey(end: FlowEnd): string {
 /** Where a region is; the hops of its paths are keyed apart. */
 export function regionKey(region: Region): string {
   switch (region.kind) {
-    case 'instance': return `instance:${region.instance.name}:${setKey(region.addrs)}`;
+    case 'instance': return `instance:${region.members.map((member) => member.name).join(',')}:${setKey(region.addrs)}`;
     case 'host': return `host:${subnetKey(region.subnet)}:${setKey(region.addrs)}`;
     case 'external': return `external:${setKey(region.addrs)}`;
     case 'aws-service': return `aws:${region.service.name}:${region.service.routerOf?.name ?? '-'}:${setKey(region.addrs)}`;
@@ -148,4 +149,14 @@ export function routingKey(model: Model): string {
 export function reservedAddressesKey(model: Model): string {
   const services = ([4, 6] as const).map((family) => [...model.awsServices[family].keys()].join(',')).join('/');
   return [...[...model.subnets.values()].map(subnetKey), services].join(';');
+}
+
+/** The NAT gateways' traffic an ACL's checks judge, with all their messages and fixes say of it. */
+export function natLegsKey(legs: readonly NatLeg[]): string {
+  return legs.map((leg) => [
+    leg.kind, leg.nat.name, rangeKey(leg.nat.decl.range), leg.clients.map((subnet) => subnet.name).join(','), leg.subnet.name,
+    leg.direction, leg.protocol, leg.replies, leg.needs.map((need) => `${setKey(need.addrs)}:${setKey(need.ports)}`).join(';'),
+    leg.rule.purpose, leg.rule.direction, leg.rule.protocol, setKey(leg.rule.ports), leg.rule.cidrText, setKey(leg.rule.cidr),
+    leg.admittedBy ? `${leg.admittedBy.number}@${rangeKey(leg.admittedBy.decl?.range)}` : '-',
+  ].join('|')).join('\n');
 }

@@ -10,14 +10,15 @@ import type { Analysis } from './analyze';
 import { buildModelSteps, ModelOptions } from './build-model';
 import { afterCommentEdit } from './comment-edit';
 import { expectationChecks } from './checks';
-import { clientContext, ClientContext, naclAclChecks, serviceRuleClientPorts } from './checks/nacl-checks';
+import { AclCheckContext, aclCheckContext, naclAclChecks, serviceRuleClientPorts } from './checks/nacl-checks';
+import { routingChecks } from './checks/routing-checks';
 import { sgGroupChecks } from './checks/sg-checks';
 import { unusedChecks } from './checks/unused';
 import { evaluateFlow, FlowResult } from './evaluate';
 import type { Hop, Rule } from './hops';
-import { flowPaths } from './paths';
+import { examplePath, flowPaths } from './paths';
 import type { AddrSet } from './addresses';
-import { aclKey, addrsKey, flowKey, groupKey, hopShapeKey, instanceKey, regionKey, reservedAddressesKey, routingKey, setKey } from './fingerprints';
+import { aclKey, addrsKey, flowKey, groupKey, hopShapeKey, instanceKey, natLegsKey, regionKey, reservedAddressesKey, routingKey, setKey } from './fingerprints';
 import type { Flow, Model, NetworkAcl, SecurityGroup } from './model';
 
 
@@ -84,7 +85,8 @@ function ruleIn(model: Model, rule: Rule): Rule | undefined {
  */
 function rebase(old: FlowResult, flow: Flow, model: Model): FlowResult {
   const paths = flowPaths(flow, model);
-  const hops = paths[old.examplePath].hops;
+  const route = examplePath(flow, model, paths[old.examplePath], old.example);
+  const hops = route.hops;
   const current = (rule: Rule): Rule => {
     const found = ruleIn(model, rule);
     if (!found) throw new Error(`flow '${flow.name}': a reused result names a rule the model does not have`);
@@ -95,6 +97,7 @@ function rebase(old: FlowResult, flow: Flow, model: Model): FlowResult {
     flow,
     paths,
     hops,
+    exampleEnds: [route.src, route.dst],
     trace: old.trace.map((step) => ({ hop: hops[old.hops.indexOf(step.hop)], action: step.action, rule: step.rule && current(step.rule) })),
     decidingRules: new Set([...old.decidingRules].map(current)),
   };
@@ -127,8 +130,9 @@ class ModelKeys {
     return key;
   }
 
-  aclChecks(context: ClientContext, acl: NetworkAcl): string {
-    return `${this.acl(acl)}\nclients:${serviceRuleClientPorts(context, acl).map(setKey).join(';')}`;
+  aclChecks(context: AclCheckContext, acl: NetworkAcl): string {
+    const clients = serviceRuleClientPorts(context.clients, acl).map(setKey).join(';');
+    return `${this.acl(acl)}\nclients:${clients}\nnat:${natLegsKey(context.natLegs.get(acl) ?? [])}`;
   }
 
   /** Everything a flow's evaluation reads: its fields, its regions, and the rules of every hop. */
@@ -170,7 +174,7 @@ export class IncrementalAnalyzer {
     yield;
     const keys = new ModelKeys(this.ids);
     // The same checks, in the same order, as MODEL_CHECKS: the final sort is stable.
-    const context = clientContext(model);
+    const context = aclCheckContext(model);
     for (const acl of model.acls.values()) {
       const key = keys.aclChecks(context, acl);
       let found = this.aclChecks.get(key);
@@ -192,6 +196,7 @@ export class IncrementalAnalyzer {
       diagnostics.push(...found);
     }
     diagnostics.push(...unusedChecks(model));
+    diagnostics.push(...routingChecks(model));
     const flows: FlowResult[] = [];
     for (const flow of model.flows) {
       const key = keys.flow(flow, model);

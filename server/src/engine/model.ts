@@ -162,7 +162,11 @@ export type FlowEnd =
  * provides and never filters.
  */
 export type Region =
-  | { kind: 'instance'; instance: Instance; addrs: BigSet }
+  /**
+   * Declared instances that every hop judges alike (same subnet, groups and source ports), so that
+   * a CIDR holding hundreds of them is judged once per kind of instance; `instance` is the first.
+   */
+  | { kind: 'instance'; instance: Instance; members: Instance[]; addrs: BigSet; alike?: boolean }
   | { kind: 'host'; subnet: Subnet; addrs: BigSet }
   | { kind: 'external'; addrs: BigSet }
   | { kind: 'aws-service'; service: AwsService; addrs: BigSet };

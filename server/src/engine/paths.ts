@@ -9,8 +9,12 @@ import { formatAddress } from '../syntax/cidr';
 import { Box } from './boxes';
 import { lookupRoute } from './build-routing';
 import { Hop, KeySource, Remote, Rewrite } from './hops';
-import { IntervalSet, PortSet } from './intervals';
+import { BigSet, IntervalSet, PortSet } from './intervals';
+import { NAT_GATEWAY_PORTS } from './services';
+import { ofFamily } from './addresses';
+import { instanceSgRules, judgeSg } from './hops';
 import type { Flow, Gateway, Instance, Model, NatGateway, Region, RouteModel, RouteTable, Subnet } from './model';
+import { connectablePairs, instanceHolding } from './regions';
 
 /** The connections between two pieces of the flow's ends, and the hops their packets cross. */
 export interface FlowPath {
@@ -24,8 +28,6 @@ export interface FlowPath {
 export const KEY_DIM = 0;
 export const SOURCE_PORT_DIM = 1;
 const EPHEMERAL_ANY = IntervalSet.of(1024, 65535);
-/** A NAT gateway chooses the source port of what it forwards in 1024-65535. */
-const NAT_PORTS = IntervalSet.of(1024, 65535);
 /** A path that visits more nodes than this is a routing loop. */
 const MAX_NODES = 16;
 
@@ -65,17 +67,17 @@ function effectiveDestination(src: Region, dst: Region): Region {
 /** Every pair of pieces of the flow's ends that holds a connection, with its path. */
 export function flowPaths(flow: Flow, model: Model): FlowPath[] {
   const paths: FlowPath[] = [];
-  for (const src of flow.srcRegions) {
-    for (const written of flow.dstRegions) {
-      // A connection from an instance to itself never leaves it.
-      if (src.kind === 'instance' && written.kind === 'instance' && src.instance === written.instance) continue;
-      const dst = effectiveDestination(src, written);
-      if (!model.routing || dst.kind === 'aws-service') {
-        paths.push({ src, dst, hops: numbered(filterHops(flow, src, dst)), box: [flow.keys, sourcePorts(flow, src)] });
-        continue;
-      }
-      for (const srcPiece of routedPieces(model, flow.family, src)) {
-        for (const dstPiece of routedPieces(model, flow.family, dst)) paths.push(routedPath(flow, model, srcPiece, dstPiece));
+  for (const srcRegion of alikeInstances(flow, flow.srcRegions, flow.dstRegions, 'src')) {
+    for (const dstRegion of alikeInstances(flow, flow.dstRegions, flow.srcRegions, 'dst')) {
+      for (const [src, written] of connectablePairs(srcRegion, dstRegion)) {
+        const dst = effectiveDestination(src, written);
+        if (!model.routing || dst.kind === 'aws-service') {
+          paths.push({ src, dst, hops: numbered(filterHops(flow, src, dst)), box: [flow.keys, sourcePorts(flow, src)] });
+          continue;
+        }
+        for (const srcPiece of routedPieces(model, flow.family, src)) {
+          for (const dstPiece of routedPieces(model, flow.family, dst)) paths.push(routedPath(flow, model, srcPiece, dstPiece));
+        }
       }
     }
   }
@@ -129,6 +131,85 @@ function filterHops(flow: Flow, src: Region, dst: Region): Hop[] {
   return hops;
 }
 
+/**
+ * An end's instances merged where every hop judges them alike for this flow, so that a CIDR that
+ * holds hundreds of instances is judged once per kind of instance: the same subnet, the same source
+ * ports, the same rules of their own groups that can match the flow's packets to or from the other
+ * end, and, address by address, the same rules of the other end's filters holding them. Such a
+ * merged region needs no cutting (`alike`); the example's trace names its own instance.
+ */
+function alikeInstances(flow: Flow, regions: Region[], others: Region[], side: 'src' | 'dst'): Region[] {
+  const instances = regions.filter((region): region is Region & { kind: 'instance' } => region.kind === 'instance');
+  if (instances.length < 2) return regions;
+  const otherAddrs = IntervalSet.from(others.flatMap((region) => region.addrs.intervals));
+  const direction = side === 'src' ? 'outbound' : 'inbound';
+  const consulted = otherEndRules(flow, others, side);
+  const groups = new Map<string, { members: Instance[]; intervals: (readonly [bigint, bigint])[] }>();
+  const apart: Region[] = [];
+  // Against a few addresses, the groups' decisions themselves tell instances apart; else their rules.
+  const remotes = otherAddrs.size() <= 8n ? otherAddrs.intervals.flatMap(([lo, hi]) => pointsOf(lo, hi)) : undefined;
+  for (const region of instances) {
+    const instance = region.instance;
+    const own = remotes
+      ? remotes.map((remote) => judgeSg(instance, direction, flow.protocol, flow.family, remote, flow.keys).allowed.intervals.join(';')).join('/')
+      : instanceSgRules(instance, direction).filter((rule) =>
+        (rule.protocol === -1 || rule.protocol === flow.protocol) && rule.keys.overlaps(flow.keys) && ofFamily(rule.peer, flow.family).overlaps(otherAddrs))
+        .map((rule) => rule.order).join(',');
+    const holding = region.addrs.intervals.map(([address]) => consulted.filter((set) => set.has(address)).map((_, i) => i).join(','));
+    if (region.addrs.size() !== BigInt(holding.length) || holding.some((key) => key !== holding[0])) {
+      apart.push(region);
+      continue;
+    }
+    const key = `${instance.subnet?.name}|${instance.ephemeral.intervals.join(';')}|${own}|${holding[0]}`;
+    const group = groups.get(key);
+    if (group) {
+      group.members.push(instance);
+      group.intervals.push(...region.addrs.intervals);
+    } else {
+      groups.set(key, { members: [instance], intervals: [...region.addrs.intervals] });
+    }
+  }
+  const merged: Region[] = [...groups.values()].map(({ members, intervals }) => ({
+    kind: 'instance', instance: members[0], members, addrs: IntervalSet.from(intervals), alike: members.length > 1,
+  }));
+  return [...merged, ...apart, ...regions.filter((region) => region.kind !== 'instance')];
+}
+
+function pointsOf(lo: bigint, hi: bigint): bigint[] {
+  const points: bigint[] = [];
+  for (let address = lo; address <= hi; address++) points.push(address);
+  return points;
+}
+
+/** The address sets of the rules that the other end's filters consult with this end as the remote side. */
+function otherEndRules(flow: Flow, others: Region[], side: 'src' | 'dst'): BigSet[] {
+  const sets: BigSet[] = [];
+  const towards = side === 'dst' ? 'outbound' : 'inbound';
+  for (const region of others) {
+    if (region.kind === 'instance') {
+      for (const rule of instanceSgRules(region.instance, towards)) if (rule.protocol === -1 || rule.protocol === flow.protocol) sets.push(ofFamily(rule.peer, flow.family));
+    }
+    const subnet = subnetOf(region);
+    if (!subnet) continue;
+    for (const rule of [...subnet.acl.inbound, ...subnet.acl.outbound]) {
+      if (rule.family === flow.family && (rule.protocol === -1 || rule.protocol === flow.protocol)) sets.push(ofFamily(rule.cidr, flow.family));
+    }
+  }
+  return [...new Set(sets)];
+}
+
+/**
+ * The example's own path: where an end is a class of instances, the instance that holds the
+ * example's address, so that the trace names it.
+ */
+export function examplePath(flow: Flow, model: Model, path: FlowPath, example: { srcIp: bigint; dstIp: bigint }): FlowPath {
+  const one = (region: Region, address: bigint) => (region.kind === 'instance' && region.members.length > 1 ? instanceHolding(region, address) : region);
+  const src = one(path.src, example.srcIp);
+  const dst = one(path.dst, example.dstIp);
+  if (src === path.src && dst === path.dst) return path;
+  return model.routing && dst.kind !== 'aws-service' ? routedPath(flow, model, src, dst) : { ...path, src, dst, hops: numbered(filterHops(flow, src, dst)) };
+}
+
 // --- routing ------------------------------------------------------------------------------------
 
 const boundaryCache = new WeakMap<Model, Record<Family, bigint[]>>();
@@ -152,11 +233,7 @@ function routeBoundaries(model: Model, family: Family): bigint[] {
 /** A region cut where routing may treat its addresses differently; an instance, address by address. */
 function routedPieces(model: Model, family: Family, region: Region): Region[] {
   if (region.kind === 'instance') {
-    return region.addrs.intervals.flatMap(([lo, hi]) => {
-      const out: Region[] = [];
-      for (let address = lo; address <= hi; address++) out.push({ ...region, addrs: IntervalSet.point(address) });
-      return out;
-    });
+    return region.addrs.intervals.flatMap(([lo, hi]) => pointsOf(lo, hi).map((address) => instanceHolding(region, address)));
   }
   const cuts = routeBoundaries(model, family);
   const pieces: Region[] = [];
@@ -208,7 +285,7 @@ class RoutedPath {
     if (arrived && this.dst.kind === 'instance') this.hops.push(sgHop(this.dst.instance, 'inbound', request.from, request.dstPort));
     const key = replyKey(this.flow, request.srcPort);
     if (arrived && key) this.routeReply(request, key);
-    const natPorts = isIcmp(this.flow) ? IntervalSet.point(0) : NAT_PORTS;
+    const natPorts = isIcmp(this.flow) ? IntervalSet.point(0) : NAT_GATEWAY_PORTS;
     const box: PortSet[] = [this.flow.keys, sourcePorts(this.flow, this.src)];
     for (let dim = 2; dim < this.dims; dim++) box.push(natPorts);
     return { src: this.src, dst: this.dst, hops: numbered(this.hops), box };
@@ -411,7 +488,7 @@ class RoutedPath {
     }
     const dim = this.dims++;
     this.nats.push({ nat, from: packet.from, srcPort: packet.srcPort, dim });
-    this.hops.push({ kind: 'nat', step: 0, phase: packet.phase, direction: 'outbound', nat, dim, action: 'allow', why: `the source becomes ${formatted(nat.ip, 4)} and a port it chooses in 1024-65535`, label: `NAT gateway ${nat.name}` });
+    this.hops.push({ kind: 'nat', step: 0, phase: packet.phase, direction: 'outbound', nat, dim, action: 'allow', why: `the source becomes ${formatted(nat.ip, 4)}${isIcmp(this.flow) ? '' : ' and a port it chooses in 1024-65535'}`, label: `NAT gateway ${nat.name}` });
     packet.from = { fixed: nat.ip };
     packet.srcPort = { dim };
     return { kind: 'subnet', subnet: nat.subnet, nat };

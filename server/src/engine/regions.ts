@@ -55,6 +55,44 @@ function instancesIn(set: BigSet, sorted: readonly InstanceAddress[]): Map<Insta
   return found;
 }
 
+/** The instance region without one instance: a connection from an instance to itself is no connection. */
+export function withoutInstance(region: Region & { kind: 'instance' }, instance: Instance): Region | undefined {
+  if (!region.members.includes(instance)) return region;
+  const members = region.members.filter((member) => member !== instance);
+  if (members.length === 0) return undefined;
+  const own = IntervalSet.from([...instance.ips, ...instance.ip6s].map((address) => [address, address] as const));
+  const addrs = region.addrs.subtract(own);
+  return addrs.isEmpty() ? undefined : { kind: 'instance', instance: members[0], members, addrs };
+}
+
+/**
+ * The pairs of regions that hold connections, with every connection from an instance to itself
+ * taken out. One end of a valid flow is a single instance, so a class on the other end loses that
+ * instance; two classes (which a valid flow never has) are paired member by member.
+ */
+export function connectablePairs(src: Region, dst: Region): [Region, Region][] {
+  if (src.kind !== 'instance' || dst.kind !== 'instance') return [[src, dst]];
+  if (src.members.length === 1) {
+    const rest = withoutInstance(dst, src.instance);
+    return rest ? [[src, rest]] : [];
+  }
+  if (dst.members.length === 1) {
+    const rest = withoutInstance(src, dst.instance);
+    return rest ? [[rest, dst]] : [];
+  }
+  return src.members.flatMap((member) => {
+    const own = IntervalSet.from([...member.ips, ...member.ip6s].map((address) => [address, address] as const));
+    return connectablePairs({ kind: 'instance', instance: member, members: [member], addrs: src.addrs.intersect(own) }, dst);
+  });
+}
+
+/** The one instance of a region that holds an address. */
+export function instanceHolding(region: Region & { kind: 'instance' }, address: bigint): Region {
+  if (region.members.length === 1) return { ...region, addrs: IntervalSet.point(address) };
+  const instance = region.members.find((member) => member.ips.includes(address) || member.ip6s.includes(address)) ?? region.instance;
+  return { kind: 'instance', instance, members: [instance], addrs: IntervalSet.point(address) };
+}
+
 /** The single address a set holds, if it holds exactly one. */
 export function singleAddress(set: BigSet): bigint | undefined {
   const [first] = set.intervals;
@@ -70,17 +108,18 @@ export function instanceAt(model: Model, family: Family, address: bigint): Insta
 
 /** Cuts a flow end into regions. Only a destination can be an Amazon-provided service. */
 export function endRegions(model: Model, end: FlowEnd, family: Family, side: 'src' | 'dst'): Region[] {
-  if (end.kind === 'instance') return [{ kind: 'instance', instance: end.instance, addrs: end.addrs }];
+  if (end.kind === 'instance') return [{ kind: 'instance', instance: end.instance, members: [end.instance], addrs: end.addrs }];
   const single = singleAddress(end.addrs);
   const service = side === 'dst' && single !== undefined ? model.awsServices[family].get(single) : undefined;
   if (service) return [{ kind: 'aws-service', service, addrs: end.addrs }];
   const regions: Region[] = [];
   let rest = end.addrs;
   const instances = instancesIn(rest, model.instanceAddresses[family]);
-  for (const [instance, addresses] of instances) {
-    const addrs = IntervalSet.from(addresses.map((address) => [address, address] as const));
-    regions.push({ kind: 'instance', instance, addrs });
-    rest = rest.subtract(addrs);
+  if (instances.size > 0) {
+    for (const [instance, addresses] of instances) {
+      regions.push({ kind: 'instance', instance, members: [instance], addrs: IntervalSet.from(addresses.map((address) => [address, address] as const)) });
+    }
+    rest = rest.subtract(IntervalSet.from([...instances.values()].flat().map((address) => [address, address] as const)));
   }
   const vpcBlocks = model.vpc ? ofFamily(model.vpc.blocks, family) : IntervalSet.empty<bigint>();
   if (rest.overlaps(vpcBlocks)) {

@@ -3,7 +3,7 @@
 // where the text goes and whether it is coloured.
 import type { FlowResult } from './evaluate';
 import { formatConnection } from './evaluate';
-import { describeFlowEnds, describeStep, exampleEnds, hopTitle, packetSequence } from './explain';
+import { describeFlowEnds, describeStep, exampleEnds, hopTitle, packetSequence, rewriteLines } from './explain';
 import { formatKeys } from './keys';
 
 export interface Style {
@@ -57,6 +57,7 @@ export function formatExplain(result: FlowResult, s: Style): string {
   out.push(`${exampleKind(result)}: ${formatConnection(result.example)}`);
   const ends = exampleEnds(result);
   if (ends) out.push(`between: ${ends}`);
+  for (const line of rewriteLines(result)) out.push(`  leaves ${line}`);
   out.push('', s.bold('hops'));
   for (const hop of result.hops) {
     const step = result.trace.find((t) => t.hop === hop);

@@ -1,3 +1,5 @@
+import { IntervalSet } from './intervals';
+
 /** Well-known ports, for hovers and messages. */
 export const WELL_KNOWN_PORTS: ReadonlyMap<number, string> = new Map([
   [20, 'FTP data'], [21, 'FTP'], [22, 'SSH'], [23, 'Telnet'], [25, 'SMTP'], [53, 'DNS'], [67, 'DHCP'], [68, 'DHCP client'],
@@ -43,3 +45,6 @@ export function serviceName(port: number): string | undefined {
  * not one: resolvers pick a random source port for every query.
  */
 export const FIXED_SOURCE_PORT_UDP: readonly number[] = [67, 68, 123, 137, 138, 500, 520, 546, 547, 1701, 4500];
+
+/** The source ports a NAT gateway chooses for the connections it opens (paths.md). */
+export const NAT_GATEWAY_PORTS = IntervalSet.of(1024, 65535);

@@ -2,7 +2,7 @@
 // on a flow and the explain report show the same story as `vpcrules explain`.
 import type { FlowResult } from '../engine/evaluate';
 import { formatConnection } from '../engine/evaluate';
-import { describeStep, exampleEnds, hopTitle, packetSequence } from '../engine/explain';
+import { describeStep, exampleEnds, hopTitle, packetSequence, rewriteLines } from '../engine/explain';
 import { exampleKind, flowShape } from '../engine/report-text';
 import { code, escapeMarkdown } from './markdown';
 
@@ -24,6 +24,8 @@ export function flowMarkdown(result: FlowResult): string {
   out.push(`${exampleKind(result)}: ${code(formatConnection(result.example))}`, '');
   const ends = exampleEnds(result);
   if (ends) out.push(`between: ${escapeMarkdown(ends)}`, '');
+  const rewrites = rewriteLines(result);
+  if (rewrites.length > 0) out.push(...rewrites.map((line) => `- leaves ${escapeMarkdown(line)}`), '');
   out.push('**hops**', '');
   for (const hop of result.hops) {
     const step = result.trace.find((t) => t.hop === hop);

@@ -15,7 +15,7 @@ import { routeHover, routingDetails } from './hover-routing';
 import { code, escapeMarkdown, lineLabel } from './markdown';
 import { Target, targetAt } from './node-at';
 import { onAnalyzed } from './requests';
-import { occurrences } from './symbol-index';
+import { occurrences, occurrencesOf } from './symbol-index';
 
 function firstLine(analyzed: AnalyzedDocument, range: Range): string {
   const line = range.start.line;
@@ -37,7 +37,7 @@ function declarationDetails(file: SourceFile, declaration: Declaration): string[
 
 function declarationHover(analyzed: AnalyzedDocument, declaration: Declaration): string {
   const name = declaration.name?.text ?? '';
-  const uses = analyzed.analysis.model.references.filter((ref) => ref.kind === declaration.kind && ref.name === name).length;
+  const uses = occurrencesOf(analyzed.analysis, { kind: declaration.kind, name }).filter((occurrence) => !occurrence.isDeclaration).length;
   const details = declarationDetails(analyzed.analysis.file, declaration);
   return [
     `**${SYMBOL_KIND_LABELS[declaration.kind]} ${escapeMarkdown(name)}**, declared on ${lineLabel(declaration.range.start.line)}`,
@@ -89,16 +89,18 @@ function markdownFor(analyzed: AnalyzedDocument, target: Target, position: Posit
   }
 }
 
+/** The hover at a position of an analysed document, or null where there is nothing to say. */
+export function hoverAt(analyzed: AnalyzedDocument, position: Position): Hover | null {
+  // Uses read from the syntax tree too, so that a name on a line the model could not use still has its hover.
+  const uses = occurrences(analyzed.analysis).filter((occurrence) => !occurrence.isDeclaration);
+  const target = targetAt(analyzed.analysis.file, uses, position);
+  const markdown = target && markdownFor(analyzed, target, position);
+  if (!markdown) return null;
+  return { contents: { kind: 'markdown', value: markdown }, range: toLspRange(targetRange(target)) };
+}
+
 export function registerHover(connection: Connection, source: AnalysisSource): void {
   connection.onHover((params, token) =>
-    onAnalyzed(connection, source, params?.textDocument?.uri, token, (analyzed): Hover | null => {
-      const position = params.position;
-      if (!position) return null;
-      // Uses read from the syntax tree too, so that a name on a line the model could not use still has its hover.
-      const uses = occurrences(analyzed.analysis).filter((occurrence) => !occurrence.isDeclaration);
-      const target = targetAt(analyzed.analysis.file, uses, position);
-      const markdown = target && markdownFor(analyzed, target, position);
-      if (!markdown) return null;
-      return { contents: { kind: 'markdown', value: markdown }, range: toLspRange(targetRange(target)) };
-    }));
+    onAnalyzed(connection, source, params?.textDocument?.uri, token, (analyzed): Hover | null =>
+      params.position ? hoverAt(analyzed, params.position) : null));
 }

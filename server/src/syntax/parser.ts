@@ -352,9 +352,9 @@ function parseClauses(
   }
 }
 
-/** Fails on the statement's last token when a required clause is missing, naming every missing one. */
-function requireClauses(cursor: LineCursor, what: string, missing: [present: unknown, clause: string][]): void {
-  const absent = missing.filter(([present]) => present === undefined || (Array.isArray(present) && present.length === 0)).map(([, clause]) => `'${clause}'`);
+/** Fails on the statement's last token when a required clause was not read, naming every such clause. */
+function requireClauses(cursor: LineCursor, what: string, clauses: [value: unknown, clause: string][]): void {
+  const absent = clauses.filter(([value]) => value === undefined).map(([, clause]) => `'${clause}'`);
   if (absent.length === 0) return;
   const list = absent.length === 1 ? absent[0] : `${absent.slice(0, -1).join(', ')} and ${absent[absent.length - 1]}`;
   fail(cursor.last(), `${what} needs ${list}`);

@@ -1,16 +1,18 @@
-// The source ports clients use. A declared instance uses its own ephemeral range. Where the
-// model declares no instance (a subnet without instances, VPC space in no declared subnet,
-// addresses outside the VPC) the clients are hosts it does not know: load balancer nodes, NAT
-// gateways, Lambda interfaces, the internet. They use the range of clients that are not instances
-// (the language's 1024-65535 unless configured), as flows from such addresses do.
+// The source ports clients use. A declared instance uses its own ephemeral range, and a declared
+// NAT gateway the 1024-65535 it chooses from for the connections it opens. Where the model
+// declares neither (a subnet without instances, VPC space in no declared subnet, addresses
+// outside the VPC) the clients are hosts it does not know: load balancer nodes, Lambda
+// interfaces, the internet. They use the range of clients that are not instances (the
+// language's 1024-65535 unless configured), as flows from such addresses do.
 //
 // Ranges by address: instances share a handful of distinct ranges (Linux, Windows, a few custom
 // ones), so one binary search per distinct range answers a query.
 import type { Family } from '../../syntax/ast';
 import { ofFamily } from '../addresses';
 import { BigSet, IntervalSet, PortSet } from '../intervals';
-import type { Instance, Model, NaclRuleModel, NetworkAcl, Subnet } from '../model';
+import type { Instance, Model, NaclRuleModel, NatGateway, NetworkAcl, Subnet } from '../model';
 import { instanceAddresses } from '../model';
+import { NAT_GATEWAY_PORTS } from '../services';
 
 interface RangeUsers {
   ports: PortSet;
@@ -76,13 +78,32 @@ export interface ClientContext {
   ephemeral: EphemeralIndex;
 }
 
-function subnetBlock(subnet: Subnet, family: Family): BigSet | undefined {
+/** A subnet's block of one family, as a set of addresses. */
+export function subnetBlock(subnet: Subnet, family: Family): BigSet | undefined {
   const cidr = family === 4 ? subnet.v4 : subnet.v6;
   return cidr && IntervalSet.of(cidr.first, cidr.last);
 }
 
+function declaredInstances(subnet: Subnet, family: Family): Instance[] {
+  return subnet.instances.filter((instance) => instanceAddresses(instance, family).length > 0);
+}
+
+function natGatewaysIn(model: Model, subnet: Subnet): NatGateway[] {
+  return [...model.natGateways.values()].filter((nat) => nat.subnet === subnet);
+}
+
+/**
+ * The source ports of the connections a subnet's hosts open: its declared instances' ranges and,
+ * for IPv4, the ports its NAT gateways choose; where it declares neither, the range of clients
+ * that are not instances.
+ */
+export function subnetClientPorts(model: Model, subnet: Subnet, family: Family): PortSet {
+  const ranges = declaredInstances(subnet, family).map((instance) => instance.ephemeral);
+  if (family === 4 && natGatewaysIn(model, subnet).length > 0) ranges.push(NAT_GATEWAY_PORTS);
+  return ranges.length > 0 ? unionOfDistinct(ranges) : model.externalEphemeral;
+}
+
 export function clientContext(model: Model): ClientContext {
-  const undeclared = model.externalEphemeral;
   const behindAcl = new Map<NetworkAcl, Record<Family, PortSet>>();
   const declaredBlocks: Record<Family, BigSet> = { 4: IntervalSet.empty(), 6: IntervalSet.empty() };
   for (const subnet of model.subnets.values()) {
@@ -91,10 +112,8 @@ export function clientContext(model: Model): ClientContext {
     for (const family of [4, 6] as const) {
       const block = subnetBlock(subnet, family);
       if (!block) continue;
-      const declared = subnet.instances.filter((instance) => instanceAddresses(instance, family).length > 0);
-      if (declared.length > 0) declaredBlocks[family] = declaredBlocks[family].union(block);
-      const ports = declared.length > 0 ? unionOfDistinct(declared.map((instance) => instance.ephemeral)) : undeclared;
-      behind[family] = unionOfDistinct([behind[family], ports]);
+      if (declaredInstances(subnet, family).length > 0) declaredBlocks[family] = declaredBlocks[family].union(block);
+      behind[family] = unionOfDistinct([behind[family], subnetClientPorts(model, subnet, family)]);
     }
   }
   return { model, behindAcl, declaredBlocks, ephemeral: new EphemeralIndex(model.instances.values()) };

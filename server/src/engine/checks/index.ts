@@ -4,8 +4,9 @@ import type { Diagnostic } from '../../diagnostics/diagnostic';
 import type { Model } from '../model';
 import { naclChecks } from './nacl-checks';
 import { sgChecks } from './sg-checks';
+import { routingChecks } from './routing-checks';
 import { unusedChecks } from './unused';
 
-export const MODEL_CHECKS: ReadonlyArray<(model: Model) => Diagnostic[]> = [naclChecks, sgChecks, unusedChecks];
+export const MODEL_CHECKS: ReadonlyArray<(model: Model) => Diagnostic[]> = [naclChecks, sgChecks, unusedChecks, routingChecks];
 
 export { expectationChecks } from './expectations';

@@ -3,12 +3,12 @@ import { Diagnostic, makeDiagnostic, RelatedInfo } from '../../diagnostics/diagn
 import { ofFamily } from '../addresses';
 import type { Model, NaclRuleModel, NetworkAcl } from '../model';
 import { ClientContext, clientContext } from './client-ports';
-import { checkReturnRules } from './return-rules';
+import { AddedRules } from './added-rules';
+import { NatLeg, natLegs, natTrafficGaps, reportNatGap } from './nat-traffic';
+import { missingReturns, reportMissingReturn } from './return-rules';
 import { aclRuleNumbers, declaredRules, MAX_RULE_NUMBER, RuleNumbers } from './rule-numbers';
 import { matchingSets } from './rule-space';
 
-export { clientContext } from './client-ports';
-export type { ClientContext } from './client-ports';
 export { serviceRuleClientPorts } from './return-rules';
 
 const NACL_RULES_PER_DIRECTION = 20;
@@ -112,8 +112,18 @@ function checkQuota(rules: NaclRuleModel[], acl: NetworkAcl, direction: Directio
   }
 }
 
-/** The checks of one declared ACL: they read its rules and, for return rules, `context`. */
-export function naclAclChecks(context: ClientContext, acl: NetworkAcl): Diagnostic[] {
+/** What the checks of one ACL read beyond the ACL itself: who its clients are, and the NAT gateways' traffic it judges. */
+export interface AclCheckContext {
+  clients: ClientContext;
+  natLegs: Map<NetworkAcl, NatLeg[]>;
+}
+
+export function aclCheckContext(model: Model): AclCheckContext {
+  return { clients: clientContext(model), natLegs: natLegs(model) };
+}
+
+/** The checks of one declared ACL: they read its rules and `context`. */
+export function naclAclChecks(context: AclCheckContext, acl: NetworkAcl): Diagnostic[] {
   const out: Diagnostic[] = [];
   // One pool of free numbers per direction, so that every fix can be applied with the others.
   const numbers = aclRuleNumbers(acl);
@@ -123,11 +133,16 @@ export function naclAclChecks(context: ClientContext, acl: NetworkAcl): Diagnost
     checkShadowedAndRedundant(rules, acl, direction, out);
     checkQuota(rules, acl, direction, out);
   }
-  out.push(...checkReturnRules(context, acl, numbers));
+  // The rules that fixes add: checks that need the same rule share it.
+  const added = new AddedRules();
+  const missing = missingReturns(context.clients, acl, added);
+  const natGaps = natTrafficGaps(acl, context.natLegs.get(acl) ?? [], added);
+  added.number(acl, numbers);
+  out.push(...missing.map((m) => reportMissingReturn(m, numbers)), ...natGaps.map((gap) => reportNatGap(gap, numbers)));
   return out;
 }
 
 export function naclChecks(model: Model): Diagnostic[] {
-  const context = clientContext(model);
+  const context = aclCheckContext(model);
   return [...model.acls.values()].flatMap((acl) => naclAclChecks(context, acl));
 }

@@ -33,8 +33,14 @@ export function unusedChecks(model: Model): Diagnostic[] {
   for (const list of model.prefixLists.values()) {
     if (!isReferenced('prefix-list', list.name)) report('prefix list', list.name, list.decl.name!.range, list.decl.range, "no rule names it with 'pl'");
   }
+  const natSubnets = new Set([...model.natGateways.values()].map((nat) => nat.subnet));
   for (const subnet of model.subnets.values()) {
-    if (subnet.instances.length === 0) report('subnet', subnet.name, subnet.decl.name!.range, subnet.decl.range, 'no instance is in it', 'hint');
+    if (subnet.instances.length === 0 && !natSubnets.has(subnet)) report('subnet', subnet.name, subnet.decl.name!.range, subnet.decl.range, 'no instance or NAT gateway is in it', 'hint');
+  }
+  for (const table of model.routeTables.values()) {
+    if (!table.main && !table.edgeOf && !isReferenced('route-table', table.name)) {
+      report('route table', table.name, table.decl!.name!.range, table.decl!.range, "no subnet names it with 'routes', and it is neither main nor an edge table");
+    }
   }
   return out;
 }
