@@ -8,10 +8,12 @@ import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { analyze, Analysis } from '../../server/src/engine/analyze';
 import type { FlowResult } from '../../server/src/engine/evaluate';
+import { jsonFlow } from '../../server/src/cli/report';
 import {
   boundaryConnections, buildNaiveModel, Conn, connectionOutcome, coverageSize, decideConnection, evaluateNaive, flowCovers,
   NaiveFlow, NaiveModel, NaiveVerdict, traceConnection,
 } from '../naive/naive-evaluator';
+import { connectionOfJsonWitness } from '../naive/json-witness';
 import { formatV4, formatV6, GeneratedModel, randomModel } from '../naive/random-model';
 import { randomStream } from '../naive/random-stream';
 
@@ -63,29 +65,33 @@ function pairFlows(generated: GeneratedModel, analysis: Analysis, naive: NaiveMo
   });
 }
 
-/** ok, witness presence, and the witness: covered by the flow and on the failing side. */
+/** ok, witness presence, and the witness (as the engine gives it and as the JSON prints it). */
 function checkOkAndWitness(generated: GeneratedModel, naive: NaiveModel, result: FlowResult, flow: NaiveFlow): void {
   const context = () => `flow ${flow.name} (line ${flow.line + 1}), engine verdict ${result.verdict}, expect ${flow.expect}:\n${numbered(generated.text)}`;
   assert.equal(result.flow.expect, flow.expect, `expect of ${context()}`);
   assert.equal(result.ok, result.verdict === flow.expect, `ok of ${context()}`);
   if (!result.ok) assert.ok(result.witness, `no witness for a failed expectation: ${context()}`);
-  if (result.witness) {
-    // A witness is a connection of the flow whose outcome contradicts the expectation.
-    const witness: Conn = result.witness;
-    const decision = decideConnection(naive, flow, witness);
-    assert.ok(decision.covered, `the witness ${formatConn(witness)} is not covered by ${context()}`);
-    // A concrete connection through NAT gateways names the port each of them chooses (ICMP has
-    // none); ports for NAT gateways a dropped request never reaches change nothing.
-    if (flow.protocol === 6 || flow.protocol === 17) {
-      const named = witness.natPorts?.length ?? 0;
-      const crossed = decision.natGateways.length;
-      assert.ok(decision.admitted ? named === crossed : named >= crossed,
-        `the witness ${formatConn(witness)} names ${named} NAT ports, its request crosses NAT gateways [${decision.natGateways.join(', ')}]: ${context()}`);
-    }
-    const wantAdmitted = flow.expect === 'deny';
-    assert.equal(decision.admitted, wantAdmitted,
-      `the witness ${describeConn(naive, flow, witness)} is ${decision.admitted ? 'admitted' : 'dropped'}, so it does not show the failure of ${context()}`);
+  if (!result.witness) return;
+  checkWitness(naive, flow, result.witness, 'the witness', context);
+  const json = jsonFlow('model.vpcrules', result).witness;
+  assert.ok(json, `no JSON witness: ${context()}`);
+  checkWitness(naive, flow, connectionOfJsonWitness(json), 'the JSON witness', context);
+}
+
+/** A witness is a connection of the flow, with a port for each NAT gateway it crosses, whose outcome contradicts the expectation. */
+function checkWitness(naive: NaiveModel, flow: NaiveFlow, witness: Conn, what: string, context: () => string): void {
+  const decision = decideConnection(naive, flow, witness);
+  assert.ok(decision.covered, `${what} ${formatConn(witness)} is not covered by ${context()}`);
+  // ICMP has no NAT port; ports for NAT gateways a dropped request never reaches change nothing.
+  if (flow.protocol === 6 || flow.protocol === 17) {
+    const named = witness.natPorts?.length ?? 0;
+    const crossed = decision.natGateways.length;
+    assert.ok(decision.admitted ? named === crossed : named >= crossed,
+      `${what} ${formatConn(witness)} names ${named} NAT ports, its request crosses NAT gateways [${decision.natGateways.join(', ')}]: ${context()}`);
   }
+  const wantAdmitted = flow.expect === 'deny';
+  assert.equal(decision.admitted, wantAdmitted,
+    `${what} ${describeConn(naive, flow, witness)} is ${decision.admitted ? 'admitted' : 'dropped'}, so it does not show the failure of ${context()}`);
 }
 
 function tally(stats: Record<string, number>, key: string): void {
