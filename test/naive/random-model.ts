@@ -716,7 +716,9 @@ class Builder {
         return [{ kind: 'instance', instance: src }, { kind: 'instance', instance: dst }];
       }
       case 'ie': {
-        const src = c.pick(pool);
+        // With NAT gateways, often from a private subnet: its table will send the internet to one.
+        const behindNat = this.routing.nats.length > 0 ? pool.filter((inst) => !inst.subnet.isPublic) : [];
+        const src = behindNat.length > 0 && c.chance(0.5) ? c.pick(behindNat) : c.pick(pool);
         let dst = external(src);
         if (!this.holdsAnotherParty(dst, src, family)) dst = fallback();
         return [{ kind: 'instance', instance: src }, dst];
@@ -988,7 +990,7 @@ class Builder {
       }
       // A NAT gateway's subnet passes requests both ways, and replies to the ports it chooses.
       const onNatSubnet = this.routing.nats.some((nat) => nat.subnet.acl === acl);
-      if (onNatSubnet && flow.family === 4 && c.chance(0.6)) {
+      if (onNatSubnet && flow.family === 4 && c.chance(0.85)) {
         allow('inbound', this.flowProtocolText(flow), this.naclPeerFor(flow.src, flow.family));
         allow('outbound', this.flowProtocolText(flow), this.naclPeerFor(flow.dst, flow.family));
         const reply = this.replyProtocolText(flow);
