@@ -3,8 +3,9 @@
 // that the property test compares the engine with the language, not with another program's slip.
 import * as assert from 'node:assert/strict';
 import {
-  buildNaiveModel, Conn, coverageSize, decideConnection, evaluateNaive, exactVerdict, NaiveModel, NaiveVerdict,
+  buildNaiveModel, Conn, coverageSize, decideConnection, evaluateNaive, exactVerdict, NaiveModel, NaiveVerdict, traceConnection,
 } from './naive-evaluator';
+import { connectionOfJsonWitness } from './json-witness';
 
 // web: a NACL that admits 443, every port >= 1024 and all ICMP from IPv4, all of IPv6; sends anything.
 // app: a NACL that denies 8080 from the upper half of web, admits 8080 from the VPC, 22 from tools,
@@ -383,6 +384,28 @@ describe('naive evaluator on hand-reasoned flows', () => {
     }
   });
 
+  describe('the trace of a dropped routed connection says why', () => {
+    const cases: [flow: string, why: string][] = [
+      ['db-1 -> 8.8.8.8 tcp 443', 'no route to 8.8.8.8'],
+      ['app-1 -> 198.51.100.7 udp 53', '198.51.100.0/24 -> blackhole'],
+      ['app-1 -> 203.0.113.5 tcp 443', 'not modelled: vpn to the office'],
+      ['web-2 -> 8.8.8.8 tcp 443', 'no public IPv4 address for 10.0.0.30'],
+      ['8.8.8.8 -> web-2 tcp 443', 'no public IPv4 address for 10.0.0.30'],
+      ['app-1 -> 64:ff9b::808:808 tcp 443', 'NAT64 is not modelled'],
+      ['8.8.8.8 -> 10.0.4.10 tcp 443', 'asymmetric routing'],
+      ['loop-1 -> 8.8.8.8 udp 53', 'routing loop'],
+      ['app-1 -> 8.8.8.8 tcp 443', 'nacl public in (reply)'],
+    ];
+    for (const [flow, why] of cases) {
+      it(`${flow}: ${why}`, () => {
+        const model = buildNaiveModel(`${ROUTED}flow f ${flow} from-ports 40000 expect allow\n`);
+        const dropped = evaluateNaive(model, model.flows[0]).someDropped!;
+        const trace = traceConnection(model, model.flows[0], dropped);
+        assert.ok(trace[trace.length - 1].hop.includes(why), trace.map((s) => s.hop).join('\n'));
+      });
+    }
+  });
+
   describe('one connection through NAT gateways at a time', () => {
     const model = buildNaiveModel(`${ROUTED}flow f app-1 -> 8.8.8.8 tcp 443 from-ports 40000-40001 expect allow
 flow g inner-1 -> 8.8.8.8 tcp 443 from-ports 40000 expect allow
@@ -417,6 +440,20 @@ flow h app-1 -> 8.8.8.8 icmp type 8 expect allow
     it('counts the connection through two NAT gateways once for every pair of ports', () => {
       const result = evaluateNaive(model, g);
       assert.deepEqual([result.total, result.admitted], [64512 * 64512, 64512 * 32768]);
+    });
+    it("reads the NAT ports of a JSON witness from its rewrites, in the order crossed", () => {
+      const witness = {
+        protocol: 'tcp', srcIp: '10.0.6.10', srcPort: 40000, dstIp: '8.8.8.8', dstPort: 443,
+        rewrites: [
+          { hop: 'NAT gateway nat-b', srcIp: '10.0.1.5', srcPort: 1024, dstIp: '8.8.8.8', dstPort: 443 },
+          { hop: 'NAT gateway nat-a', srcIp: '10.0.0.10', srcPort: 2000, dstIp: '8.8.8.8', dstPort: 443 },
+          { hop: 'internet gateway igw', srcIp: '52.0.0.10', srcPort: 2000, dstIp: '8.8.8.8', dstPort: 443 },
+        ],
+      };
+      const conn = connectionOfJsonWitness(witness);
+      assert.deepEqual(conn.natPorts, [1024, 2000]);
+      const decision = decideConnection(model, g, conn);
+      assert.deepEqual([decision.covered, decision.admitted], [true, false]);
     });
     it('gives ICMP no NAT port: one connection', () => {
       const result = evaluateNaive(model, h);

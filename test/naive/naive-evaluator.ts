@@ -203,11 +203,16 @@ function replyKey(flow: NaiveFlow, clientPort: number): number | undefined {
 
 /** Walks the hops of the spec for one connection; stops at the first that drops it. */
 export function traceConnection(model: NaiveModel, flow: NaiveFlow, conn: Conn): HopResult[] {
+  return hopsOf(model, flow, conn, true);
+}
+
+/** The hops of one connection; without `describe`, routed hops carry no words (for enumeration). */
+function hopsOf(model: NaiveModel, flow: NaiveFlow, conn: Conn, describe: boolean): HopResult[] {
   const src = classify(model, flow.family, conn.srcIp);
   const dst = classify(model, flow.family, conn.dstIp);
   const unfiltered = unfilteredBecause(model, src, flow.family, conn.dstIp);
   if (unfiltered) return [{ hop: `not filtered by AWS: ${unfiltered}`, allow: true }];
-  if (model.routing) return routedTrace(model, flow, conn, (port) => replyKey(flow, port)).steps;
+  if (model.routing) return routedTrace(model, flow, conn, (port) => replyKey(flow, port), describe).steps;
   // A NACL judges only packets that cross its subnet's boundary.
   const crossesBoundary = subnetOf(src) !== subnetOf(dst);
   const srcNacl = crossesBoundary ? subnetOf(src) : undefined;
@@ -242,10 +247,14 @@ export function traceConnection(model: NaiveModel, flow: NaiveFlow, conn: Conn):
 // ---------------------------------------------------------------------------------------------
 // The ports NAT gateways choose.
 
-/** The NAT gateways the request crosses, in order (none without routing), and whether it arrives. */
-function natGatewaysCrossed(model: NaiveModel, flow: NaiveFlow, conn: Conn): { nats: string[]; requestArrived: boolean } {
-  if (!model.routing || unfilteredBecause(model, classify(model, flow.family, conn.srcIp), flow.family, conn.dstIp)) return { nats: [], requestArrived: true };
-  return routedTrace(model, flow, conn, () => undefined);
+/** The NAT gateways the request crosses, in order (none without routing). */
+function natGatewaysCrossed(model: NaiveModel, flow: NaiveFlow, conn: Conn): string[] {
+  if (!model.routing || isUnfiltered(model, flow, conn)) return [];
+  return routedTrace(model, flow, conn, () => undefined, false).nats;
+}
+
+function isUnfiltered(model: NaiveModel, flow: NaiveFlow, conn: Conn): boolean {
+  return unfilteredBecause(model, classify(model, flow.family, conn.srcIp), flow.family, conn.dstIp) !== undefined;
 }
 
 const stretchCache = new WeakMap<NaiveModel, Map<number, [number, number][]>>();
@@ -303,27 +312,38 @@ export interface Outcome {
   someDropped?: Conn;
 }
 
-function natChoicesOf(model: NaiveModel, flow: NaiveFlow, conn: Conn): NatChoice[] {
-  const { nats, requestArrived } = natGatewaysCrossed(model, flow, conn);
-  return natPortChoices(model, flow, nats.length, requestArrived);
+/** One walk of the connection, without words: whether it is admitted, and the NAT gateways its request crosses. */
+function walkQuietly(model: NaiveModel, flow: NaiveFlow, conn: Conn): { admitted: boolean; nats: string[]; requestArrived: boolean } {
+  if (!model.routing || isUnfiltered(model, flow, conn)) return { admitted: hopsOf(model, flow, conn, false).every((s) => s.allow), nats: [], requestArrived: true };
+  const trace = routedTrace(model, flow, conn, (port) => replyKey(flow, port), false);
+  return { admitted: trace.steps.every((s) => s.allow), nats: trace.nats, requestArrived: trace.requestArrived };
 }
 
 /**
- * One connection over the NAT ports: the ports it names (one choice), else every port the NAT
- * gateways it crosses may choose.
+ * One connection over the NAT ports: the ports it names, and every port the other NAT gateways
+ * it crosses may choose (one walk when no reply reads them).
  */
 export function connectionOutcome(model: NaiveModel, flow: NaiveFlow, conn: Conn): Outcome {
-  const choices = conn.natPorts ? [{ ports: conn.natPorts, weight: 1n }] : natChoicesOf(model, flow, conn);
   const outcome: Outcome = { admitted: 0n, dropped: 0n };
-  for (const choice of choices) {
-    const withPorts: Conn = choice.ports.length > 0 ? { ...conn, natPorts: choice.ports } : conn;
-    if (traceConnection(model, flow, withPorts).every((s) => s.allow)) {
-      outcome.admitted += choice.weight;
-      outcome.someAdmitted ??= withPorts;
+  const add = (c: Conn, admitted: boolean, weight: bigint) => {
+    if (admitted) {
+      outcome.admitted += weight;
+      outcome.someAdmitted ??= c;
     } else {
-      outcome.dropped += choice.weight;
-      outcome.someDropped ??= withPorts;
+      outcome.dropped += weight;
+      outcome.someDropped ??= c;
     }
+  };
+  const first = walkQuietly(model, flow, conn);
+  const named = conn.natPorts ?? [];
+  const missing = first.nats.length - named.length;
+  if (missing <= 0 || !isPortProtocol(flow.protocol)) {
+    add(conn, first.admitted, 1n);
+    return outcome;
+  }
+  for (const choice of natPortChoices(model, flow, missing, first.requestArrived)) {
+    const withPorts: Conn = { ...conn, natPorts: [...named, ...choice.ports] };
+    add(withPorts, walkQuietly(model, flow, withPorts).admitted, choice.weight);
   }
   return outcome;
 }
@@ -336,7 +356,7 @@ export function admits(model: NaiveModel, flow: NaiveFlow, conn: Conn): boolean 
 export interface Decision {
   /** Whether the flow covers the connection; the rest means nothing when it does not. */
   covered: boolean;
-  /** Admitted: for the NAT ports it names, or without them for every port. */
+  /** Admitted: for the NAT ports it names and every port of the NAT gateways it names none for. */
   admitted: boolean;
   /** The hops crossed (with the first NAT ports that drop it, when it names none and some do). */
   trace: HopResult[];
@@ -349,7 +369,7 @@ export function decideConnection(model: NaiveModel, flow: NaiveFlow, conn: Conn)
   if (!flowCovers(model, flow, conn)) return { covered: false, admitted: false, trace: [], natGateways: [] };
   const outcome = connectionOutcome(model, flow, conn);
   const shown = outcome.someDropped ?? outcome.someAdmitted!;
-  return { covered: true, admitted: outcome.dropped === 0n, trace: traceConnection(model, flow, shown), natGateways: natGatewaysCrossed(model, flow, conn).nats };
+  return { covered: true, admitted: outcome.dropped === 0n, trace: traceConnection(model, flow, shown), natGateways: natGatewaysCrossed(model, flow, conn) };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 // The naive evaluator's filters: security groups and network ACLs judging one packet at a time,
 // one rule at a time.
-import type { Family, IcmpSpec, Peer, PortRange } from '../../server/src/syntax/ast';
+import type { Family, IcmpSpec, NaclRule, Peer, PortRange } from '../../server/src/syntax/ast';
 import { addressesOf, cidrHas, NaiveModel, NInstance } from './naive-model';
 
 export interface Packet {
@@ -72,9 +72,34 @@ export const naiveKnobs = { ignoreNaclOrder: false };
 export function naclAdmits(model: NaiveModel, subnetName: string, direction: 'inbound' | 'outbound', packet: Packet): boolean {
   const subnet = model.subnets.get(subnetName)!;
   if (subnet.acl === undefined) return true; // the default NACL allows everything
-  const rules = (model.acls.get(subnet.acl) ?? []).filter((rule) => rule.direction === direction && rule.number && rule.action && rule.protocol && rule.cidr);
+  for (const rule of rulesInOrder(model, subnet.acl, direction)) {
+    if (ruleProtocolAndKeyMatch(rule, packet) && cidrHas(rule.cidr!, packet.family, packet.remote)) {
+      return rule.action!.value === 'allow';
+    }
+  }
+  return false; // the implicit `*` deny
+}
+
+type RulesByDirection = { inbound?: NaclRule[]; outbound?: NaclRule[] };
+/** The ordered rules per model and ACL, one cache per setting of the knob. */
+const inOrder = new WeakMap<NaiveModel, Map<string, RulesByDirection>>();
+const ignoringOrder = new WeakMap<NaiveModel, Map<string, RulesByDirection>>();
+
+/** The rules of one direction of an ACL in the order they are tried (kept: models do not change). */
+function rulesInOrder(model: NaiveModel, acl: string, direction: 'inbound' | 'outbound'): NaclRule[] {
+  const cache = naiveKnobs.ignoreNaclOrder ? ignoringOrder : inOrder;
+  let byAcl = cache.get(model);
+  if (!byAcl) cache.set(model, (byAcl = new Map()));
+  let entry = byAcl.get(acl);
+  if (!entry) byAcl.set(acl, (entry = {}));
+  return (entry[direction] ??= orderRules(model, acl, direction));
+}
+
+function orderRules(model: NaiveModel, acl: string, direction: 'inbound' | 'outbound'): NaclRule[] {
+  const rules = (model.acls.get(acl) ?? []).filter((rule) => rule.direction === direction && rule.number && rule.action && rule.protocol && rule.cidr);
   // Plain selection of the lowest remaining number, again and again.
   const remaining = [...rules];
+  const ordered: NaclRule[] = [];
   while (remaining.length > 0) {
     let best = 0;
     if (!naiveKnobs.ignoreNaclOrder) {
@@ -82,10 +107,7 @@ export function naclAdmits(model: NaiveModel, subnetName: string, direction: 'in
     } else {
       best = remaining.length - 1;
     }
-    const rule = remaining.splice(best, 1)[0];
-    if (ruleProtocolAndKeyMatch(rule, packet) && cidrHas(rule.cidr!, packet.family, packet.remote)) {
-      return rule.action!.value === 'allow';
-    }
+    ordered.push(remaining.splice(best, 1)[0]);
   }
-  return false; // the implicit `*` deny
+  return ordered;
 }

@@ -18,8 +18,8 @@ export interface Conn {
   srcPort: number;
   key: number;
   /**
-   * The source port each NAT gateway the request crosses chooses, in the order crossed. Absent:
-   * the connection stands for every choice (see connectionOutcome).
+   * The source port each NAT gateway the request crosses chooses, in the order crossed. Missing
+   * ones (or all, when absent): the connection stands for every choice (see connectionOutcome).
    */
   natPorts?: number[];
 }

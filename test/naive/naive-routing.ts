@@ -2,6 +2,23 @@
 // concrete connection's request, then its reply, walked node by node through route tables, NAT
 // gateways and the internet and egress-only gateways, with every NACL and SG met on the way.
 // Only the project's parser and plain loops: nothing from server/src/engine.
+//
+// Readings where paths.md is silent or loose:
+// - a node is a route lookup (in a subnet's table, or at a gateway on the way in); delivery inside
+//   one subnet is none; the request and the reply count their nodes apart; the 17th drops;
+// - ICMP through a NAT gateway gets no port (it has none): one connection, address rewritten only;
+// - each crossing of a NAT gateway chooses its own port, even the same gateway twice in a loop;
+// - a reply addressed to the NAT gateway it must cross next is handed to it (by local delivery or
+//   by a route to it); any other NAT gateway on a reply's path, or a reply that would reach its
+//   client or leave the VPC with a NAT gateway still to cross, is asymmetric routing;
+// - a request addressed to a NAT gateway's own address (the flow names it) reaches a host of its
+//   subnet: nothing to undo;
+// - "the flow names the instance by its private address": the connection's destination is the
+//   instance's first `ip`, whatever end holds it (a CIDR end too);
+// - an Amazon-provided address as a source is outside the VPC: it comes in through the internet
+//   gateway like any external address (vpcrules.md: judged like any other);
+// - at the internet gateway, the NACL of the subnet left is crossed before the public address is
+//   checked (the order changes traces, not verdicts).
 import type { Family } from '../../server/src/syntax/ast';
 import { isPortProtocol, naclAdmits, Packet, sgAdmits } from './naive-filters';
 import {
@@ -54,8 +71,18 @@ function sameBlock(a: { family: Family; first: bigint; prefix: number }, b: { fa
   return a.family === b.family && a.first === b.first && a.prefix === b.prefix;
 }
 
+const routesCache = new WeakMap<NaiveModel, Map<NRouteTable | undefined, NRoute[]>>();
+
 /** The routes written, plus an implicit local route for each VPC block no written route replaces. */
 function routesOf(model: NaiveModel, table: NRouteTable | undefined): NRoute[] {
+  let byTable = routesCache.get(model);
+  if (!byTable) routesCache.set(model, (byTable = new Map()));
+  let routes = byTable.get(table);
+  if (!routes) byTable.set(table, (routes = withLocalRoutes(model, table)));
+  return routes;
+}
+
+function withLocalRoutes(model: NaiveModel, table: NRouteTable | undefined): NRoute[] {
   const written = table?.routes ?? [];
   const implicit = model.vpcBlocks
     .filter((block) => !written.some((route) => sameBlock(route.dest, block)))
@@ -141,6 +168,7 @@ class PacketWalk {
     readonly header: Header,
     private readonly phase: Phase,
     private readonly steps: HopResult[],
+    private readonly describe: boolean,
   ) {}
 
   private get family(): Family {
@@ -160,12 +188,13 @@ class PacketWalk {
     return isPortProtocol(this.flow.protocol) ? `${this.addr(address)}:${port}` : this.addr(address);
   }
 
-  private step(hop: string, allow: boolean): boolean {
-    this.steps.push({ hop: `${hop}${this.label}`, allow });
+  /** Records a hop; its words are made only when the trace is wanted (enumeration needs just the verdicts). */
+  private step(hop: () => string, allow: boolean): boolean {
+    this.steps.push({ hop: this.describe ? `${hop()}${this.label}` : '', allow });
     return allow;
   }
 
-  private drop(why: string): undefined {
+  private drop(why: () => string): undefined {
     this.step(why, false);
     return undefined;
   }
@@ -177,12 +206,12 @@ class PacketWalk {
   /** A security group judges the remote end: the destination going out, the source coming in. */
   sg(instance: NInstance, direction: 'inbound' | 'outbound'): boolean {
     const remote = direction === 'outbound' ? this.header.dst : this.header.src;
-    return this.step(`sg ${instance.name} ${direction === 'outbound' ? 'out' : 'in'}`, sgAdmits(this.model, instance, direction, this.packet(remote)));
+    return this.step(() => `sg ${instance.name} ${direction === 'outbound' ? 'out' : 'in'}`, sgAdmits(this.model, instance, direction, this.packet(remote)));
   }
 
   private nacl(subnet: string, direction: 'inbound' | 'outbound'): boolean {
     const remote = direction === 'outbound' ? this.header.dst : this.header.src;
-    return this.step(`nacl ${subnet} ${direction === 'outbound' ? 'out' : 'in'}`, naclAdmits(this.model, subnet, direction, this.packet(remote)));
+    return this.step(() => `nacl ${subnet} ${direction === 'outbound' ? 'out' : 'in'}`, naclAdmits(this.model, subnet, direction, this.packet(remote)));
   }
 
   /** Moving between places: the NACL of the subnet left (outbound), then of the subnet entered (inbound). */
@@ -199,7 +228,7 @@ class PacketWalk {
     const here: Place = { kind: 'subnet', subnet };
     if (subnetHolding(this.model, this.family, this.header.dst)?.name === subnet) return this.arrive(here);
     const table = subnetTable(this.model, subnet);
-    return this.route(table, `route table ${table?.name ?? '(local routes)'} of subnet ${subnet}`, here);
+    return this.route(table, () => `route table ${table?.name ?? '(local routes)'} of subnet ${subnet}`, here);
   }
 
   /** From an address in the VPC in no declared subnet: no route table, straight to the destination's subnet. */
@@ -209,11 +238,11 @@ class PacketWalk {
 
   /** The packet comes from outside to a gateway: the request's way in, or the reply's way back. */
   fromOutside(gateway: 'igw' | 'eigw'): Place | undefined {
-    if (gateway === 'igw' && this.model.internetGateway === undefined) return this.drop('no internet gateway');
+    if (gateway === 'igw' && this.model.internetGateway === undefined) return this.drop(() => 'no internet gateway');
     if (gateway === 'igw' && this.family === 4 && !this.toPrivateDestination()) return undefined;
     const table = gateway === 'igw' ? edgeTable(this.model) : undefined; // an egress-only gateway has no edge table
     const name = gateway === 'igw' ? `internet gateway ${this.model.internetGateway}` : `egress-only gateway ${this.model.egressOnlyGateway}`;
-    return this.route(table, `${name}, route table ${table?.name ?? '(local routes)'}`, { kind: 'outside', gateway });
+    return this.route(table, () => `${name}, route table ${table?.name ?? '(local routes)'}`, { kind: 'outside', gateway });
   }
 
   /**
@@ -225,23 +254,23 @@ class PacketWalk {
     const dst = this.header.dst;
     if (this.phase.kind === 'request') {
       const instance = instanceWithPublicIp(this.model, dst);
-      if (!instance) return this.step(`internet gateway: no public IPv4 address for ${this.addr(dst)}`, false);
-      return this.step(`internet gateway: destination ${this.addr(instance.publicIp!)} -> ${this.addr(dst)}`, true);
+      if (!instance) return this.step(() => `internet gateway: no public IPv4 address for ${this.addr(dst)}`, false);
+      return this.step(() => `internet gateway: destination ${this.addr(instance.publicIp!)} -> ${this.addr(dst)}`, true);
     }
     const privateIp = privateAddressOf(this.model, this.header.dst);
-    if (privateIp === undefined) return this.step(`internet gateway: ${this.addr(this.header.dst)} is no public address`, false);
-    this.step(`internet gateway: destination ${this.addr(this.header.dst)} -> ${this.addr(privateIp)}`, true);
+    if (privateIp === undefined) return this.step(() => `internet gateway: ${this.addr(this.header.dst)} is no public address`, false);
+    this.step(() => `internet gateway: destination ${this.addr(this.header.dst)} -> ${this.addr(privateIp)}`, true);
     this.header.dst = privateIp;
     return true;
   }
 
   /** A node: the destination looked up in the node's table, then the route followed. */
-  private route(table: NRouteTable | undefined, node: string, here: Place): Place | undefined {
-    if (++this.nodes > MAX_NODES) return this.drop(`${node}: routing loop (more than ${MAX_NODES} nodes)`);
+  private route(table: NRouteTable | undefined, node: () => string, here: Place): Place | undefined {
+    if (++this.nodes > MAX_NODES) return this.drop(() => `${node()}: routing loop (more than ${MAX_NODES} nodes)`);
     const route = lookup(this.model, table, this.family, this.header.dst);
-    if (!route) return this.drop(`${node}: no route to ${this.addr(this.header.dst)}`);
+    if (!route) return this.drop(() => `${node()}: no route to ${this.addr(this.header.dst)}`);
     const target = route.target;
-    const where = `${node}: ${routeText(route)}`;
+    const where = () => `${node()}: ${routeText(route)}`;
     switch (target.kind) {
       case 'local':
         this.step(where, true);
@@ -254,9 +283,9 @@ class PacketWalk {
         this.step(where, true);
         return this.toNat(here, this.model.natGateways.get(target.nat)!);
       case 'blackhole':
-        return this.drop(`${where}: blackhole`);
+        return this.drop(() => `${where()}: blackhole`);
       case 'unmodelled':
-        return this.drop(`${where}: not modelled: ${target.text}`);
+        return this.drop(() => `${where()}: not modelled: ${target.text}`);
       case 'firewall':
         throw new Error('the naive evaluator does not model AWS Network Firewall');
     }
@@ -272,24 +301,25 @@ class PacketWalk {
 
   /** Out through a gateway; IPv4 through the internet gateway only from an address with a public one. */
   private leave(from: Place, gateway: 'igw' | 'eigw'): Place | undefined {
-    if (gateway === 'eigw' && this.family === 4) return this.drop('egress-only gateway: IPv4 is dropped');
+    if (gateway === 'eigw' && this.family === 4) return this.drop(() => 'egress-only gateway: IPv4 is dropped');
     if (!this.cross(from, { kind: 'outside', gateway })) return undefined;
     if (gateway === 'igw' && this.family === 4 && !this.toPublicSource()) return undefined;
-    if (this.phase.kind === 'reply' && this.phase.toUndo.length > 0) return this.asymmetric(`leaves the VPC before NAT gateway ${this.phase.toUndo[this.phase.toUndo.length - 1].nat.name}`);
+    const pending = this.phase.kind === 'reply' ? this.phase.toUndo[this.phase.toUndo.length - 1] : undefined;
+    if (pending) return this.asymmetric(() => `it leaves the VPC before NAT gateway ${pending.nat.name}`);
     return { kind: 'outside', gateway };
   }
 
   private toPublicSource(): boolean {
     const publicIp = publicAddressOf(this.model, this.header.src);
-    if (publicIp === undefined) return this.step(`internet gateway: no public IPv4 address for ${this.addr(this.header.src)}`, false);
-    this.step(`internet gateway: source ${this.addr(this.header.src)} -> ${this.addr(publicIp)}`, true);
+    if (publicIp === undefined) return this.step(() => `internet gateway: no public IPv4 address for ${this.addr(this.header.src)}`, false);
+    this.step(() => `internet gateway: source ${this.addr(this.header.src)} -> ${this.addr(publicIp)}`, true);
     this.header.src = publicIp;
     return true;
   }
 
   /** To a NAT gateway: the request's source is rewritten; a reply must be coming back through it. */
   private toNat(from: Place, nat: NNatGateway): Place | undefined {
-    if (this.family === 6) return this.drop(`NAT gateway ${nat.name}: NAT64 is not modelled`);
+    if (this.family === 6) return this.drop(() => `NAT gateway ${nat.name}: NAT64 is not modelled`);
     if (!this.cross(from, { kind: 'subnet', subnet: nat.subnet })) return undefined;
     return this.phase.kind === 'request' ? this.natRewrite(nat, this.phase) : this.natUndo(nat);
   }
@@ -301,7 +331,7 @@ class PacketWalk {
     phase.crossed.push({ nat, before });
     this.header.src = nat.ip;
     this.header.srcPort = port;
-    this.step(`NAT gateway ${nat.name}: source ${this.endpoint(before.ip, before.port)} -> ${this.endpoint(nat.ip, port)}`, true);
+    this.step(() => `NAT gateway ${nat.name}: source ${this.endpoint(before.ip, before.port)} -> ${this.endpoint(nat.ip, port)}`, true);
     return this.fromSubnet(nat.subnet);
   }
 
@@ -309,17 +339,17 @@ class PacketWalk {
   private natUndo(nat: NNatGateway): Place | undefined {
     const toUndo = (this.phase as Extract<Phase, { kind: 'reply' }>).toUndo;
     const expected = toUndo[toUndo.length - 1];
-    if (expected?.nat !== nat || this.header.dst !== nat.ip) return this.asymmetric(`the request did not leave through NAT gateway ${nat.name} here`);
+    if (expected?.nat !== nat || this.header.dst !== nat.ip) return this.asymmetric(() => `the request did not leave through NAT gateway ${nat.name} here`);
     toUndo.pop();
     const to = expected.before;
-    this.step(`NAT gateway ${nat.name}: destination ${this.endpoint(nat.ip, this.header.key)} -> ${this.endpoint(to.ip, to.port)}`, true);
+    this.step(() => `NAT gateway ${nat.name}: destination ${this.endpoint(nat.ip, this.header.key)} -> ${this.endpoint(to.ip, to.port)}`, true);
     this.header.dst = to.ip;
     if (isPortProtocol(this.flow.protocol)) this.header.key = to.port;
     return this.fromSubnet(nat.subnet);
   }
 
-  private asymmetric(why: string): undefined {
-    return this.drop(`asymmetric routing: ${why}`);
+  private asymmetric(why: () => string): undefined {
+    return this.drop(() => `asymmetric routing: ${why()}`);
   }
 
   /**
@@ -330,7 +360,7 @@ class PacketWalk {
     if (this.phase.kind === 'reply') {
       const next = this.phase.toUndo[this.phase.toUndo.length - 1];
       if (next && this.header.dst === next.nat.ip) return this.natUndo(next.nat);
-      if (next) return this.asymmetric(`it misses NAT gateway ${next.nat.name}`);
+      if (next) return this.asymmetric(() => `it misses NAT gateway ${next.nat.name}`);
       return place;
     }
     const dst = classify(this.model, this.family, this.header.dst);
@@ -366,13 +396,16 @@ function startReply(walk: PacketWalk, place: Place): Place | undefined {
  * The hops of one connection when routing is modelled: the source instance's SGs, the request's
  * path, the destination instance's SGs, then (when the flow has one) the reply's path from the
  * responder to the address it saw, which must undo the request's NAT gateways in reverse order.
- * `replyKey` gives the reply's key from the port the responder saw (undefined: no reply).
+ * `replyKey` gives the reply's key from the port the responder saw (undefined: no reply); without
+ * `describe` the hops carry no words (for enumeration).
  */
-export function routedTrace(model: NaiveModel, flow: NaiveFlow, conn: Conn, replyKey: (seenPort: number) => number | undefined): RoutedTrace {
+export function routedTrace(
+  model: NaiveModel, flow: NaiveFlow, conn: Conn, replyKey: (seenPort: number) => number | undefined, describe = true,
+): RoutedTrace {
   const steps: HopResult[] = [];
   const phase: Phase = { kind: 'request', natPorts: conn.natPorts, crossed: [] };
   const header: Header = { src: conn.srcIp, srcPort: conn.srcPort, dst: conn.dstIp, key: conn.key };
-  const request = new PacketWalk(model, flow, header, phase, steps);
+  const request = new PacketWalk(model, flow, header, phase, steps, describe);
   const result = (requestArrived: boolean): RoutedTrace => ({ steps, nats: phase.crossed.map((c) => c.nat.name), requestArrived });
   const source = classify(model, flow.family, conn.srcIp);
   if (source.kind === 'instance' && !request.sg(source.instance, 'outbound')) return result(false);
@@ -380,7 +413,7 @@ export function routedTrace(model: NaiveModel, flow: NaiveFlow, conn: Conn, repl
   const key = replyKey(header.srcPort);
   if (!arrived || key === undefined) return result(arrived !== undefined);
   // The responder answers the address and port it saw.
-  const reply = new PacketWalk(model, flow, { src: header.dst, srcPort: header.key, dst: header.src, key }, { kind: 'reply', toUndo: [...phase.crossed] }, steps);
+  const reply = new PacketWalk(model, flow, { src: header.dst, srcPort: header.key, dst: header.src, key }, { kind: 'reply', toUndo: [...phase.crossed] }, steps, describe);
   startReply(reply, arrived);
   return result(true);
 }

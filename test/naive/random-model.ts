@@ -441,8 +441,10 @@ class Builder {
   /** An address or CIDR end; `asDestinationOf` allows Amazon-provided addresses (from an instance). */
   private addressEnd(family: Fam, asDestinationOf?: Instance): End {
     const c = this.c;
+    // With routing, mostly outside the VPC: through the gateways.
+    const outside = this.routed ? 3 : 1;
     const kind = c.weighted([
-      [3, 'outside'], [3, 'subnet'], [2, 'instance'], [2, 'host'], [1, 'nowhere'],
+      [3 * outside, 'outside'], [3, 'subnet'], [2, 'instance'], [2, 'host'], [1, 'nowhere'],
       [asDestinationOf ? 2 : 0, 'amazon'], [asDestinationOf ? 0 : 1, 'amazon-source'],
       [family === 4 && this.publicAddresses.length > 0 ? 2 : 0, 'public'],
     ] as const);
@@ -472,6 +474,8 @@ class Builder {
       return c.pick([0xc6336400n /* 198.51.100.0 */, 0xcb007140n /* 203.0.113.64 */, 0xc0000280n /* 192.0.2.128 */, 0x08080800n,
         this.vpc4.first + (1n << BigInt(32 - this.vpc4.prefix)), this.vpc4.first - 256n]);
     }
+    const nat64 = this.routed && c.chance(0.15); // an IPv4 address as NAT64 spells it
+    if (nat64) return NAT64_PREFIX.first + 0xc6336400n;
     return c.pick([(0x2001n << 112n) | (0xdb8n << 96n), this.vpc6!.first + (1n << 72n), this.vpc6!.first - (1n << 64n)]);
   }
 
@@ -513,19 +517,20 @@ class Builder {
     if (kind === 'none') return;
     this.routed = kind === 'routed';
     const routing = this.routing;
-    if (c.chance(0.85)) routing.igw = 'igw';
-    if (this.vpc6 && c.chance(0.6)) routing.eigw = 'eigw';
-    for (const subnet of this.subnets) subnet.isPublic = c.chance(0.45);
-    const natCount = c.weighted([[3, 0], [4, 1], [2, 2]]);
+    if (c.chance(0.9)) routing.igw = 'igw';
+    if (this.vpc6 && c.chance(0.75)) routing.eigw = 'eigw';
+    for (const subnet of this.subnets) subnet.isPublic = c.chance(0.4);
+    if (routing.igw && !this.subnets.some((s) => s.isPublic)) this.subnets[this.subnets.length - 1].isPublic = true;
+    const natCount = c.weighted([[1, 0], [4, 1], [2, 2]]);
     for (let i = 0; i < natCount; i++) {
       const roomy = this.subnets.filter((s) => this.hasRoom(s));
       const publicOnes = roomy.filter((s) => s.isPublic);
       if (roomy.length === 0) break;
-      const subnet = c.pick(publicOnes.length > 0 && c.chance(0.85) ? publicOnes : roomy);
+      const subnet = c.pick(publicOnes.length > 0 && c.chance(0.9) ? publicOnes : roomy);
       const ip = subnet.v4.first + BigInt(this.freeOffset(subnet.used4, this.maxOffset(subnet, 4)));
       routing.nats.push({ name: `nat${i}`, subnet, ip, publicIp: this.newPublicAddress() });
     }
-    for (const inst of this.instances) if (c.chance(inst.subnet.isPublic ? 0.6 : 0.15)) inst.publicIp = this.newPublicAddress();
+    for (const inst of this.instances) if (c.chance(inst.subnet.isPublic ? 0.6 : 0.25)) inst.publicIp = this.newPublicAddress();
   }
 
   private readonly publicAddresses: bigint[] = [];
@@ -560,7 +565,7 @@ class Builder {
       const privateTable = table(`private-${nat.name}`);
       if (c.chance(0.9)) this.addRoute(privateTable, blockOf(0n, 0, 4), `nat ${nat.name}`);
       if (!this.vpc6) continue;
-      const v6 = c.weighted([[3, eigw ? `eigw ${eigw}` : ''], [1, igw ? `igw ${igw}` : ''], [1, 'nat64'], [2, '']]);
+      const v6 = c.weighted([[5, eigw ? `eigw ${eigw}` : ''], [1, igw ? `igw ${igw}` : ''], [1, 'nat64'], [1, '']]);
       if (v6 === 'nat64') this.addRoute(privateTable, NAT64_PREFIX, `nat ${nat.name}`);
       else if (v6) this.addRoute(privateTable, blockOf(0n, 0, 6), v6);
     }
@@ -601,6 +606,7 @@ class Builder {
     }
     if (kind === 'middlebox') {
       const subnets = this.subnets.filter((s) => family === 4 || s.v6);
+      if (subnets.length === 0) return;
       const subnet = c.pick(subnets);
       const target = nats.length > 0 && c.chance(0.6) ? `nat ${c.pick(nats).name}` : 'unmodelled "appliance eni-1"';
       this.addRoute(table, family === 4 ? subnet.v4 : subnet.v6!, target);
@@ -610,7 +616,8 @@ class Builder {
     if (this.insideVpc(dest)) return;
     const target = c.weighted([
       [2, 'blackhole'], [2, 'unmodelled "vpn-0a1"'], [igw ? 3 : 0, `igw ${igw}`],
-      [family === 4 && nats.length > 0 ? 3 : 0, `nat ${nats.length > 0 ? c.pick(nats).name : ''}`],
+      // Not in the public table, which NAT gateways' subnets use: that would be a loop.
+      [family === 4 && nats.length > 0 && table.name !== 'public-rt' ? 3 : 0, `nat ${nats.length > 0 ? c.pick(nats).name : ''}`],
       [family === 6 && eigw ? 3 : 0, `eigw ${eigw}`],
     ]);
     this.addRoute(table, dest, target);
@@ -632,9 +639,11 @@ class Builder {
     const c = this.c;
     const publicTable = tables.find((t) => t.name === 'public-rt');
     const privateTables = tables.filter((t) => t.name.startsWith('private-'));
+    const natSubnets = new Set(this.routing.nats.map((nat) => nat.subnet));
     for (const subnet of this.subnets) {
-      if (subnet.isPublic && publicTable && c.chance(0.85)) subnet.routes = publicTable.name;
-      else if (!subnet.isPublic && privateTables.length > 0 && c.chance(0.75)) subnet.routes = c.pick(privateTables).name;
+      // A NAT gateway's subnet mostly sends the internet to the internet gateway (else: a loop).
+      if ((subnet.isPublic || natSubnets.has(subnet)) && publicTable && c.chance(0.9)) subnet.routes = publicTable.name;
+      else if (!subnet.isPublic && privateTables.length > 0 && c.chance(0.85)) subnet.routes = c.pick(privateTables).name;
       else if (c.chance(0.4)) subnet.routes = c.pick(tables).name;
     }
   }
@@ -658,7 +667,7 @@ class Builder {
 
   private makeFlow(i: number): Flow {
     const c = this.c;
-    const family: Fam = this.vpc6 !== undefined && this.instances6().length > 0 && c.chance(0.3) ? 6 : 4;
+    const family: Fam = this.vpc6 !== undefined && this.instances6().length > 0 && c.chance(this.routing.eigw ? 0.45 : 0.3) ? 6 : 4;
     const [src, dst] = this.makeEnds(family);
     const protocol = c.weighted([[4, 'tcp'], [3, 'udp'], [3, 'icmp']] as const);
     const flow: Flow = {
@@ -707,7 +716,9 @@ class Builder {
         return [{ kind: 'instance', instance: src }, { kind: 'instance', instance: dst }];
       }
       case 'ie': {
-        const src = c.pick(pool);
+        // With NAT gateways, often from a private subnet: its table will send the internet to one.
+        const behindNat = this.routing.nats.length > 0 ? pool.filter((inst) => !inst.subnet.isPublic) : [];
+        const src = behindNat.length > 0 && c.chance(0.5) ? c.pick(behindNat) : c.pick(pool);
         let dst = external(src);
         if (!this.holdsAnotherParty(dst, src, family)) dst = fallback();
         return [{ kind: 'instance', instance: src }, dst];
@@ -718,6 +729,8 @@ class Builder {
         const dst = reachable.length > 0 && c.chance(0.6) ? c.pick(reachable) : c.pick(pool);
         let src = external();
         if (!this.holdsAnotherParty(src, dst, family)) src = fallback();
+        // With routing, sometimes by one of its addresses: only the first is reachable from outside.
+        if (this.routed && c.chance(0.3)) return [src, this.cidrEnd(single(c.pick(addressesOf(dst, family)), family))];
         return [src, { kind: 'instance', instance: dst }];
       }
       case 'ae': {
@@ -977,7 +990,7 @@ class Builder {
       }
       // A NAT gateway's subnet passes requests both ways, and replies to the ports it chooses.
       const onNatSubnet = this.routing.nats.some((nat) => nat.subnet.acl === acl);
-      if (onNatSubnet && flow.family === 4 && c.chance(0.6)) {
+      if (onNatSubnet && flow.family === 4 && c.chance(0.85)) {
         allow('inbound', this.flowProtocolText(flow), this.naclPeerFor(flow.src, flow.family));
         allow('outbound', this.flowProtocolText(flow), this.naclPeerFor(flow.dst, flow.family));
         const reply = this.replyProtocolText(flow);

@@ -8,10 +8,12 @@ import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { analyze, Analysis } from '../../server/src/engine/analyze';
 import type { FlowResult } from '../../server/src/engine/evaluate';
+import { jsonFlow } from '../../server/src/cli/report';
 import {
-  admits, boundaryConnections, buildNaiveModel, Conn, coverageSize, decideConnection, evaluateNaive, flowCovers, NaiveFlow,
-  NaiveModel, NaiveVerdict, traceConnection,
+  boundaryConnections, buildNaiveModel, Conn, connectionOutcome, coverageSize, decideConnection, evaluateNaive, flowCovers,
+  NaiveFlow, NaiveModel, NaiveVerdict, traceConnection,
 } from '../naive/naive-evaluator';
+import { connectionOfJsonWitness } from '../naive/json-witness';
 import { formatV4, formatV6, GeneratedModel, randomModel } from '../naive/random-model';
 import { randomStream } from '../naive/random-stream';
 
@@ -27,7 +29,8 @@ function formatConn(conn: Conn): string {
   if (conn.protocol === 1 || conn.protocol === 58) {
     return `${conn.protocol === 1 ? 'icmp' : 'icmpv6'} ${addr(conn.srcIp)} -> ${addr(conn.dstIp)} type ${conn.key >> 8} code ${conn.key & 255}`;
   }
-  return `${conn.protocol === 6 ? 'tcp' : 'udp'} ${addr(conn.srcIp)}:${conn.srcPort} -> ${addr(conn.dstIp)}:${conn.key}`;
+  const nat = conn.natPorts?.length ? ` NAT ports ${conn.natPorts.join(', ')}` : '';
+  return `${conn.protocol === 6 ? 'tcp' : 'udp'} ${addr(conn.srcIp)}:${conn.srcPort} -> ${addr(conn.dstIp)}:${conn.key}${nat}`;
 }
 
 function describeConn(model: NaiveModel, flow: NaiveFlow, conn: Conn | undefined): string {
@@ -62,21 +65,33 @@ function pairFlows(generated: GeneratedModel, analysis: Analysis, naive: NaiveMo
   });
 }
 
-/** ok, witness presence, and the witness: covered by the flow and on the failing side. */
+/** ok, witness presence, and the witness (as the engine gives it and as the JSON prints it). */
 function checkOkAndWitness(generated: GeneratedModel, naive: NaiveModel, result: FlowResult, flow: NaiveFlow): void {
   const context = () => `flow ${flow.name} (line ${flow.line + 1}), engine verdict ${result.verdict}, expect ${flow.expect}:\n${numbered(generated.text)}`;
   assert.equal(result.flow.expect, flow.expect, `expect of ${context()}`);
   assert.equal(result.ok, result.verdict === flow.expect, `ok of ${context()}`);
   if (!result.ok) assert.ok(result.witness, `no witness for a failed expectation: ${context()}`);
-  if (result.witness) {
-    // A witness is a connection of the flow whose outcome contradicts the expectation.
-    const witness: Conn = result.witness;
-    const decision = decideConnection(naive, flow, witness);
-    assert.ok(decision.covered, `the witness ${formatConn(witness)} is not covered by ${context()}`);
-    const wantAdmitted = flow.expect === 'deny';
-    assert.equal(decision.admitted, wantAdmitted,
-      `the witness ${describeConn(naive, flow, witness)} is ${decision.admitted ? 'admitted' : 'dropped'}, so it does not show the failure of ${context()}`);
+  if (!result.witness) return;
+  checkWitness(naive, flow, result.witness, 'the witness', context);
+  const json = jsonFlow('model.vpcrules', result).witness;
+  assert.ok(json, `no JSON witness: ${context()}`);
+  checkWitness(naive, flow, connectionOfJsonWitness(json), 'the JSON witness', context);
+}
+
+/** A witness is a connection of the flow, with a port for each NAT gateway it crosses, whose outcome contradicts the expectation. */
+function checkWitness(naive: NaiveModel, flow: NaiveFlow, witness: Conn, what: string, context: () => string): void {
+  const decision = decideConnection(naive, flow, witness);
+  assert.ok(decision.covered, `${what} ${formatConn(witness)} is not covered by ${context()}`);
+  // ICMP has no NAT port; ports for NAT gateways a dropped request never reaches change nothing.
+  if (flow.protocol === 6 || flow.protocol === 17) {
+    const named = witness.natPorts?.length ?? 0;
+    const crossed = decision.natGateways.length;
+    assert.ok(decision.admitted ? named === crossed : named >= crossed,
+      `${what} ${formatConn(witness)} names ${named} NAT ports, its request crosses NAT gateways [${decision.natGateways.join(', ')}]: ${context()}`);
   }
+  const wantAdmitted = flow.expect === 'deny';
+  assert.equal(decision.admitted, wantAdmitted,
+    `${what} ${describeConn(naive, flow, witness)} is ${decision.admitted ? 'admitted' : 'dropped'}, so it does not show the failure of ${context()}`);
 }
 
 function tally(stats: Record<string, number>, key: string): void {
@@ -98,8 +113,8 @@ describe('engine vs naive evaluator (property)', function () {
         const naive = buildNaiveModel(generated.text);
         for (const [result, flow] of pairFlows(generated, analysis, naive)) {
           const expected = evaluateNaive(naive, flow, ENUMERATION_LIMIT);
-          connections += expected.total;
-          tally(stats, expected.verdict);
+          connections += expected.walked;
+          tally(stats, `${naive.routing ? 'routed-' : ''}${expected.verdict}`);
           assert.equal(result.verdict, expected.verdict,
             `flow ${flow.name} (line ${flow.line + 1}): engine says ${result.verdict}, naive enumeration says ${expected.verdict} ` +
             `(${expected.admitted} of ${expected.total} connections admitted)\n` +
@@ -130,7 +145,7 @@ describe('engine vs naive evaluator (property)', function () {
           const context = `flow ${flow.name} (line ${flow.line + 1}), engine verdict ${result.verdict}`;
           if (coverageSize(naive, flow) <= BigInt(ENUMERATION_LIMIT)) {
             const expected = evaluateNaive(naive, flow, ENUMERATION_LIMIT);
-            tally(stats, `enumerated-${expected.verdict}`);
+            tally(stats, `${naive.routing ? 'routed-' : ''}enumerated-${expected.verdict}`);
             assert.equal(result.verdict, expected.verdict, `${context}: naive enumeration says ${expected.verdict}\n` +
               `  admitted e.g. ${describeConn(naive, flow, expected.someAdmitted)}\n  dropped e.g. ${describeConn(naive, flow, expected.someDropped)}\n${numbered(generated.text)}`);
             continue;
@@ -141,11 +156,13 @@ describe('engine vs naive evaluator (property)', function () {
           let someDropped: Conn | undefined;
           for (const conn of sample.conns) {
             assert.ok(flowCovers(naive, flow, conn), `sampled ${formatConn(conn)} is not covered by ${flow.name}`);
-            if (admits(naive, flow, conn)) someAdmitted ??= conn;
-            else someDropped ??= conn;
+            // Every NAT port the connection may get (by stretches of NACL port ranges).
+            const outcome = connectionOutcome(naive, flow, conn);
+            someAdmitted ??= outcome.someAdmitted;
+            someDropped ??= outcome.someDropped;
           }
           const sampled: NaiveVerdict = someAdmitted && someDropped ? 'partial' : someAdmitted ? 'allow' : 'deny';
-          tally(stats, `${sample.complete ? 'boundary-complete' : 'boundary-sampled'}-${sampled}`);
+          tally(stats, `${naive.routing ? 'routed-' : ''}${sample.complete ? 'boundary-complete' : 'boundary-sampled'}-${sampled}`);
           const details = `\n  admitted e.g. ${describeConn(naive, flow, someAdmitted)}\n  dropped e.g. ${describeConn(naive, flow, someDropped)}\n${numbered(generated.text)}`;
           if (sample.complete) {
             // Every combination of boundary values: one connection in every cell where all hops
