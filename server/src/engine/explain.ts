@@ -65,7 +65,7 @@ export function describeStep(step: HopStep): string {
   if (hop.kind === 'aws-service') return `allow (AWS does not filter traffic between an instance and ${hop.service.name})`;
   if (hop.kind === 'gateway' || hop.kind === 'nat' || hop.kind === 'drop') return `${step.action} (${hop.why})`;
   const range = ruleRange(step);
-  if (hop.kind === 'route') return `${step.action} by ${ruleName(step)}${range ? ` (line ${range.start.line + 1})` : ''} (${hop.why})`;
+  if (hop.kind === 'route') return `${step.action} by ${ruleName(step)}${range ? ` (line ${range.start.line + 1})` : ''}${step.action === 'deny' ? ` (${hop.why})` : ''}`;
   const where = range ? ` (line ${range.start.line + 1})` : implicitOrigin(step);
   const rule = hop.kind === 'nacl' ? (step.rule ? `rule ${ruleName(step)}` : 'rule * (implicit deny)') : step.rule ? `rule '${ruleName(step)}'` : 'no rule matches';
   return `${step.action} by ${rule}${where}`;
@@ -107,6 +107,11 @@ export function untrackedReplyRule(step: HopStep, family: Family): SgRuleModel |
   return instanceSgRules(hop.instance, other).find((candidate) =>
     (candidate.protocol === -1 || (candidate.protocol === protocol && protocol !== -1)) && candidate.keys.equals(ALL_KEYS)
     && isWholeFamily(ofFamily(candidate.peer, family), family));
+}
+
+/** "network ACL x of subnet y outbound", or a routing hop's name alone: only filters judge a direction. */
+export function checkPlace(hop: Hop, direction: 'inbound' | 'outbound'): string {
+  return hop.kind === 'sg' || hop.kind === 'nacl' ? `${hop.label} ${direction}` : hop.label;
 }
 
 export interface PacketLine {

@@ -3,7 +3,7 @@
 // where the text goes and whether it is coloured.
 import type { FlowResult } from './evaluate';
 import { formatConnection } from './evaluate';
-import { describeFlowEnds, describeStep, exampleEnds, hopTitle, packetSequence, rewriteLines } from './explain';
+import { checkPlace, describeFlowEnds, describeStep, exampleEnds, hopTitle, packetSequence, rewriteLines } from './explain';
 import { formatKeys } from './keys';
 
 export interface Style {
@@ -69,7 +69,7 @@ export function formatExplain(result: FlowResult, s: Style): string {
     out.push(`  ${line.packet}`);
     for (const check of line.checks) {
       const note = check.judged ? (check.action === 'deny' ? s.red(check.note) : check.note) : s.dim(check.note);
-      out.push(`      ${check.hop.label} ${check.direction}: ${note}`);
+      out.push(`      ${checkPlace(check.hop, check.direction)}: ${note}`);
     }
   }
   return out.join('\n');

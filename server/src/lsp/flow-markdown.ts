@@ -2,7 +2,7 @@
 // on a flow and the explain report show the same story as `vpcrules explain`.
 import type { FlowResult } from '../engine/evaluate';
 import { formatConnection } from '../engine/evaluate';
-import { describeStep, exampleEnds, hopTitle, packetSequence, rewriteLines } from '../engine/explain';
+import { checkPlace, describeStep, exampleEnds, hopTitle, packetSequence, rewriteLines } from '../engine/explain';
 import { exampleKind, flowShape } from '../engine/report-text';
 import { code, escapeMarkdown } from './markdown';
 
@@ -38,7 +38,7 @@ export function flowMarkdown(result: FlowResult): string {
     out.push(`- ${code(line.packet)}`);
     for (const check of line.checks) {
       const note = check.judged ? (check.action === 'deny' ? `**${escapeMarkdown(check.note)}**` : escapeMarkdown(check.note)) : `_${escapeMarkdown(check.note)}_`;
-      out.push(`  - ${escapeMarkdown(check.hop.label)} ${check.direction}: ${note}`);
+      out.push(`  - ${escapeMarkdown(checkPlace(check.hop, check.direction))}: ${note}`);
     }
   }
   return out.join('\n');
