@@ -316,9 +316,16 @@ export function generateModel(options: GenerateOptions): GeneratedBench {
   out.push(`vpc bench ${structure.vpcBlocks.join(' ')} ${V6_BLOCK.slice(0, -2)}00::/56`);
   for (const list of structure.prefixLists) out.push(`prefix-list ${list} ${ruleRandom.pick(EXTERNAL_V4)} ${ruleRandom.pick(EXTERNAL_V4)}`);
   out.push('');
+  // Routing as a real VPC has it: the first subnet public (its instances reachable at public
+  // addresses), the others private behind a NAT gateway in it, IPv6 out through an egress-only gateway.
+  const [publicSubnet] = structure.subnets;
   for (const subnet of structure.subnets) {
-    out.push(`subnet ${subnet.name} ${subnet.v4}${subnet.v6 ? ` ${subnet.v6}` : ''}${subnet.acl ? ` acl ${subnet.acl}` : ''}`);
+    const routes = subnet === publicSubnet ? ' routes public-rt' : '';
+    out.push(`subnet ${subnet.name} ${subnet.v4}${subnet.v6 ? ` ${subnet.v6}` : ''}${subnet.acl ? ` acl ${subnet.acl}` : ''}${routes}`);
   }
+  out.push('', 'internet-gateway igw', 'egress-only-gateway eigw', `nat-gateway nat-a subnet ${publicSubnet.name} ip ${publicSubnet.base}.5 public-ip 198.18.0.5`);
+  out.push('route-table public-rt {', '  route 0.0.0.0/0 -> igw igw', '  route ::/0 -> igw igw', '}');
+  out.push('route-table private-rt main {', '  route 0.0.0.0/0 -> nat nat-a', '  route ::/0 -> eigw eigw', '}');
   out.push('');
   for (const [i, acl] of structure.acls.entries()) {
     comment(`network ACL ${acl}, owner team-${i % 17}`, ruleRandom.int(1, 8));
@@ -343,10 +350,13 @@ export function generateModel(options: GenerateOptions): GeneratedBench {
   }
   out.push('');
   const structureRandom = new Random(seed * 31337 + 3);
+  const instances: unknown[] = [];
   for (const instance of structure.instances) {
     const os = structureRandom.chance(0.2) ? ' os windows' : '';
     const ephemeral = !os && structureRandom.chance(0.05) ? ' ephemeral 1024-65535' : '';
-    out.push(`instance ${instance.name} subnet ${instance.subnet.name} ip ${instance.ip}${instance.ip6 ? ` ip6 ${instance.ip6}` : ''} groups ${instance.groups.map((g) => g.name).join(',')}${os}${ephemeral}`);
+    const publicIp = instance.subnet === publicSubnet ? ` public-ip 198.18.${(instances.length >> 8) & 255}.${instances.length & 255}` : '';
+    instances.push(instance);
+    out.push(`instance ${instance.name} subnet ${instance.subnet.name} ip ${instance.ip}${instance.ip6 ? ` ip6 ${instance.ip6}` : ''} groups ${instance.groups.map((g) => g.name).join(',')}${os}${ephemeral}${publicIp}`);
   }
   out.push('');
   comment('flows that must work, and those that must not', 1);

@@ -232,22 +232,45 @@ function routeBoundaries(model: Model, family: Family): bigint[] {
 
 /** A region cut where routing may treat its addresses differently; an instance, address by address. */
 function routedPieces(model: Model, family: Family, region: Region): Region[] {
-  if (region.kind === 'instance') {
-    return region.addrs.intervals.flatMap(([lo, hi]) => pointsOf(lo, hi).map((address) => instanceHolding(region, address)));
-  }
+  if (region.kind === 'instance') return instancePieces(model, family, region);
+  return cutAtRoutes(model, family, region.addrs).map((addrs) => ({ ...region, addrs }) as Region);
+}
+
+/** A set of addresses cut wherever some route table's decision can change. */
+function cutAtRoutes(model: Model, family: Family, set: BigSet): BigSet[] {
   const cuts = routeBoundaries(model, family);
-  const pieces: Region[] = [];
-  for (const [lo, hi] of region.addrs.intervals) {
+  const pieces: BigSet[] = [];
+  for (const [lo, hi] of set.intervals) {
     let start = lo;
     for (const cut of cuts) {
       if (cut <= start) continue;
       if (cut > hi) break;
-      pieces.push({ ...region, addrs: IntervalSet.of(start, cut - 1n) } as Region);
+      pieces.push(IntervalSet.of(start, cut - 1n));
       start = cut;
     }
-    pieces.push({ ...region, addrs: IntervalSet.of(start, hi) } as Region);
+    pieces.push(IntervalSet.of(start, hi));
   }
   return pieces;
+}
+
+/**
+ * Instances cut where routing may treat them apart: at route boundaries, and by whether an address
+ * has a public address mapped to it (an instance's first `ip` with `public-ip`), which the internet
+ * gateway needs. One instance with several addresses is taken address by address.
+ */
+function instancePieces(model: Model, family: Family, region: Region & { kind: 'instance' }): Region[] {
+  if (region.members.length === 1) {
+    return region.addrs.intervals.flatMap(([lo, hi]) => pointsOf(lo, hi).map((address) => instanceHolding(region, address)));
+  }
+  const owner = new Map<bigint, Instance>();
+  for (const member of region.members) for (const address of family === 4 ? member.ips : member.ip6s) owner.set(address, member);
+  const isMapped = (address: bigint) => family === 4 && owner.get(address)?.publicIp !== undefined && owner.get(address)?.ips[0] === address;
+  const addresses = region.addrs.intervals.flatMap(([lo, hi]) => pointsOf(lo, hi));
+  const parts = [addresses.filter(isMapped), addresses.filter((address) => !isMapped(address))].filter((part) => part.length > 0);
+  return parts.flatMap((part) => cutAtRoutes(model, family, IntervalSet.from(part.map((address) => [address, address] as const))).map((addrs) => {
+    const members = [...new Set(addrs.intervals.flatMap(([lo, hi]) => pointsOf(lo, hi).map((address) => owner.get(address)!)))];
+    return { ...region, instance: owner.get(addrs.min()!)!, members, addrs };
+  }));
 }
 
 /** Where a packet is while it is routed. */
