@@ -15,11 +15,12 @@ import { routingChecks } from './checks/routing-checks';
 import { sgGroupChecks } from './checks/sg-checks';
 import { unusedChecks } from './checks/unused';
 import { evaluateFlow, FlowResult } from './evaluate';
-import type { Hop, Rule } from './hops';
-import { examplePath, flowPaths } from './paths';
+import type { Rule } from './hops';
+import { flowPaths, pathBetween } from './paths';
 import type { AddrSet } from './addresses';
-import { aclKey, addrsKey, flowKey, groupKey, hopShapeKey, instanceKey, natLegsKey, regionKey, reservedAddressesKey, routingKey, setKey } from './fingerprints';
-import type { Flow, Model, NetworkAcl, SecurityGroup } from './model';
+import { aclKey, addrsKey, flowKey, groupKey, instanceKey, natLegsKey, regionKey, reservedAddressesKey, routingKey, setKey } from './fingerprints';
+import type { Flow, Model, NetworkAcl, Region, SecurityGroup } from './model';
+import { MAX_V4 } from './addresses';
 
 
 /** Results of one analysis by key; the next analysis reads them and keeps only what it used. */
@@ -84,23 +85,42 @@ function ruleIn(model: Model, rule: Rule): Rule | undefined {
  * at the same places.
  */
 function rebase(old: FlowResult, flow: Flow, model: Model): FlowResult {
-  const paths = flowPaths(flow, model);
-  const route = examplePath(flow, model, paths[old.examplePath], old.example);
+  const [src, dst] = old.exampleEnds;
+  const route = pathBetween(flow, model, regionIn(model, src), regionIn(model, dst));
   const hops = route.hops;
   const current = (rule: Rule): Rule => {
     const found = ruleIn(model, rule);
     if (!found) throw new Error(`flow '${flow.name}': a reused result names a rule the model does not have`);
     return found;
   };
-  return {
+  const result: FlowResult = {
     ...old,
     flow,
-    paths,
     hops,
     exampleEnds: [route.src, route.dst],
     trace: old.trace.map((step) => ({ hop: hops[old.hops.indexOf(step.hop)], action: step.action, rule: step.rule && current(step.rule) })),
     decidingRules: new Set([...old.decidingRules].map(current)),
   };
+  // All the paths are made again only when a request asks for them.
+  let paths: FlowResult['paths'] | undefined;
+  Object.defineProperty(result, 'paths', { get: () => (paths ??= flowPaths(flow, model)), enumerable: true });
+  return result;
+}
+
+/** A region of an earlier model of the document, in the current model: the same instance, subnet or addresses. */
+function regionIn(model: Model, region: Region): Region {
+  switch (region.kind) {
+    case 'instance': {
+      const members = region.members.map((member) => model.instances.get(member.name)!);
+      return { ...region, instance: model.instances.get(region.instance.name)!, members };
+    }
+    case 'host': return { ...region, subnet: model.subnets.get(region.subnet.name)! };
+    case 'aws-service': {
+      const family = region.addrs.min()! > MAX_V4 ? 6 : 4;
+      return { ...region, service: model.awsServices[family].get(region.addrs.min()!) ?? region.service };
+    }
+    case 'external': return region;
+  }
 }
 
 /** Keys of one model's parts, each computed once per analysis. */
@@ -137,18 +157,25 @@ class ModelKeys {
 
   /** Everything a flow's evaluation reads: its fields, its regions, and the rules of every hop. */
   flow(flow: Flow, model: Model): string {
-    this.reserved ??= `${reservedAddressesKey(model)}\n${routingKey(model)}`;
-    const paths = flowPaths(flow, model).map((path) => [
-      `${regionKey(path.src)} -> ${regionKey(path.dst)}`, ...path.hops.map((hop) => `${hopShapeKey(hop)}@${this.consulted(hop)}`),
-    ].join('\n'));
-    return [flowKey(flow), this.reserved, ...paths].join('\n');
+    // With routing, a path may cross any subnet's ACL (a NAT gateway's, on the way): all are keyed.
+    this.reserved ??= [
+      reservedAddressesKey(model), routingKey(model),
+      ...(model.routing ? [...model.subnets.values()].map((subnet) => `${subnet.name}:${this.ids.id(this.acl(subnet.acl))}`) : []),
+    ].join('\n');
+    const regions = [...flow.srcRegions, ...flow.dstRegions].map((region) => `${regionKey(region)}@${this.consulted(region)}`);
+    return [flowKey(flow), this.reserved, ...regions].join('\n');
   }
 
-  private consulted(hop: Hop): string {
-    switch (hop.kind) {
-      case 'sg': return `${instanceKey(hop.instance)}:${hop.instance.groups.map((group) => this.ids.id(this.group(group))).join(',')}`;
-      case 'nacl': return `${hop.acl.name}:${this.ids.id(this.acl(hop.acl))}`;
-      case 'aws-service': case 'route': case 'gateway': case 'nat': case 'drop': return '';
+  /** What the hops on a region's side read: its instance's groups and its subnet's ACL. */
+  private consulted(region: Region): string {
+    switch (region.kind) {
+      case 'instance': {
+        const instance = region.instance;
+        const acl = instance.subnet ? this.ids.id(this.acl(instance.subnet.acl)) : '-';
+        return `${instanceKey(instance)}:${instance.groups.map((group) => this.ids.id(this.group(group))).join(',')}:${acl}`;
+      }
+      case 'host': return `${region.subnet.acl.name}:${this.ids.id(this.acl(region.subnet.acl))}`;
+      case 'external': case 'aws-service': return '';
     }
   }
 }

@@ -84,6 +84,12 @@ export function flowPaths(flow: Flow, model: Model): FlowPath[] {
   return paths;
 }
 
+/** The path of connections between two pieces of the flow's ends, as `flowPaths` finds it. */
+export function pathBetween(flow: Flow, model: Model, src: Region, dst: Region): FlowPath {
+  if (!model.routing || dst.kind === 'aws-service') return { src, dst, hops: numbered(filterHops(flow, src, dst)), box: [flow.keys, sourcePorts(flow, src)] };
+  return routedPath(flow, model, src, dst);
+}
+
 function numbered(hops: Hop[]): Hop[] {
   hops.forEach((hop, i) => (hop.step = i + 1));
   return hops;
