@@ -2,7 +2,7 @@
 // opens the flow's explanation.
 import type { CodeLens, Connection } from 'vscode-languageserver';
 import type { FlowResult } from '../engine/evaluate';
-import type { AnalysisSource } from './analysis-source';
+import type { AnalysisSource, AnalyzedDocument } from './analysis-source';
 import { toLspRange } from './convert';
 import { onAnalyzed } from './requests';
 
@@ -23,11 +23,14 @@ export function lensTitle(result: FlowResult): string {
   return `${result.ok ? '✓' : '✗'} ${result.verdict}${detail ? `: ${detail}` : ''}`;
 }
 
+/** The lenses of a document: one per evaluated flow, from the flow results of its analysis. */
+export function codeLenses({ uri, analysis }: AnalyzedDocument): CodeLens[] {
+  return analysis.flows.map((result) => ({
+    range: toLspRange(result.flow.decl.range),
+    command: { title: lensTitle(result), command: EXPLAIN_FLOW_COMMAND, arguments: [uri, result.flow.name] },
+  }));
+}
+
 export function registerCodeLens(connection: Connection, source: AnalysisSource): void {
-  connection.onCodeLens((params, token) =>
-    onAnalyzed(connection, source, params?.textDocument?.uri, token, ({ uri, analysis }): CodeLens[] =>
-      analysis.flows.map((result) => ({
-        range: toLspRange(result.flow.decl.range),
-        command: { title: lensTitle(result), command: EXPLAIN_FLOW_COMMAND, arguments: [uri, result.flow.name] },
-      }))));
+  connection.onCodeLens((params, token) => onAnalyzed(connection, source, params?.textDocument?.uri, token, codeLenses));
 }
