@@ -1,12 +1,13 @@
-// The outline: one symbol per declaration, the rules of a block as its children.
+// The outline: one symbol per declaration, the rules of a block as its children. Everything comes
+// from the analysis: the syntax tree, the lines the parse kept, the flows' results.
 import { DocumentSymbol, SymbolKind as LspSymbolKind } from 'vscode-languageserver';
-import type { Declaration, NaclRule, Range, SgRule } from '../syntax/ast';
+import type { Declaration, NaclRule, SgRule, SourceFile } from '../syntax/ast';
 import type { SymbolKind } from '../engine/model';
 import type { Analysis } from '../engine/analyze';
 import type { AnalyzedDocument } from './analysis-source';
 import { toLspRange } from './convert';
+import { flowResultOf, rangeText } from './lines';
 import { namedDeclarations } from './symbol-index';
-import { textLines } from '../syntax/lexer';
 
 export const LSP_SYMBOL_KINDS: Record<SymbolKind, LspSymbolKind> = {
   vpc: LspSymbolKind.Namespace,
@@ -18,13 +19,6 @@ export const LSP_SYMBOL_KINDS: Record<SymbolKind, LspSymbolKind> = {
   flow: LspSymbolKind.Event,
 };
 
-/** The text of a range on one line, with runs of spaces collapsed. */
-export function textOf(text: string, range: Range): string {
-  const line = textLines(text)[range.start.line] ?? '';
-  const end = range.end.line === range.start.line ? range.end.character : line.length;
-  return line.slice(range.start.character, end).replace(/\s+/g, ' ').trim();
-}
-
 function detailOf(decl: Declaration, analysis: Analysis): string {
   switch (decl.kind) {
     case 'vpc': case 'prefix-list': return decl.cidrs.map((cidr) => cidr.text).join(' ');
@@ -32,16 +26,16 @@ function detailOf(decl: Declaration, analysis: Analysis): string {
     case 'security-group': case 'network-acl': return `${decl.rules.length} rule${decl.rules.length === 1 ? '' : 's'}`;
     case 'instance': return [...decl.ips, ...decl.ip6s].map((ip) => ip.text).join(' ');
     case 'flow': {
-      const result = analysis.flows.find((flow) => flow.flow.decl === decl);
+      const result = flowResultOf(analysis, decl);
       const expect = decl.expect ? `expect ${decl.expect.value}` : '';
       return result ? `${expect}, ${result.verdict}` : expect;
     }
   }
 }
 
-function ruleSymbol(rule: SgRule | NaclRule, kind: LspSymbolKind, text: string): DocumentSymbol {
+function ruleSymbol(rule: SgRule | NaclRule, kind: LspSymbolKind, file: SourceFile): DocumentSymbol {
   return {
-    name: textOf(text, rule.range) || rule.direction,
+    name: rangeText(file, rule.range) || rule.direction,
     kind,
     range: toLspRange(rule.range),
     selectionRange: toLspRange(rule.range),
@@ -60,7 +54,7 @@ export function documentSymbols(analyzed: AnalyzedDocument): DocumentSymbol[] {
     };
     if (decl.kind === 'security-group' || decl.kind === 'network-acl') {
       const ruleKind = decl.kind === 'network-acl' ? LspSymbolKind.Field : LspSymbolKind.Property;
-      symbol.children = decl.rules.map((rule) => ruleSymbol(rule, ruleKind, analysis.text));
+      symbol.children = decl.rules.map((rule) => ruleSymbol(rule, ruleKind, analysis.file));
       // An unclosed block's range is its header alone; its rules must still lie inside it.
       const last = decl.rules[decl.rules.length - 1];
       if (last && last.range.end.line > decl.range.end.line) symbol.range = toLspRange({ start: decl.range.start, end: last.range.end });
