@@ -1,8 +1,8 @@
 // Completion: what may come next at the cursor, read from the tokens before it on its line, so
 // that it works on the half-typed lines that do not parse yet.
 import { CompletionItem, CompletionItemKind, Position, Range } from 'vscode-languageserver';
-import { lex, textLines, Token } from '../syntax/lexer';
-import { lineLayout, BlockKind } from '../syntax/format';
+import { lex, Token } from '../syntax/lexer';
+import type { BlockKind } from '../syntax/format';
 import { WELL_KNOWN_PORTS } from '../engine/services';
 import type { NetworkAclDecl } from '../syntax/ast';
 import type { SymbolKind } from '../engine/model';
@@ -11,6 +11,7 @@ import {
   ACTIONS, DECLARATION_KEYWORDS, DIRECTIONS, FLOW_OPTIONS, FLOW_PROTOCOLS, INSTANCE_ATTRIBUTES, OPERATING_SYSTEMS,
   PEER_KEYWORDS, RULE_PROTOCOLS,
 } from './keywords';
+import { blockBefore, lineText } from './lines';
 import { namedDeclarations } from './symbol-index';
 
 const EPHEMERAL_RANGES: [string, string][] = [['32768-60999', 'Linux ephemeral ports'], ['49152-65535', 'Windows ephemeral ports'], ['1024-65535', 'every unprivileged port']];
@@ -182,8 +183,7 @@ const COMPLETION_KINDS: Record<SymbolKind, CompletionItemKind> = {
 };
 
 /** The tokens before the cursor on its line and the partly typed word the completion replaces. */
-function lineBeforeCursor(text: string, position: Position): { tokens: Token[]; replace: Range } | undefined {
-  const line = textLines(text)[position.line] ?? '';
+function lineBeforeCursor(line: string, position: Position): { tokens: Token[]; replace: Range } | undefined {
   const { tokens, comments } = lex(line.slice(0, position.character));
   if (comments.length > 0) return undefined;
   const onLine = tokens.filter((token) => token.kind !== 'newline' && token.kind !== 'eof');
@@ -196,11 +196,11 @@ function lineBeforeCursor(text: string, position: Position): { tokens: Token[]; 
 }
 
 export function completionItems(analyzed: AnalyzedDocument, position: Position): CompletionItem[] {
-  const text = analyzed.analysis.text;
-  const before = lineBeforeCursor(text, position);
+  const { file } = analyzed.analysis;
+  const before = lineBeforeCursor(lineText(file, position.line), position);
   if (!before) return [];
   const { tokens, replace } = before;
-  const block = lineLayout(text)[position.line]?.blockBefore;
+  const block = blockBefore(file, position.line);
   const suggester = new Suggester(analyzed);
   const first = tokens[0];
   const startsDeclaration = first !== undefined && (DECLARATION_KEYWORDS as readonly string[]).includes(first.text);
