@@ -7,7 +7,7 @@ import type { Analysis } from '../engine/analyze';
 import type { AnalyzedDocument } from './analysis-source';
 import { toLspRange } from './convert';
 import { flowResultOf, rangeText } from './lines';
-import { namedDeclarations } from './symbol-index';
+import { NamedDeclaration, namedDeclarations } from './symbol-index';
 
 export const LSP_SYMBOL_KINDS: Record<SymbolKind, LspSymbolKind> = {
   vpc: LspSymbolKind.Namespace,
@@ -33,32 +33,53 @@ function detailOf(decl: Declaration, analysis: Analysis): string {
   }
 }
 
+/**
+ * Symbols of the nodes that successive parses of a document share (the lines that did not change):
+ * a node never changes, so neither does its symbol, but for a flow's verdict in its detail.
+ * Answers share these objects; nothing changes them after they are made.
+ */
+const ruleSymbols = new WeakMap<SgRule | NaclRule, DocumentSymbol>();
+const declarationSymbols = new WeakMap<Declaration, DocumentSymbol>();
+
 function ruleSymbol(rule: SgRule | NaclRule, kind: LspSymbolKind, file: SourceFile): DocumentSymbol {
-  return {
-    name: rangeText(file, rule.range) || rule.direction,
-    kind,
-    range: toLspRange(rule.range),
-    selectionRange: toLspRange(rule.range),
+  let symbol = ruleSymbols.get(rule);
+  if (symbol?.kind !== kind) {
+    symbol = {
+      name: rangeText(file, rule.range) || rule.direction,
+      kind,
+      range: toLspRange(rule.range),
+      selectionRange: toLspRange(rule.range),
+    };
+    ruleSymbols.set(rule, symbol);
+  }
+  return symbol;
+}
+
+function declarationSymbol({ kind, name, decl }: NamedDeclaration, analysis: Analysis): DocumentSymbol {
+  const isBlock = decl.kind === 'security-group' || decl.kind === 'network-acl';
+  const detail = decl.kind === 'flow' || isBlock ? detailOf(decl, analysis) : undefined;
+  const known = declarationSymbols.get(decl);
+  if (known && !isBlock && (detail === undefined || known.detail === detail)) return known;
+  const symbol: DocumentSymbol = {
+    name: name.text,
+    detail: detail ?? detailOf(decl, analysis),
+    kind: LSP_SYMBOL_KINDS[kind],
+    range: toLspRange(decl.range),
+    selectionRange: toLspRange(name.range),
   };
+  if (decl.kind === 'security-group' || decl.kind === 'network-acl') {
+    const ruleKind = decl.kind === 'network-acl' ? LspSymbolKind.Field : LspSymbolKind.Property;
+    symbol.children = decl.rules.map((rule) => ruleSymbol(rule, ruleKind, analysis.file));
+    // An unclosed block's range is its header alone; its rules must still lie inside it.
+    const last = decl.rules[decl.rules.length - 1];
+    if (last && last.range.end.line > decl.range.end.line) symbol.range = toLspRange({ start: decl.range.start, end: last.range.end });
+  } else {
+    declarationSymbols.set(decl, symbol);
+  }
+  return symbol;
 }
 
 export function documentSymbols(analyzed: AnalyzedDocument): DocumentSymbol[] {
   const { analysis } = analyzed;
-  return namedDeclarations(analysis.file).map(({ kind, name, decl }) => {
-    const symbol: DocumentSymbol = {
-      name: name.text,
-      detail: detailOf(decl, analysis),
-      kind: LSP_SYMBOL_KINDS[kind],
-      range: toLspRange(decl.range),
-      selectionRange: toLspRange(name.range),
-    };
-    if (decl.kind === 'security-group' || decl.kind === 'network-acl') {
-      const ruleKind = decl.kind === 'network-acl' ? LspSymbolKind.Field : LspSymbolKind.Property;
-      symbol.children = decl.rules.map((rule) => ruleSymbol(rule, ruleKind, analysis.file));
-      // An unclosed block's range is its header alone; its rules must still lie inside it.
-      const last = decl.rules[decl.rules.length - 1];
-      if (last && last.range.end.line > decl.range.end.line) symbol.range = toLspRange({ start: decl.range.start, end: last.range.end });
-    }
-    return symbol;
-  });
+  return namedDeclarations(analysis.file).map((named) => declarationSymbol(named, analysis));
 }
