@@ -4,8 +4,8 @@
 // one), the engine against the naive evaluator and the growth with the number of rules, prints
 // every figure with its target and PASS/FAIL, writes bench/RESULTS.md and, after a full run, the
 // table of README.md's Performance section.
-// BENCH_SIZES=1k,10k selects sizes, BENCH_SHAPES=flow-heavy selects shapes; a run of BENCH_SIZES=1k
-// takes well under a minute.
+// BENCH_SIZES=1k,10k selects sizes, BENCH_SHAPES=flow-heavy selects shapes, BENCH_SAMPLES=10 takes
+// fewer samples; a run of BENCH_SIZES=1k takes well under a minute.
 import * as assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,10 +25,16 @@ const DEFAULT_SIZES = '1k,10k,100k';
 const SHAPES: ModelShape[] = ['balanced', 'flow-heavy'];
 const PASTED_LINES = 20;
 
-/** How many of each measurement a model of this size gets: the 100k models skip the line edits. */
+/**
+ * How many of each measurement a model of this size gets: the 100k models skip the line edits.
+ * BENCH_SAMPLES=n takes n of each instead, for a quick run.
+ */
 function samplesFor(lines: number) {
   const large = lines > 10_000;
-  return { digits: large ? 20 : 50, lineEdits: large ? 0 : 30, requests: large ? 20 : 50 };
+  const samples = { digits: large ? 20 : 50, lineEdits: large ? 0 : 30, requests: large ? 20 : 50 };
+  const wanted = Number(process.env.BENCH_SAMPLES);
+  if (!(wanted > 0)) return samples;
+  return { digits: wanted, lineEdits: large ? 0 : wanted, requests: wanted };
 }
 
 interface ModelResult {
@@ -346,7 +352,7 @@ async function main(): Promise<void> {
   ].join('\n');
   writeFileSync(join(ROOT, 'bench', 'RESULTS.md'), report);
   console.log(`\n${modelTable}\n\n${editTable}\n\n${requestTable}\n\n${naiveTable}\n\n${scalingTable}\n\n${targetTable}\n\nwritten to bench/RESULTS.md`);
-  const fullRun = parseList('BENCH_SIZES', DEFAULT_SIZES).join(',') === DEFAULT_SIZES && shapes.length === SHAPES.length;
+  const fullRun = parseList('BENCH_SIZES', DEFAULT_SIZES).join(',') === DEFAULT_SIZES && shapes.length === SHAPES.length && !process.env.BENCH_SAMPLES;
   if (fullRun && SERVER_BUILT) {
     console.log(updateReadme(readmeTable(results), machine) ? 'and to the table of README.md' : 'README.md has no bench table markers: not updated');
   } else {
