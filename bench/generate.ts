@@ -135,6 +135,8 @@ interface Structure {
   groupsByTier: Map<string, Group[]>;
   prefixLists: string[];
   instances: Instance[];
+  /** The instances with an IPv6 address. */
+  dualStack: Instance[];
   flowCount: number;
 }
 
@@ -210,7 +212,7 @@ function plan(options: GenerateOptions): Structure {
     instances.push(instance);
   }
   const prefixLists = Array.from({ length: prefixListCount }, (_, i) => `pl-partners-${i}`);
-  return { vpcBlocks, subnets, acls, groups, groupsByTier, prefixLists, instances, flowCount };
+  return { vpcBlocks, subnets, acls, groups, groupsByTier, prefixLists, instances, dualStack: instances.filter((instance) => instance.ip6), flowCount };
 }
 
 function scaled(range: [number, number], factor: number, random: Random): number {
@@ -313,7 +315,7 @@ function flowLine(structure: Structure, index: number, random: Random): string {
   if (roll < 70) return `flow f${index}-ping ${any().name} -> ${any().name} icmp type 8 expect ${expect()}`;
   if (roll < 76) return `flow f${index}-ping-in ${random.pick(EXTERNAL_V4)} -> ${any().name} icmp type 8 expect ${expect()}`;
   if (roll < 84) {
-    const dual = instances.filter((instance) => instance.ip6);
+    const dual = structure.dualStack;
     const src = random.pick(dual);
     if (random.chance(0.5)) return `flow f${index}-v6-out ${src.name} -> internet tcp 443 ipv6 expect ${expect()}`;
     const dst = random.pick(dual);
