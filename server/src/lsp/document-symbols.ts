@@ -1,13 +1,12 @@
 // The outline: one symbol per declaration, the rules of a block as its children. Everything comes
 // from the analysis: the syntax tree, the lines the parse kept, the flows' results.
 import { DocumentSymbol, SymbolKind as LspSymbolKind } from 'vscode-languageserver';
-import type { Declaration, NaclRule, SgRule, SourceFile } from '../syntax/ast';
+import type { Declaration, Name, NaclRule, SgRule, SourceFile } from '../syntax/ast';
 import type { SymbolKind } from '../engine/model';
 import type { Analysis } from '../engine/analyze';
 import type { AnalyzedDocument } from './analysis-source';
 import { toLspRange } from './convert';
 import { flowResultOf, rangeText } from './lines';
-import { NamedDeclaration, namedDeclarations } from './symbol-index';
 
 export const LSP_SYMBOL_KINDS: Record<SymbolKind, LspSymbolKind> = {
   vpc: LspSymbolKind.Namespace,
@@ -33,13 +32,20 @@ function detailOf(decl: Declaration, analysis: Analysis): string {
   }
 }
 
+/** A declaration's symbol, and for a flow the verdict its detail shows. */
+interface KeptSymbol {
+  symbol: DocumentSymbol;
+  verdict?: string;
+}
+
 /**
  * Symbols of the nodes that successive parses of a document share (the lines that did not change):
- * a node never changes, so neither does its symbol, but for a flow's verdict in its detail.
- * Answers share these objects; nothing changes them after they are made.
+ * a node never changes, so neither does its symbol, but for a flow's verdict in its detail. Block
+ * headers are parsed anew every time; their rules are shared. Answers share these objects; nothing
+ * changes them after they are made.
  */
 const ruleSymbols = new WeakMap<SgRule | NaclRule, DocumentSymbol>();
-const declarationSymbols = new WeakMap<Declaration, DocumentSymbol>();
+const declarationSymbols = new WeakMap<Declaration, KeptSymbol>();
 
 function ruleSymbol(rule: SgRule | NaclRule, kind: LspSymbolKind, file: SourceFile): DocumentSymbol {
   let symbol = ruleSymbols.get(rule);
@@ -55,15 +61,15 @@ function ruleSymbol(rule: SgRule | NaclRule, kind: LspSymbolKind, file: SourceFi
   return symbol;
 }
 
-function declarationSymbol({ kind, name, decl }: NamedDeclaration, analysis: Analysis): DocumentSymbol {
+function declarationSymbol(decl: Declaration, name: Name, analysis: Analysis): DocumentSymbol {
   const isBlock = decl.kind === 'security-group' || decl.kind === 'network-acl';
-  const detail = decl.kind === 'flow' || isBlock ? detailOf(decl, analysis) : undefined;
-  const known = declarationSymbols.get(decl);
-  if (known && !isBlock && (detail === undefined || known.detail === detail)) return known;
+  const verdict = decl.kind === 'flow' ? flowResultOf(analysis, decl)?.verdict : undefined;
+  const kept = isBlock ? undefined : declarationSymbols.get(decl);
+  if (kept && kept.verdict === verdict) return kept.symbol;
   const symbol: DocumentSymbol = {
     name: name.text,
-    detail: detail ?? detailOf(decl, analysis),
-    kind: LSP_SYMBOL_KINDS[kind],
+    detail: detailOf(decl, analysis),
+    kind: LSP_SYMBOL_KINDS[decl.kind],
     range: toLspRange(decl.range),
     selectionRange: toLspRange(name.range),
   };
@@ -74,12 +80,15 @@ function declarationSymbol({ kind, name, decl }: NamedDeclaration, analysis: Ana
     const last = decl.rules[decl.rules.length - 1];
     if (last && last.range.end.line > decl.range.end.line) symbol.range = toLspRange({ start: decl.range.start, end: last.range.end });
   } else {
-    declarationSymbols.set(decl, symbol);
+    declarationSymbols.set(decl, { symbol, verdict });
   }
   return symbol;
 }
 
+/** One symbol per named declaration, in document order (the declarations of namedDeclarations). */
 export function documentSymbols(analyzed: AnalyzedDocument): DocumentSymbol[] {
   const { analysis } = analyzed;
-  return namedDeclarations(analysis.file).map((named) => declarationSymbol(named, analysis));
+  const symbols: DocumentSymbol[] = [];
+  for (const decl of analysis.file.declarations) if (decl.name) symbols.push(declarationSymbol(decl, decl.name, analysis));
+  return symbols;
 }
