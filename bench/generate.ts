@@ -6,13 +6,21 @@
 //
 // Three independent random streams (structure, rules, flows) keep the flow set identical when only
 // the number of rules changes, so that the cost of rules can be measured against fixed flows.
+//
+// Two shapes: `balanced` (many instances, about one line in ten a flow) and `flow-heavy` (an
+// imported network where flows are most of the file: at 10k lines 25 subnets, 400 instances,
+// network ACLs of 20-30 rules and about 7,400 flows), both scaling with the number of lines.
 
 import { randomStream } from '../test/naive/random-stream';
+
+export type ModelShape = 'balanced' | 'flow-heavy';
 
 export interface GenerateOptions {
   /** Approximate number of lines. */
   lines: number;
   seed?: number;
+  /** `balanced` unless given. */
+  shape?: ModelShape;
   /** Multiplies the rules of every security group and network ACL (for scaling series). */
   ruleFactor?: number;
   /** Rules per security group and per network ACL direction before `ruleFactor`, as [min, max]. */
@@ -40,6 +48,15 @@ export interface GeneratedBench {
   codeDigits: Position[];
   /** A position inside each flow's name. */
   flowNames: Position[];
+  instances: number;
+  /** The line of every security group and network ACL rule. */
+  ruleLines: number[];
+  /** Every security group: the line of its header and the texts of its rule lines. */
+  groupBlocks: { header: number; rules: string[] }[];
+  /** Where completion offers the subnets: just after `subnet ` in instance lines. */
+  subnetCompletions: Position[];
+  /** Where completion offers every instance and `internet`: just after a flow's name. */
+  endpointCompletions: Position[];
 }
 
 
@@ -118,19 +135,45 @@ interface Structure {
   groupsByTier: Map<string, Group[]>;
   prefixLists: string[];
   instances: Instance[];
+  /** The instances with an IPv6 address. */
+  dualStack: Instance[];
   flowCount: number;
+}
+
+interface ShapeCounts {
+  /** Per line of the model. */
+  subnets: number;
+  acls: number;
+  groups: number;
+  prefixLists: number;
+  flows: number;
+  instances: number;
+  /** Rules per security group and per network ACL direction, as [min, max]. */
+  sgRules: [number, number];
+  naclRules: [number, number];
+}
+
+const SHAPES: Record<ModelShape, ShapeCounts> = {
+  // What is left after rules (~11% + ~26%), flows and headers goes to instances.
+  balanced: { subnets: 1 / 150, acls: 1 / 500, groups: 1 / 80, prefixLists: 1 / 2000, flows: 1 / 10, instances: 0.5, sgRules: [6, 30], naclRules: [12, 40] },
+  // 74% flows, 4% instances, 20-30 rules per network ACL, the rest security group rules.
+  'flow-heavy': { subnets: 1 / 400, acls: 1 / 1000, groups: 1 / 100, prefixLists: 1 / 2000, flows: 0.74, instances: 0.04, sgRules: [10, 22], naclRules: [10, 15] },
+};
+
+function shapeOf(options: GenerateOptions): ShapeCounts {
+  return SHAPES[options.shape ?? 'balanced'];
 }
 
 function plan(options: GenerateOptions): Structure {
   const random = new Random(options.seed ?? 1);
   const L = options.lines;
-  const subnetCount = Math.max(4, Math.round(L / 150));
-  const aclCount = Math.max(2, Math.round(L / 500));
-  const groupCount = Math.max(TIERS.length, Math.round(L / 80));
-  const prefixListCount = Math.max(2, Math.round(L / 2000));
-  const flowCount = Math.max(10, Math.round(L / 10));
-  // What is left after rules (~11% + ~26%), flows and headers goes to instances.
-  const instanceCount = Math.max(8, Math.round(L * 0.5));
+  const shape = shapeOf(options);
+  const subnetCount = Math.max(4, Math.round(L * shape.subnets));
+  const aclCount = Math.max(2, Math.round(L * shape.acls));
+  const groupCount = Math.max(TIERS.length, Math.round(L * shape.groups));
+  const prefixListCount = Math.max(2, Math.round(L * shape.prefixLists));
+  const flowCount = Math.max(10, Math.round(L * shape.flows));
+  const instanceCount = Math.max(8, Math.round(L * shape.instances));
 
   const vpcBlocks: string[] = [];
   for (let b = 0; b * 256 < subnetCount; b++) vpcBlocks.push(`10.${b}.0.0/16`);
@@ -169,7 +212,7 @@ function plan(options: GenerateOptions): Structure {
     instances.push(instance);
   }
   const prefixLists = Array.from({ length: prefixListCount }, (_, i) => `pl-partners-${i}`);
-  return { vpcBlocks, subnets, acls, groups, groupsByTier, prefixLists, instances, flowCount };
+  return { vpcBlocks, subnets, acls, groups, groupsByTier, prefixLists, instances, dualStack: instances.filter((instance) => instance.ip6), flowCount };
 }
 
 function scaled(range: [number, number], factor: number, random: Random): number {
@@ -272,7 +315,7 @@ function flowLine(structure: Structure, index: number, random: Random): string {
   if (roll < 70) return `flow f${index}-ping ${any().name} -> ${any().name} icmp type 8 expect ${expect()}`;
   if (roll < 76) return `flow f${index}-ping-in ${random.pick(EXTERNAL_V4)} -> ${any().name} icmp type 8 expect ${expect()}`;
   if (roll < 84) {
-    const dual = instances.filter((instance) => instance.ip6);
+    const dual = structure.dualStack;
     const src = random.pick(dual);
     if (random.chance(0.5)) return `flow f${index}-v6-out ${src.name} -> internet tcp 443 ipv6 expect ${expect()}`;
     const dst = random.pick(dual);
@@ -296,6 +339,11 @@ export function generateModel(options: GenerateOptions): GeneratedBench {
   const commentDigits: Position[] = [];
   const flowNames: Position[] = [];
   const codeDigits: Position[] = [];
+  const ruleLines: number[] = [];
+  const groupBlocks: { header: number; rules: string[] }[] = [];
+  const subnetCompletions: Position[] = [];
+  const endpointCompletions: Position[] = [];
+  const shape = shapeOf(options);
   let rules = 0;
   /** Pushes a rule or flow line and records its single ports whose last digit may change. */
   const code = (line: string) => {
@@ -331,7 +379,8 @@ export function generateModel(options: GenerateOptions): GeneratedBench {
     comment(`network ACL ${acl}, owner team-${i % 17}`, ruleRandom.int(1, 8));
     out.push(`network-acl ${acl} {`);
     for (const direction of ['inbound', 'outbound'] as const) {
-      for (const rule of aclDirection(structure, direction, scaled(options.naclRules ?? [12, 40], factor, ruleRandom), ruleRandom)) {
+      for (const rule of aclDirection(structure, direction, scaled(options.naclRules ?? shape.naclRules, factor, ruleRandom), ruleRandom)) {
+        ruleLines.push(out.length);
         code(`  ${rule}`);
         rules++;
       }
@@ -341,8 +390,12 @@ export function generateModel(options: GenerateOptions): GeneratedBench {
   out.push('');
   for (const [i, group] of structure.groups.entries()) {
     comment(`${group.tier.name} tier, owner team-${i % 17}`, ruleRandom.int(1, 8));
+    const block = { header: out.length, rules: [] as string[] };
+    groupBlocks.push(block);
     out.push(`security-group ${group.name} {`);
-    for (const rule of groupRules(structure, group, scaled(options.sgRules ?? [6, 30], factor, ruleRandom), ruleRandom)) {
+    for (const rule of groupRules(structure, group, scaled(options.sgRules ?? shape.sgRules, factor, ruleRandom), ruleRandom)) {
+      ruleLines.push(out.length);
+      block.rules.push(`  ${rule}`);
       code(`  ${rule}`);
       rules++;
     }
@@ -356,14 +409,20 @@ export function generateModel(options: GenerateOptions): GeneratedBench {
     const ephemeral = !os && structureRandom.chance(0.05) ? ' ephemeral 1024-65535' : '';
     const publicIp = instance.subnet === publicSubnet ? ` public-ip 198.18.${(instances.length >> 8) & 255}.${instances.length & 255}` : '';
     instances.push(instance);
+    subnetCompletions.push({ line: out.length, character: `instance ${instance.name} subnet `.length });
     out.push(`instance ${instance.name} subnet ${instance.subnet.name} ip ${instance.ip}${instance.ip6 ? ` ip6 ${instance.ip6}` : ''} groups ${instance.groups.map((g) => g.name).join(',')}${os}${ephemeral}${publicIp}`);
   }
   out.push('');
   comment('flows that must work, and those that must not', 1);
   for (let f = 0; f < structure.flowCount; f++) {
     flowNames.push({ line: out.length, character: 6 });
-    code(flowLine(structure, f, flowRandom));
+    const line = flowLine(structure, f, flowRandom);
+    endpointCompletions.push({ line: out.length, character: line.indexOf(' ', 'flow '.length) + 1 });
+    code(line);
   }
   out.push('');
-  return { text: out.join('\n'), lines: out.length, rules, flows: structure.flowCount, commentDigits, codeDigits, flowNames };
+  return {
+    text: out.join('\n'), lines: out.length, rules, flows: structure.flowCount, instances: structure.instances.length,
+    commentDigits, codeDigits, flowNames, ruleLines, groupBlocks, subnetCompletions, endpointCompletions,
+  };
 }

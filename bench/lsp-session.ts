@@ -1,6 +1,8 @@
 // Drives the language server over stdio as an editor would: open a document, type one-character
-// edits (first in comments, then in the code), hover flows; measures each answer's latency and the
-// server's peak memory.
+// edits (first in comments, then in the code), press Enter, delete lines, paste blocks of lines,
+// and after each code edit ask what VS Code asks after every keystroke (the outline, the folding
+// ranges, the code lenses and, when the server offers them, the semantic tokens); then hover and
+// complete. Measures each answer's latency and the server's peak memory.
 import { ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,25 +12,60 @@ import type { Position } from './generate';
 import { elapsedMs, percentile } from './stats';
 
 const SERVER = join(__dirname, '..', '..', 'server', 'bin', 'vpcrules-language-server.js');
-const ANSWER_TIMEOUT_MS = 60_000;
+const ANSWER_TIMEOUT_MS = 120_000;
 const SETTINGS = { debounceMs: 0 };
 
-export interface EditTimings {
+export interface Latencies {
   p50: number;
   p95: number;
   count: number;
 }
 
+/** Kept under its old name for the callers that time edits. */
+export type EditTimings = Latencies;
+
+/** The requests timed, by protocol method. */
+export const TIMED_REQUESTS = [
+  'textDocument/documentSymbol',
+  'textDocument/foldingRange',
+  'textDocument/codeLens',
+  'textDocument/semanticTokens/full',
+  'textDocument/hover',
+  'textDocument/completion',
+] as const;
+export type TimedRequest = (typeof TIMED_REQUESTS)[number];
+
 export interface LspTimings {
   openMs: number;
   /** Digits changed inside comments: the meaning is kept. */
-  commentEdits: EditTimings;
+  commentEdits: Latencies;
   /** Port digits changed inside rules and flows: the meaning changes. */
-  codeEdits: EditTimings;
-  hoverP50: number;
-  hoverP95: number;
-  hovers: number;
+  codeEdits: Latencies;
+  /** An empty line inserted near the top of the file: every line below moves. */
+  enter?: Latencies;
+  /** A rule line deleted. */
+  lineDeletion?: Latencies;
+  /** Twenty rule lines pasted into a security group. */
+  paste?: Latencies;
+  /** The edits that undo the three above, each timed alike (information). */
+  undo?: Latencies;
+  /** Latencies of the requests, on an analysed version; absent for a request the server does not offer. */
+  requests: Partial<Record<TimedRequest, Latencies>>;
   peakRssMb: number;
+}
+
+/** What to do to the document; an empty list skips its series. */
+export interface SessionPlan {
+  comment: Position[];
+  code: Position[];
+  /** Lines before which an empty line is inserted. */
+  enter: number[];
+  /** Lines deleted (each restored at once). */
+  deletions: number[];
+  /** Where twenty lines are pasted (each paste removed at once). */
+  pastes: { line: number; lines: string[] }[];
+  hovers: Position[];
+  completions: Position[];
 }
 
 interface Published {
@@ -36,8 +73,14 @@ interface Published {
   version?: number;
 }
 
+interface Change {
+  range: { start: Position; end: Position };
+  text: string;
+}
+
 class Session {
   private readonly waiters: { accept: (p: Published) => boolean; resolve: () => void }[] = [];
+  capabilities: Record<string, unknown> = {};
 
   constructor(readonly child: ChildProcess, readonly connection: MessageConnection) {
     connection.onNotification('textDocument/publishDiagnostics', (params: Published) => {
@@ -93,67 +136,141 @@ export function spread<T>(items: T[], count: number): T[] {
   return Array.from({ length: count }, (_, i) => items[Math.floor((i * items.length) / count) % items.length]);
 }
 
-/** The series' text edits, one at a time, each timed from didChange to its diagnostics. */
-async function timeEdits(session: Session, uri: string, lines: string[], at: Position[], version: { value: number }): Promise<EditTimings> {
-  const times: number[] = [];
-  for (const position of at) {
-    const current = ++version.value;
-    const newText = toggledDigit(lines, position);
-    const published = session.diagnostics(uri, current);
-    const start = process.hrtime.bigint();
-    await session.connection.sendNotification('textDocument/didChange', {
-      textDocument: { uri, version: current },
-      contentChanges: [{ range: { start: position, end: { line: position.line, character: position.character + 1 } }, rangeLength: 1, text: newText }],
-    });
-    await published;
-    times.push(elapsedMs(start));
-  }
+export function latencies(times: number[]): Latencies {
   return { p50: percentile(times, 50), p95: percentile(times, 95), count: times.length };
 }
 
-export interface EditPositions {
-  comment: Position[];
-  code: Position[];
+/** The document as the client holds it: its lines, its version, and edits timed to their diagnostics. */
+class Document {
+  version = 1;
+  readonly lines: string[];
+
+  constructor(private readonly session: Session, readonly uri: string, text: string) {
+    this.lines = text.split('\n');
+  }
+
+  /** Sends one change (already applied to `lines` by the caller) and times it to its diagnostics. */
+  async timed(change: Change): Promise<number> {
+    const version = ++this.version;
+    const published = this.session.diagnostics(this.uri, version);
+    const start = process.hrtime.bigint();
+    await this.session.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: this.uri, version },
+      contentChanges: [{ range: change.range, text: change.text }],
+    });
+    await published;
+    return elapsedMs(start);
+  }
+
+  toggleDigit(at: Position): Promise<number> {
+    const text = toggledDigit(this.lines, at);
+    return this.timed({ range: { start: at, end: { line: at.line, character: at.character + 1 } }, text });
+  }
+
+  /** Inserts whole lines before `line`. */
+  insertLines(line: number, inserted: string[]): Promise<number> {
+    this.lines.splice(line, 0, ...inserted);
+    const at = { line, character: 0 };
+    return this.timed({ range: { start: at, end: at }, text: inserted.map((l) => `${l}\n`).join('') });
+  }
+
+  /** Deletes `count` whole lines from `line`, with their line breaks; answers the time and the lines. */
+  async deleteLines(line: number, count: number): Promise<{ ms: number; deleted: string[] }> {
+    const deleted = this.lines.splice(line, count);
+    const ms = await this.timed({ range: { start: { line, character: 0 }, end: { line: line + count, character: 0 } }, text: '' });
+    return { ms, deleted };
+  }
 }
 
-export async function measureLanguageServer(file: string, text: string, edits: EditPositions, flowNames: Position[], samples: number): Promise<LspTimings> {
+const isEmptyAnswer = (answer: unknown) =>
+  answer === null || (Array.isArray(answer) && answer.length === 0) || (typeof answer === 'object' && answer !== null && 'items' in answer && (answer as { items: unknown[] }).items.length === 0);
+
+export async function measureLanguageServer(file: string, text: string, plan: SessionPlan): Promise<LspTimings> {
   const session = startServer();
   const { connection } = session;
   const uri = pathToFileURL(file).href;
   try {
-    await connection.sendRequest('initialize', {
+    const initialized = await connection.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
       processId: process.pid,
       rootUri: null,
-      capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { versionSupport: true }, hover: { contentFormat: ['markdown', 'plaintext'] } } },
+      capabilities: {
+        workspace: { configuration: true },
+        textDocument: {
+          publishDiagnostics: { versionSupport: true },
+          hover: { contentFormat: ['markdown', 'plaintext'] },
+          documentSymbol: { hierarchicalDocumentSymbolSupport: true },
+          foldingRange: { lineFoldingOnly: true },
+          semanticTokens: { requests: { full: true }, tokenTypes: [], tokenModifiers: [], formats: ['relative'] },
+        },
+      },
       initializationOptions: SETTINGS,
     });
+    session.capabilities = initialized.capabilities;
     await connection.sendNotification('initialized', {});
 
-    const version = { value: 1 };
+    const document = new Document(session, uri, text);
     let start = process.hrtime.bigint();
-    const opened = session.diagnostics(uri, version.value);
-    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'vpcrules', version: version.value, text } });
+    const opened = session.diagnostics(uri, document.version);
+    await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'vpcrules', version: document.version, text } });
     await opened;
     const openMs = elapsedMs(start);
 
-    const lines = text.split('\n');
-    const commentEdits = await timeEdits(session, uri, lines, spread(edits.comment, samples), version);
-    const codeEdits = await timeEdits(session, uri, lines, spread(edits.code, samples), version);
-
-    const hoverTimes: number[] = [];
-    for (const at of spread(flowNames, samples)) {
+    const requestTimes = new Map<TimedRequest, number[]>();
+    const timeRequest = async (method: TimedRequest, params: object): Promise<unknown> => {
       start = process.hrtime.bigint();
-      const hover = await connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: at });
-      hoverTimes.push(elapsedMs(start));
-      if (!hover) throw new Error(`no hover on the flow at line ${at.line + 1}`);
+      const answer = await connection.sendRequest(method, { textDocument: { uri }, ...params });
+      const took = elapsedMs(start);
+      if (isEmptyAnswer(answer)) throw new Error(`${method} answered nothing (${JSON.stringify(params)})`);
+      requestTimes.set(method, [...(requestTimes.get(method) ?? []), took]);
+      return answer;
+    };
+    /** What VS Code asks after every edit, once the edit is analysed. */
+    const afterEdit = async () => {
+      await timeRequest('textDocument/documentSymbol', {});
+      await timeRequest('textDocument/foldingRange', {});
+      await timeRequest('textDocument/codeLens', {});
+      if (session.capabilities.semanticTokensProvider) await timeRequest('textDocument/semanticTokens/full', {});
+    };
+
+    const commentTimes: number[] = [];
+    for (const at of plan.comment) commentTimes.push(await document.toggleDigit(at));
+    const codeTimes: number[] = [];
+    for (const at of plan.code) {
+      codeTimes.push(await document.toggleDigit(at));
+      await afterEdit();
     }
+
+    const undoTimes: number[] = [];
+    const enterTimes: number[] = [];
+    for (const line of plan.enter) {
+      enterTimes.push(await document.insertLines(line, ['']));
+      undoTimes.push((await document.deleteLines(line, 1)).ms);
+    }
+    const deletionTimes: number[] = [];
+    for (const line of plan.deletions) {
+      const { ms, deleted } = await document.deleteLines(line, 1);
+      deletionTimes.push(ms);
+      undoTimes.push(await document.insertLines(line, deleted));
+    }
+    const pasteTimes: number[] = [];
+    for (const paste of plan.pastes) {
+      pasteTimes.push(await document.insertLines(paste.line, paste.lines));
+      undoTimes.push((await document.deleteLines(paste.line, paste.lines.length)).ms);
+    }
+
+    for (const at of plan.hovers) await timeRequest('textDocument/hover', { position: at });
+    for (const at of plan.completions) await timeRequest('textDocument/completion', { position: at });
 
     const peakRssMb = session.peakRssMb();
     await connection.sendRequest('shutdown');
     await connection.sendNotification('exit');
+    const series = (times: number[]) => (times.length > 0 ? latencies(times) : undefined);
+    const requests: Partial<Record<TimedRequest, Latencies>> = {};
+    for (const [method, times] of requestTimes) requests[method] = latencies(times);
     return {
-      openMs, commentEdits, codeEdits,
-      hovers: hoverTimes.length, hoverP50: percentile(hoverTimes, 50), hoverP95: percentile(hoverTimes, 95), peakRssMb,
+      openMs, commentEdits: latencies(commentTimes), codeEdits: latencies(codeTimes),
+      enter: series(enterTimes), lineDeletion: series(deletionTimes), paste: series(pasteTimes), undo: series(undoTimes),
+      requests, peakRssMb,
     };
   } finally {
     connection.dispose();

@@ -84,4 +84,9 @@ describe('folding', () => {
     const text = 'security-group a { inbound tcp 80 from 10.0.0.0/8 }\nsecurity-group b {\n  inbound tcp 22 from 10.0.0.0/8\n\n  outbound all to 10.0.0.0/8\n';
     assert.deepEqual(foldingRanges(analyzedOf(text)).map((r) => [r.startLine, r.endLine]), [[1, 4]]);
   });
+
+  it('ends an unclosed block at its last rule, not at the declaration that ends it', () => {
+    const text = 'security-group b {\n  inbound tcp 22 from 10.0.0.0/8\n  outbound all to 10.0.0.0/8\ninstance x subnet s ip 10.0.0.10 groups b\n';
+    assert.deepEqual(foldingRanges(analyzedOf(text)).map((r) => [r.startLine, r.endLine]), [[0, 2]]);
+  });
 });

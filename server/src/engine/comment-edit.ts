@@ -76,5 +76,9 @@ export function afterCommentEdit(previous: Analysis, text: string): Analysis | u
   };
   const comments = [...previous.file.comments];
   comments[index] = comment;
-  return { ...previous, text, file: { ...previous.file, comments } };
+  // The line's text changes with its comment; what else the parse saw of its lines holds.
+  const texts = [...previous.file.lines.texts];
+  const line = texts[at.line];
+  texts[at.line] = line.slice(0, at.character) + text.slice(start, endAfter) + line.slice(at.character + endBefore - start);
+  return { ...previous, text, file: { ...previous.file, comments, lines: { ...previous.file.lines, texts } } };
 }

@@ -1,8 +1,8 @@
 // Completion: what may come next at the cursor, read from the tokens before it on its line, so
 // that it works on the half-typed lines that do not parse yet.
 import { CompletionItem, CompletionItemKind, Position, Range } from 'vscode-languageserver';
-import { lex, textLines, Token } from '../syntax/lexer';
-import { lineLayout, BlockKind } from '../syntax/format';
+import { lex, Token } from '../syntax/lexer';
+import type { BlockKind } from '../syntax/format';
 import { WELL_KNOWN_PORTS } from '../engine/services';
 import type { NetworkAclDecl } from '../syntax/ast';
 import type { SymbolKind } from '../engine/model';
@@ -12,6 +12,7 @@ import {
   OPERATING_SYSTEMS, PEER_KEYWORDS, ROUTE_KEYWORD, ROUTE_TABLE_CLAUSES, ROUTE_TARGETS, RULE_PROTOCOLS, SUBNET_CLAUSES,
 } from './keywords';
 import { ROUTE_TARGET_DECLARATIONS } from '../syntax/parser';
+import { blockBefore, lineText } from './lines';
 import { namedDeclarations } from './symbol-index';
 
 const EPHEMERAL_RANGES: [string, string][] = [['32768-60999', 'Linux ephemeral ports'], ['49152-65535', 'Windows ephemeral ports'], ['1024-65535', 'every unprivileged port']];
@@ -270,8 +271,7 @@ function blockStarts(block: BlockKind): Suggestion[] {
 }
 
 /** The tokens before the cursor on its line and the partly typed word the completion replaces. */
-function lineBeforeCursor(text: string, position: Position): { tokens: Token[]; replace: Range } | undefined {
-  const line = textLines(text)[position.line] ?? '';
+function lineBeforeCursor(line: string, position: Position): { tokens: Token[]; replace: Range } | undefined {
   const { tokens, comments } = lex(line.slice(0, position.character));
   if (comments.length > 0) return undefined;
   const onLine = tokens.filter((token) => token.kind !== 'newline' && token.kind !== 'eof');
@@ -284,11 +284,11 @@ function lineBeforeCursor(text: string, position: Position): { tokens: Token[]; 
 }
 
 export function completionItems(analyzed: AnalyzedDocument, position: Position): CompletionItem[] {
-  const text = analyzed.analysis.text;
-  const before = lineBeforeCursor(text, position);
+  const { file } = analyzed.analysis;
+  const before = lineBeforeCursor(lineText(file, position.line), position);
   if (!before) return [];
   const { tokens, replace } = before;
-  const block = lineLayout(text)[position.line]?.blockBefore;
+  const block = blockBefore(file, position.line);
   const suggester = new Suggester(analyzed);
   const first = tokens[0];
   const startsDeclaration = first !== undefined && (DECLARATION_KEYWORDS as readonly string[]).includes(first.text);

@@ -1,12 +1,12 @@
 // The outline: one symbol per declaration, the rules and routes of a block as its children.
+// Everything comes from the analysis: the syntax tree, the lines the parse kept, the flows' results.
 import { DocumentSymbol, SymbolKind as LspSymbolKind } from 'vscode-languageserver';
-import type { Declaration, NaclRule, Range, Route, RouteTableDecl, SgRule } from '../syntax/ast';
+import type { Declaration, Name, NaclRule, Route, RouteTableDecl, SgRule, SourceFile } from '../syntax/ast';
 import type { SymbolKind } from '../engine/model';
 import type { Analysis } from '../engine/analyze';
 import type { AnalyzedDocument } from './analysis-source';
 import { toLspRange } from './convert';
-import { namedDeclarations } from './symbol-index';
-import { textLines } from '../syntax/lexer';
+import { flowResultOf, rangeText } from './lines';
 
 export const LSP_SYMBOL_KINDS: Record<SymbolKind, LspSymbolKind> = {
   vpc: LspSymbolKind.Namespace,
@@ -21,13 +21,6 @@ export const LSP_SYMBOL_KINDS: Record<SymbolKind, LspSymbolKind> = {
   'nat-gateway': LspSymbolKind.Constructor,
   'route-table': LspSymbolKind.Enum,
 };
-
-/** The text of a range on one line, with runs of spaces collapsed. */
-export function textOf(text: string, range: Range): string {
-  const line = textLines(text)[range.start.line] ?? '';
-  const end = range.end.line === range.start.line ? range.end.character : line.length;
-  return line.slice(range.start.character, end).replace(/\s+/g, ' ').trim();
-}
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
@@ -56,64 +49,101 @@ function detailOf(decl: Declaration, analysis: Analysis): string {
     }
     case 'route-table': return routeTableDetail(decl);
     case 'flow': {
-      const result = analysis.flows.find((flow) => flow.flow.decl === decl);
+      const result = flowResultOf(analysis, decl);
       const expect = decl.expect ? `expect ${decl.expect.value}` : '';
       return result ? `${expect}, ${result.verdict}` : expect;
     }
   }
 }
 
-function ruleSymbol(rule: SgRule | NaclRule, kind: LspSymbolKind, text: string): DocumentSymbol {
-  return {
-    name: textOf(text, rule.range) || rule.direction,
-    kind,
-    range: toLspRange(rule.range),
-    selectionRange: toLspRange(rule.range),
-  };
+/** A declaration's symbol, and for a flow the verdict its detail shows. */
+interface KeptSymbol {
+  symbol: DocumentSymbol;
+  verdict?: string;
+}
+
+/**
+ * Symbols of the nodes that successive parses of a document share (the lines that did not change):
+ * a node never changes, so neither does its symbol, but for a flow's verdict in its detail. Block
+ * headers are parsed anew every time; their rules and routes are shared. Answers share these
+ * objects; nothing changes them after they are made.
+ */
+const ruleSymbols = new WeakMap<SgRule | NaclRule, DocumentSymbol>();
+const routeSymbols = new WeakMap<Route, DocumentSymbol>();
+const declarationSymbols = new WeakMap<Declaration, KeptSymbol>();
+
+function ruleSymbol(rule: SgRule | NaclRule, kind: LspSymbolKind, file: SourceFile): DocumentSymbol {
+  let symbol = ruleSymbols.get(rule);
+  if (symbol?.kind !== kind) {
+    symbol = {
+      name: rangeText(file, rule.range) || rule.direction,
+      kind,
+      range: toLspRange(rule.range),
+      selectionRange: toLspRange(rule.range),
+    };
+    ruleSymbols.set(rule, symbol);
+  }
+  return symbol;
 }
 
 /** A route by what it says, `0.0.0.0/0 -> igw main-igw`: every line of a route table starts with `route`. */
-function routeSymbol(route: Route, text: string): DocumentSymbol {
-  const written = textOf(text, route.range);
-  return {
-    name: written.replace(/^route\s+/, '') || written,
-    kind: LspSymbolKind.EnumMember,
-    range: toLspRange(route.range),
-    selectionRange: toLspRange(route.dest?.range ?? route.range),
-  };
+function routeSymbol(route: Route, file: SourceFile): DocumentSymbol {
+  let symbol = routeSymbols.get(route);
+  if (!symbol) {
+    const written = rangeText(file, route.range);
+    symbol = {
+      name: written.replace(/^route\s+/, '') || written,
+      kind: LspSymbolKind.EnumMember,
+      range: toLspRange(route.range),
+      selectionRange: toLspRange(route.dest?.range ?? route.range),
+    };
+    routeSymbols.set(route, symbol);
+  }
+  return symbol;
 }
 
-/** The rules or routes of a block, as children of its symbol. */
-function blockChildren(decl: Declaration, text: string): { children: DocumentSymbol[]; last?: Range } | undefined {
+/** The rules or routes of a block, as children of its symbol, and the range of the last one. */
+function blockChildren(decl: Declaration, file: SourceFile): { children: DocumentSymbol[]; last?: Route['range'] } | undefined {
   switch (decl.kind) {
     case 'security-group':
     case 'network-acl': {
       const ruleKind = decl.kind === 'network-acl' ? LspSymbolKind.Field : LspSymbolKind.Property;
-      return { children: decl.rules.map((rule) => ruleSymbol(rule, ruleKind, text)), last: decl.rules[decl.rules.length - 1]?.range };
+      return { children: decl.rules.map((rule) => ruleSymbol(rule, ruleKind, file)), last: decl.rules[decl.rules.length - 1]?.range };
     }
     case 'route-table':
-      return { children: decl.routes.map((route) => routeSymbol(route, text)), last: decl.routes[decl.routes.length - 1]?.range };
+      return { children: decl.routes.map((route) => routeSymbol(route, file)), last: decl.routes[decl.routes.length - 1]?.range };
     default:
       return undefined;
   }
 }
 
+function declarationSymbol(decl: Declaration, name: Name, analysis: Analysis): DocumentSymbol {
+  const isBlock = decl.kind === 'security-group' || decl.kind === 'network-acl' || decl.kind === 'route-table';
+  const verdict = decl.kind === 'flow' ? flowResultOf(analysis, decl)?.verdict : undefined;
+  const kept = isBlock ? undefined : declarationSymbols.get(decl);
+  if (kept && kept.verdict === verdict) return kept.symbol;
+  const symbol: DocumentSymbol = {
+    name: name.text,
+    detail: detailOf(decl, analysis),
+    kind: LSP_SYMBOL_KINDS[decl.kind],
+    range: toLspRange(decl.range),
+    selectionRange: toLspRange(name.range),
+  };
+  const block = blockChildren(decl, analysis.file);
+  if (block) {
+    symbol.children = block.children;
+    // An unclosed block's range is its header alone; its rules must still lie inside it.
+    if (block.last && block.last.end.line > decl.range.end.line) symbol.range = toLspRange({ start: decl.range.start, end: block.last.end });
+  } else {
+    declarationSymbols.set(decl, { symbol, verdict });
+  }
+  return symbol;
+}
+
+/** One symbol per named declaration, in document order (the declarations of namedDeclarations). */
 export function documentSymbols(analyzed: AnalyzedDocument): DocumentSymbol[] {
   const { analysis } = analyzed;
-  return namedDeclarations(analysis.file).map(({ kind, name, decl }) => {
-    const symbol: DocumentSymbol = {
-      name: name.text,
-      detail: detailOf(decl, analysis),
-      kind: LSP_SYMBOL_KINDS[kind],
-      range: toLspRange(decl.range),
-      selectionRange: toLspRange(name.range),
-    };
-    const block = blockChildren(decl, analysis.text);
-    if (block) {
-      symbol.children = block.children;
-      // An unclosed block's range is its header alone; its rules must still lie inside it.
-      if (block.last && block.last.end.line > decl.range.end.line) symbol.range = toLspRange({ start: decl.range.start, end: block.last.end });
-    }
-    return symbol;
-  });
+  const symbols: DocumentSymbol[] = [];
+  for (const decl of analysis.file.declarations) if (decl.name) symbols.push(declarationSymbol(decl, decl.name, analysis));
+  return symbols;
 }

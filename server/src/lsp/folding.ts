@@ -1,32 +1,41 @@
-// Folding: security-group and network-acl blocks, and runs of comment lines.
+// Folding: blocks (security groups, network ACLs, route tables) and runs of comment lines, read
+// from the lines the parse kept: which block each line is part of, which lines hold tokens or only
+// a comment.
 import { FoldingRange, FoldingRangeKind } from 'vscode-languageserver';
-import { lineLayout } from '../syntax/format';
+import { LINE_CLOSES_BLOCK, LINE_HAS_COMMENT, LINE_HAS_TOKENS } from '../syntax/ast';
 import type { AnalyzedDocument } from './analysis-source';
 
 export function foldingRanges(analyzed: AnalyzedDocument): FoldingRange[] {
-  const lines = lineLayout(analyzed.analysis.text);
+  const { flags, blocks } = analyzed.analysis.file.lines;
+  const count = flags.length;
   const ranges: FoldingRange[] = [];
-  // The last line of each block, found from the lines that belong to it.
-  const blockEnds = new Map<number, { last: number; closed: boolean }>();
-  lines.forEach((line, index) => {
-    if (line.blockLine === undefined || line.tokens.length === 0) return;
-    blockEnds.set(line.blockLine, { last: index, closed: line.closesBlock });
-  });
-  for (const [start, { last, closed }] of blockEnds) {
-    // The closing brace stays visible, as in other brace languages.
-    const end = closed && last > start ? last - 1 : last;
-    if (end > start) ranges.push({ startLine: start, endLine: end });
-  }
+  // A block runs from its header to its last line with tokens; the closing brace stays visible, as
+  // in other brace languages. Comment runs are lines that hold a comment and nothing else.
+  let blockStart = -1;
+  let blockLast = -1;
   let runStart = -1;
-  lines.forEach((line, index) => {
-    const isComment = line.tokens.length === 0 && line.comment !== undefined;
-    if (isComment && runStart < 0) runStart = index;
-    const runEnds = !isComment || index === lines.length - 1;
-    if (runStart >= 0 && runEnds) {
-      const end = isComment ? index : index - 1;
+  const endBlock = () => {
+    if (blockStart < 0) return;
+    const end = flags[blockLast] & LINE_CLOSES_BLOCK && blockLast > blockStart ? blockLast - 1 : blockLast;
+    if (end > blockStart) ranges.push({ startLine: blockStart, endLine: end });
+    blockStart = -1;
+  };
+  for (let line = 0; line < count; line++) {
+    const lineFlags = flags[line];
+    const hasTokens = (lineFlags & LINE_HAS_TOKENS) !== 0;
+    if (hasTokens && blocks[line] !== blockStart) {
+      endBlock();
+      if (blocks[line] >= 0) blockStart = blocks[line];
+    }
+    if (hasTokens && blockStart >= 0) blockLast = line;
+    const isComment = !hasTokens && (lineFlags & LINE_HAS_COMMENT) !== 0;
+    if (isComment && runStart < 0) runStart = line;
+    if (runStart >= 0 && (!isComment || line === count - 1)) {
+      const end = isComment ? line : line - 1;
       if (end > runStart) ranges.push({ startLine: runStart, endLine: end, kind: FoldingRangeKind.Comment });
       runStart = -1;
     }
-  });
+  }
+  endBlock();
   return ranges.sort((a, b) => a.startLine - b.startLine);
 }

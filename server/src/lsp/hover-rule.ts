@@ -37,7 +37,8 @@ function peerMembers(peer: Peer | undefined, model: Model): string | undefined {
 function decidedFlows(analysis: Analysis, rule: SgRuleModel | NaclRuleModel): string[] {
   const inTrace = analysis.flows.filter((result) => result.trace.some((step) => step.rule === rule));
   const lines = inTrace.map((result) => `- flow ${escapeMarkdown(result.flow.name)} (${lineLabel(result.flow.decl.range.start.line)}): ${result.verdict}`);
-  const elsewhere = analysis.flows.filter((result) => !inTrace.includes(result) && result.decidingRules.has(rule));
+  const traced = new Set(inTrace);
+  const elsewhere = analysis.flows.filter((result) => !traced.has(result) && result.decidingRules.has(rule));
   if (elsewhere.length > 0) lines.push(`- also decides some connections of: ${elsewhere.map((result) => escapeMarkdown(result.flow.name)).join(', ')}`);
   return lines.length > 0 ? ['', 'decides:', '', ...lines] : ['', 'decides no flow of this file'];
 }

@@ -14,12 +14,18 @@ import { naclRuleHover, sgRuleHover } from './hover-rule';
 import { routeHover, routingDetails } from './hover-routing';
 import { code, escapeMarkdown, lineLabel } from './markdown';
 import { Target, targetAt } from './node-at';
+import { flowResultOf, lineText } from './lines';
 import { onAnalyzed } from './requests';
 import { occurrences, occurrencesOf } from './symbol-index';
 
+/** The text a range covers, from the lines the parse kept. */
+function writtenText(analyzed: AnalyzedDocument, range: Range): string {
+  const line = lineText(analyzed.analysis.file, range.start.line);
+  return line.slice(range.start.character, range.end.line === range.start.line ? range.end.character : line.length);
+}
+
 function firstLine(analyzed: AnalyzedDocument, range: Range): string {
-  const line = range.start.line;
-  return analyzed.document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).trimEnd();
+  return lineText(analyzed.analysis.file, range.start.line).trimEnd();
 }
 
 /** An instance's addresses by family, the primary first: `- IPv4: 10.0.1.10 (primary), 10.0.1.11`. */
@@ -56,7 +62,7 @@ function referenceHover(analyzed: AnalyzedDocument, reference: Reference): strin
 }
 
 function flowHover(analysis: Analysis, flow: FlowDecl): string {
-  const result = analysis.flows.find((r) => r.flow.decl === flow);
+  const result = flowResultOf(analysis, flow);
   if (result) return flowMarkdown(result);
   const problems = analysis.diagnostics.filter((d) => d.severity === 'error' && d.range.start.line === flow.range.start.line);
   return [`**flow ${escapeMarkdown(flow.name?.text ?? '')}** cannot be evaluated`, '', ...problems.map((d) => `- ${d.code}: ${escapeMarkdown(d.message)}`)].join('\n');
@@ -79,7 +85,7 @@ function markdownFor(analyzed: AnalyzedDocument, target: Target, position: Posit
   const analysis = analyzed.analysis;
   switch (target.kind) {
     case 'cidr': return cidrHover(target.cidr, target.declaration);
-    case 'ports': return portsHover(target.ports, analyzed.document.getText(toLspRange(target.ports.range)), position);
+    case 'ports': return portsHover(target.ports, writtenText(analyzed, target.ports.range), position);
     case 'reference': return referenceHover(analyzed, target.reference);
     case 'sg-rule': return sgRuleHover(analysis, target.rule, target.group);
     case 'nacl-rule': return naclRuleHover(analysis, target.rule, target.acl);

@@ -79,14 +79,51 @@ function ruleTarget(declaration: Declaration, position: Position): Target | unde
   return undefined;
 }
 
+const startsAfter = (range: Range, position: Position) =>
+  range.start.line > position.line || (range.start.line === position.line && range.start.character > position.character);
+
+/**
+ * The declaration whose range holds the position. Declarations come in document order and never
+ * overlap, so the only candidate is the last one that starts at or before the position.
+ */
+function declarationAt(declarations: Declaration[], position: Position): Declaration | undefined {
+  let low = 0;
+  let high = declarations.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (startsAfter(declarations[middle].range, position)) high = middle;
+    else low = middle + 1;
+  }
+  const candidate = declarations[low - 1];
+  return candidate && contains(candidate.range, position) ? candidate : undefined;
+}
+
+const referencesByLine = new WeakMap<Reference[], Map<number, Reference[]>>();
+
+/** The model's references that start on a line, in the model's order; the index is built once per model. */
+function referencesOn(references: Reference[], line: number): Reference[] {
+  let index = referencesByLine.get(references);
+  if (!index) {
+    index = new Map();
+    for (const reference of references) {
+      const onLine = index.get(reference.range.start.line);
+      if (onLine) onLine.push(reference);
+      else index.set(reference.range.start.line, [reference]);
+    }
+    referencesByLine.set(references, index);
+  }
+  return index.get(line) ?? [];
+}
+
 export function targetAt(file: SourceFile, references: Reference[], position: Position): Target | undefined {
-  const declaration = file.declarations.find((decl) => contains(decl.range, position));
+  const declaration = declarationAt(file.declarations, position);
   if (!declaration) return undefined;
   const cidr = cidrsOf(declaration).find((c) => contains(c.range, position));
   if (cidr) return { kind: 'cidr', cidr, declaration };
   const ports = portsOf(declaration).find((p) => contains(p.range, position));
   if (ports) return { kind: 'ports', ports };
-  const reference = references.find((ref) => contains(ref.range, position));
+  // A reference is a name: it lies on one line.
+  const reference = referencesOn(references, position.line).find((ref) => contains(ref.range, position));
   if (reference) return { kind: 'reference', reference };
   const rule = ruleTarget(declaration, position);
   if (rule) return rule;

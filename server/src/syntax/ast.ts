@@ -214,7 +214,40 @@ export interface SourceFile {
   comments: Comment[];
   /** Number of lines in the text. */
   lineCount: number;
+  /** What the parse saw of each line. */
+  lines: SourceLines;
 }
+
+/**
+ * Per line, what the parser saw, kept so that the editor features that work line by line (the
+ * outline's rule names, folding, completion) never split, lex or parse the whole text again.
+ */
+export interface SourceLines {
+  /** Each line's text, without its line break. */
+  texts: string[];
+  /** Each line's `LINE_*` flags. */
+  flags: Uint8Array;
+  /**
+   * For each line, the line of the header of the block it is part of: the header itself, every
+   * line while the block is open (rules, comments, empty lines, lines in error) and the line whose
+   * `}` closes it; -1 for a line outside every block. A declaration that ends an unclosed block is
+   * not part of it.
+   */
+  blocks: Int32Array;
+}
+
+/** The line has tokens: more than spaces and a comment. */
+export const LINE_HAS_TOKENS = 1;
+/** The line has a comment. */
+export const LINE_HAS_COMMENT = 2;
+/** A security-group block is open where the line starts. */
+export const LINE_IN_SECURITY_GROUP = 4;
+/** A network-acl block is open where the line starts. */
+export const LINE_IN_NETWORK_ACL = 8;
+/** The line's last token is the `}` that closes its block. */
+export const LINE_CLOSES_BLOCK = 16;
+/** A route-table block is open where the line starts. */
+export const LINE_IN_ROUTE_TABLE = 32;
 
 export const PROTOCOL_NUMBERS: Record<string, number> = { all: -1, icmp: 1, tcp: 6, udp: 17, icmpv6: 58 };
 

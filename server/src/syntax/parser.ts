@@ -6,9 +6,12 @@
 import type {
   Cidr, Family, Comment, Declaration, Direction, Endpoint, FlowDecl, GatewayDecl, IcmpSpec, InstanceDecl, Keyword, Name,
   NaclRule, NatGatewayDecl, NetworkAclDecl, Peer, PortRange, PrefixListDecl, Protocol, Range, Route, RouteTableDecl,
-  RouteTarget, SecurityGroupDecl, SgRule, SourceFile, SubnetDecl, VpcDecl,
+  RouteTarget, SecurityGroupDecl, SgRule, SourceFile, SourceLines, SubnetDecl, VpcDecl,
 } from './ast';
-import { PROTOCOL_NUMBERS, protocolHasPorts, protocolIsIcmp } from './ast';
+import {
+  LINE_CLOSES_BLOCK, LINE_HAS_COMMENT, LINE_HAS_TOKENS, LINE_IN_NETWORK_ACL, LINE_IN_ROUTE_TABLE, LINE_IN_SECURITY_GROUP,
+  PROTOCOL_NUMBERS, protocolHasPorts, protocolIsIcmp,
+} from './ast';
 import { parseCidr } from './cidr';
 import { lexLine, lineBreakWidth, lineEndAt, shorten, stringValue, Token } from './lexer';
 import { closest } from './suggest';
@@ -684,7 +687,7 @@ function parseBlockEntry(cursor: LineCursor, decl: BlockDecl, range: Range): voi
   }
 }
 
-type Block = { decl: BlockDecl; braceOpened: boolean };
+type Block = { decl: BlockDecl; braceOpened: boolean; line: number };
 
 /** The blocks whose lines start with each word, for such a line written outside any block. */
 const BLOCK_ENTRY_WORDS: Record<string, string> = {
@@ -706,10 +709,19 @@ function isBlockDecl(decl: Declaration): decl is BlockDecl {
   return (BLOCK_KEYWORDS as readonly string[]).includes(decl.kind);
 }
 
+function startsDeclaration(lineTokens: Token[]): boolean {
+  const first = lineTokens[0];
+  return first !== undefined && first.kind === 'word' && (DECLARATION_KEYWORDS as readonly string[]).includes(first.text);
+}
+
 /** What a line that neither opens nor closes a block adds, given the block it is in. */
 interface LineResult {
   text: string;
   blockKind: BlockKind;
+  /** LINE_HAS_TOKENS, LINE_HAS_COMMENT and LINE_CLOSES_BLOCK: what the line holds, whatever block it is in. */
+  content: number;
+  /** The line is a block of its own, opened and closed on it. */
+  selfBlock: boolean;
   comments: Comment[];
   declarations: Declaration[];
   entries: BlockEntry[];
@@ -737,6 +749,42 @@ function detached(line: string): string {
   return ` ${line}`.slice(1);
 }
 
+/** The per-line facts of a parse, in arrays that grow as lines come. */
+class LineFacts {
+  texts: string[] = [];
+  flags: Uint8Array;
+  blocks: Int32Array;
+  count = 0;
+
+  constructor(capacity: number) {
+    this.flags = new Uint8Array(Math.max(capacity, 64));
+    this.blocks = new Int32Array(this.flags.length);
+  }
+
+  add(text: string, flags: number, block: number): void {
+    if (this.count === this.flags.length) {
+      const flagsBefore = this.flags;
+      const blocksBefore = this.blocks;
+      this.flags = new Uint8Array(this.count * 2);
+      this.blocks = new Int32Array(this.count * 2);
+      this.flags.set(flagsBefore);
+      this.blocks.set(blocksBefore);
+    }
+    this.texts.push(text);
+    this.flags[this.count] = flags;
+    this.blocks[this.count] = block;
+    this.count++;
+  }
+
+  done(): SourceLines {
+    return { texts: this.texts, flags: this.flags.slice(0, this.count), blocks: this.blocks.slice(0, this.count) };
+  }
+}
+
+const BLOCK_FLAGS: Record<BlockKind, number> = {
+  none: 0, 'security-group': LINE_IN_SECURITY_GROUP, 'network-acl': LINE_IN_NETWORK_ACL, 'route-table': LINE_IN_ROUTE_TABLE,
+};
+
 /** Lines parsed between two yields of `parseSteps`: a few milliseconds of work. */
 const LINES_PER_STEP = 2000;
 
@@ -757,6 +805,8 @@ export function* parseSteps(text: string, cache = new LineCache()): Generator<vo
   let lineDiagnostics: Diagnostic[] = [];
   const report = (diagnostic: Diagnostic) => lineDiagnostics.push(diagnostic);
   let block: Block | undefined;
+  /** The block the line being parsed opened, if it opened one. */
+  let opened: Block | undefined;
 
   const lineEndOf = (lineIndex: number, lineTokens: Token[]): Range => {
     const last = lineTokens[lineTokens.length - 1];
@@ -824,7 +874,7 @@ export function* parseSteps(text: string, cache = new LineCache()): Generator<vo
       }
     });
     if (isBlock) {
-      block = { decl, braceOpened: braceIndex >= 0 };
+      block = opened = { decl, braceOpened: braceIndex >= 0, line: lineIndex };
       const rest = braceIndex >= 0 ? lineTokens.slice(braceIndex + 1) : [];
       if (rest.length > 0) parseBlockLine(rest, lineIndex);
     }
@@ -833,9 +883,7 @@ export function* parseSteps(text: string, cache = new LineCache()): Generator<vo
   const parseLine = (lineTokens: Token[], lineIndex: number) => {
     if (lineTokens.length === 0) return;
     if (block) {
-      const first = lineTokens[0];
-      const startsDeclaration = first.kind === 'word' && (DECLARATION_KEYWORDS as readonly string[]).includes(first.text);
-      if (!startsDeclaration) {
+      if (!startsDeclaration(lineTokens)) {
         parseBlockLine(lineTokens, lineIndex);
         return;
       }
@@ -854,6 +902,7 @@ export function* parseSteps(text: string, cache = new LineCache()): Generator<vo
   };
   const previous = cache.lines;
   const current: (LineResult | undefined)[] = [];
+  const facts = new LineFacts(previous.length);
   let lineIndex = 0;
   let lineStart = 0;
   for (;;) {
@@ -870,15 +919,30 @@ export function* parseSteps(text: string, cache = new LineCache()): Generator<vo
       const declarationsBefore = declarations.length;
       const entriesBefore = block ? blockEntries(block.decl).length : 0;
       lineDiagnostics = [];
+      opened = undefined;
       parseLine(lineTokens, lineIndex);
       const entries = block ? blockEntries(block.decl).slice(entriesBefore) : [];
-      result = { text: ownText, blockKind, comments: lineComments, declarations: declarations.slice(declarationsBefore), entries, diagnostics: lineDiagnostics };
+      // Set by parseTopLine, which the compiler does not follow.
+      const openedHere = opened as Block | undefined;
+      const inBlockBefore = blockBefore !== undefined && lineTokens.length > 0 && !startsDeclaration(lineTokens);
+      const closes = block === undefined && (openedHere !== undefined || inBlockBefore);
+      const partOf = openedHere ? openedHere.line : inBlockBefore ? blockBefore.line : lineTokens.length === 0 && block ? block.line : -1;
+      const content = (lineTokens.length > 0 ? LINE_HAS_TOKENS : 0) | (lineComments.length > 0 ? LINE_HAS_COMMENT : 0) | (closes ? LINE_CLOSES_BLOCK : 0);
+      const selfBlock = openedHere !== undefined && closes;
+      result = {
+        text: ownText, blockKind, content, selfBlock, comments: lineComments, declarations: declarations.slice(declarationsBefore), entries,
+        diagnostics: lineDiagnostics,
+      };
+      // A line that opens or closes a block is parsed again next time (a block on one line excepted).
       if (block === blockBefore) current[lineIndex] = result;
+      facts.add(ownText, content | BLOCK_FLAGS[blockKind], partOf);
     } else {
       current[lineIndex] = result;
       declarations.push(...result.declarations);
       // The block is of the kind the entries were parsed in.
       if (block) blockEntries(block.decl).push(...result.entries);
+      // A reused line leaves the open block as it is: it lies in it, or is a block of its own.
+      facts.add(result.text, result.content | BLOCK_FLAGS[blockKind], result.selfBlock ? lineIndex : block ? block.line : -1);
     }
     comments.push(...result.comments);
     keep(result.diagnostics);
@@ -891,5 +955,5 @@ export function* parseSteps(text: string, cache = new LineCache()): Generator<vo
   if (block && block.braceOpened) {
     keep([makeDiagnostic('syntax', block.decl.name?.range ?? block.decl.range, `missing '}' to close ${block.decl.kind} '${block.decl.name?.text ?? ''}' at the end of the file`)]);
   }
-  return { file: { declarations, comments, lineCount: lineIndex + 1 }, diagnostics };
+  return { file: { declarations, comments, lineCount: lineIndex + 1, lines: facts.done() }, diagnostics };
 }
