@@ -312,7 +312,11 @@ function flowLine(structure: Structure, index: number, random: Random): string {
     const [protocol, port, to] = random.pick([['tcp', '443', '0.0.0.0/0'], ['tcp', '443', '52.94.0.0/16'], ['udp', '53', '10.0.0.2'], ['udp', '123', '169.254.169.123'], ['tcp', '5432', random.pick(EXTERNAL_V4)]]);
     return `flow f${index}-egress ${any().name} -> ${to} ${protocol} ${port} expect ${expect()}`;
   }
-  if (roll < 70) return `flow f${index}-ping ${any().name} -> ${any().name} icmp type 8 expect ${expect()}`;
+  if (roll < 70) {
+    // A ping from an instance to itself is no connection: ping the internet instead.
+    const [src, dst] = [any(), any()];
+    return `flow f${index}-ping ${src.name} -> ${src === dst ? 'internet' : dst.name} icmp type 8 expect ${expect()}`;
+  }
   if (roll < 76) return `flow f${index}-ping-in ${random.pick(EXTERNAL_V4)} -> ${any().name} icmp type 8 expect ${expect()}`;
   if (roll < 84) {
     const dual = structure.dualStack;
