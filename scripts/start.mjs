@@ -6,7 +6,9 @@ console.log(`
 The errors, warnings and failing flows above are deliberate:
   - examples/mistakes/ holds one realistic mistake per check, each file named after its check;
   - examples/ecommerce-tcp.vpcrules reproduces the classic outage of a network ACL whose return
-    rule misses part of the clients' ephemeral ports: flow 'https' is partial.
+    rule misses part of the clients' ephemeral ports: flow 'https' is partial;
+  - examples/nat-return-gotcha.vpcrules has a NAT gateway whose subnet's network ACL drops the
+    replies to the ports it chose: flow 'updates' is denied.
 Every flow of examples/video-streaming-udp.vpcrules and examples/layered-web-app-db.vpcrules
 holds. See why a flow gets its verdict, hop by hop and packet by packet, with:
   npx vpcrules explain examples/ecommerce-tcp.vpcrules https`);
