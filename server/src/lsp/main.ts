@@ -34,10 +34,15 @@ function main(args: string[]): void {
   const { startServer } = require('./server') as typeof import('./server');
   const connection = createConnection(ProposedFeatures.all);
   routeConsole((method, message) => {
-    if (method === 'error') connection.console.error(message);
-    else if (method === 'warn') connection.console.warn(message);
-    else if (method === 'debug') connection.console.debug(message);
-    else connection.console.log(message); // a window/logMessage notification, not a write to stdout
+    try {
+      if (method === 'error') connection.console.error(message);
+      else if (method === 'warn') connection.console.warn(message);
+      else if (method === 'debug') connection.console.debug(message);
+      else connection.console.log(message); // a window/logMessage notification, not a write to stdout
+    } catch {
+      // The client is gone (the connection is closed): what the libraries log then goes to stderr.
+      process.stderr.write(`${message}\n`);
+    }
   });
   startServer(connection);
 }
