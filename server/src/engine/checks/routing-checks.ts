@@ -77,7 +77,11 @@ function checkPublicAddresses(model: Model): Diagnostic[] {
 
 /** A route target that carries packets through something that filters them, named for messages. */
 function middlebox(route: RouteModel): string | undefined {
-  return route.target.kind === 'unmodelled' ? `unmodelled "${route.target.text}"` : undefined;
+  switch (route.target.kind) {
+    case 'unmodelled': return `unmodelled "${route.target.text}"`;
+    case 'firewall': return `firewall ${route.target.firewall.name}`;
+    default: return undefined;
+  }
 }
 
 function subnetBlock(subnet: Subnet, family: Family): Cidr | undefined {

@@ -1,0 +1,155 @@
+// Checks of firewall policies: stateless rules that never decide or change nothing, stateless
+// passes whose replies the stateless stage drops, stateful rules the stateless stage never lets
+// through, and strict order without a default drop (paths.md, "Network Firewall").
+import { Diagnostic, makeDiagnostic } from '../../diagnostics/diagnostic';
+import type { Family } from '../../syntax/ast';
+import { formatAddress } from '../../syntax/cidr';
+import { universe } from '../addresses';
+import { IntervalSet } from '../intervals';
+import { ALL_KEYS } from '../keys';
+import type { FirewallPolicy, Model, StatefulRuleModel, StatelessRuleModel } from '../model';
+import { statefulRuleName, statelessRuleName } from '../explain-firewall';
+import { everyPacket, PacketSpace, statefulSpace, statelessDecisions, statelessSpace } from './firewall-space';
+
+const FAMILIES: Family[] = [4, 6];
+/** The ports clients open connections from, when a rule does not say (as for network ACLs). */
+const CLIENT_PORTS = IntervalSet.of(1024, 65535);
+const PORT_PROTOCOLS = IntervalSet.from([[6, 6], [17, 17]] as const);
+
+export function firewallChecks(model: Model): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const policies = [...model.firewallPolicies.values()];
+  out.push(...statelessRuleChecks(model, policies));
+  for (const policy of policies) {
+    out.push(...missingReturns(policy));
+    out.push(...strictWithoutDefault(policy));
+  }
+  out.push(...unreachableStatefulRules(model, policies));
+  return out;
+}
+
+/** Where a group's rules are judged: in each policy that lists it, else alone. */
+function policiesOf(group: { name: string }, policies: FirewallPolicy[], kind: 'stateless' | 'stateful'): FirewallPolicy[] {
+  return policies.filter((policy) => (kind === 'stateless' ? policy.stateless : policy.stateful).some((rule) => rule.group.name === group.name));
+}
+
+/** The rules of a policy before `rule`, and after it. */
+function around(policy: FirewallPolicy, rule: StatelessRuleModel): { before: StatelessRuleModel[]; after: StatelessRuleModel[] } {
+  const index = policy.stateless.indexOf(rule);
+  return { before: policy.stateless.slice(0, index), after: policy.stateless.slice(index + 1) };
+}
+
+/** The packets a rule decides: those it matches that no earlier rule decided. */
+function decidedBy(rule: StatelessRuleModel, before: StatelessRuleModel[], family: Family): PacketSpace {
+  let rest = statelessSpace(rule, family);
+  for (const earlier of before) {
+    if (rest.isEmpty()) break;
+    rest = rest.subtract(statelessSpace(earlier, family));
+  }
+  return rest;
+}
+
+/** Whether the decisions after `rule` give the same action to every packet it decides. */
+function changesNothing(rule: StatelessRuleModel, decided: PacketSpace, after: StatelessRuleModel[], fallback: string, family: Family): boolean {
+  let rest = decided;
+  for (const later of after) {
+    if (rest.isEmpty()) return true;
+    const matched = rest.intersect(statelessSpace(later, family));
+    if (matched.isEmpty()) continue;
+    if (later.action !== rule.action) return false;
+    rest = rest.subtract(matched);
+  }
+  return rest.isEmpty() || fallback === rule.action;
+}
+
+function statelessRuleChecks(model: Model, policies: FirewallPolicy[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const group of model.statelessGroups.values()) {
+    const using = policiesOf(group, policies, 'stateless');
+    // A group no policy lists is judged alone, as if it were a policy's only group.
+    const contexts = using.length > 0 ? using : [{ name: '', stateless: group.rules, statelessDefault: 'drop' } as unknown as FirewallPolicy];
+    for (const rule of group.rules) {
+      const decides = contexts.map((policy) => {
+        const { before, after } = around(policy, rule);
+        const decided = FAMILIES.map((family) => decidedBy(rule, before, family));
+        return { policy, before, decided, after };
+      });
+      if (decides.every(({ decided }) => decided.every((space) => space.isEmpty()))) {
+        const covering = decides[0].before.filter((earlier) => FAMILIES.some((family) => !statelessSpace(rule, family).intersect(statelessSpace(earlier, family)).isEmpty()));
+        out.push(makeDiagnostic('statelessShadowed', rule.decl.range,
+          `${statelessRuleName(rule)} never decides a packet: ${covering.map(statelessRuleName).join(', ') || 'rules before it'} decide all it matches`, {
+            related: covering.slice(0, 5).map((earlier) => ({ range: earlier.decl.range, message: statelessRuleName(earlier) })),
+          }));
+        continue;
+      }
+      const redundant = using.length > 0 && decides.every(({ policy, decided, after }) =>
+        FAMILIES.every((family, i) => changesNothing(rule, decided[i], after, policy.statelessDefault, family)));
+      if (redundant) {
+        out.push(makeDiagnostic('statelessRedundant', rule.decl.range,
+          `${statelessRuleName(rule)} changes no decision: without it, the rules after it${using.some((policy) => policy.statelessDefault === rule.action) ? ' or the stateless default' : ''} ${rule.action} the same packets`, { unnecessary: true }));
+      }
+    }
+  }
+  return out;
+}
+
+/** A stateless pass of requests whose replies the stateless stage drops: the firewall's missing return rule. */
+function missingReturns(policy: FirewallPolicy): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const rule of policy.stateless) {
+    if (rule.action !== 'pass') continue;
+    for (const family of FAMILIES) {
+      const decided = decidedBy(rule, around(policy, rule).before, family);
+      // Replies go back to the client's port: one of the usual client ports unless the rule names them.
+      const requests = rule.sourcePorts ? decided : decided.intersect(PacketSpace.of([PORT_PROTOCOLS, universe(family), universe(family), CLIENT_PORTS, ALL_KEYS]));
+      const replies = requests.reversed();
+      if (replies.isEmpty()) continue;
+      const dropped = statelessDecisions(policy, family, replies).find((part) => part.action === 'drop');
+      if (!dropped) continue;
+      const sample = dropped.packets.sample()!;
+      const by = dropped.rule ? statelessRuleName(dropped.rule) : `the stateless default of policy ${policy.name}`;
+      out.push(makeDiagnostic('firewallMissingReturn', rule.decl.range,
+        `${statelessRuleName(rule)} passes requests whose replies the stateless stage drops (policy ${policy.name}): e.g. the reply ${formatAddress(sample.src, family)}:${sample.srcPort} -> ${formatAddress(sample.dst, family)}:${sample.dstPort} is dropped by ${by}; add a rule that passes or forwards the replies`, {
+          related: dropped.rule ? [{ range: dropped.rule.decl.range, message: `${statelessRuleName(dropped.rule)} drops the replies` }] : [{ range: policy.decl.range, message: `the stateless default of policy ${policy.name}` }],
+        }));
+      break;
+    }
+  }
+  return out;
+}
+
+function strictWithoutDefault(policy: FirewallPolicy): Diagnostic[] {
+  if (policy.order !== 'strict' || policy.dropDefault) return [];
+  const statement = policy.decl.statements.find((candidate) => candidate.kind === 'stateful-order');
+  return [makeDiagnostic('strictWithoutDefault', statement?.range ?? policy.decl.range,
+    `policy ${policy.name} uses strict order without a stateful default drop action: every packet no stateful rule decides passes; add 'stateful-default drop-established' (or drop-strict) to drop what the rules do not pass`)];
+}
+
+/** A stateful rule that no packet reaches: the stateless stage passes or drops all its header matches. */
+function unreachableStatefulRules(model: Model, policies: FirewallPolicy[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const group of model.statefulGroups.values()) {
+    const using = policiesOf(group, policies, 'stateful');
+    if (using.length === 0) continue;
+    for (const rule of group.rules) {
+      if (rule.undecidable) continue;
+      const reached = using.some((policy) => FAMILIES.some((family) =>
+        statelessDecisions(policy, family, statefulSpace(rule, family).intersect(everyPacket(family))).some((part) => part.action === 'forward')));
+      if (reached) continue;
+      out.push(makeDiagnostic('statefulUnreachable', rule.decl.range, `${statefulRuleName(rule)} never sees a packet: ${stagesAhead(using, rule)}`, { unnecessary: true }));
+    }
+  }
+  return out;
+}
+
+function stagesAhead(policies: FirewallPolicy[], rule: StatefulRuleModel): string {
+  const deciders = new Set<string>();
+  for (const policy of policies) {
+    for (const family of FAMILIES) {
+      for (const part of statelessDecisions(policy, family, statefulSpace(rule, family))) {
+        deciders.add(part.rule ? `${statelessRuleName(part.rule)} (${part.action})` : `the stateless default ${part.action} of policy ${policy.name}`);
+      }
+    }
+  }
+  return `the stateless stage passes or drops every packet its header matches, by ${[...deciders].slice(0, 4).join(', ')}`;
+}
