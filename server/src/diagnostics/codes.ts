@@ -20,7 +20,7 @@ export const CHECKS = {
   unknownReference: check('VR200', 'unknown-reference', 'error', 'A name refers to nothing declared of the right kind.'),
   duplicateName: check('VR201', 'duplicate-name', 'error', 'Two declarations of the same kind share a name.'),
   duplicateRuleNumber: check('VR202', 'duplicate-rule-number', 'error', 'Two rules of one network ACL direction share a number.'),
-  unused: check('VR203', 'unused-declaration', 'warning', 'A security group, network ACL, prefix list, route table or subnet that nothing uses.'),
+  unused: check('VR203', 'unused-declaration', 'warning', 'A security group, network ACL, prefix list, route table, subnet, firewall, firewall policy or rule group that nothing uses.'),
   vpcDeclaration: check('VR204', 'vpc-declaration', 'error', 'A model needs exactly one vpc declaration.'),
   hostBits: check('VR300', 'cidr-host-bits', 'warning', 'A CIDR has bits set beyond its prefix; AWS would use the network address.'),
   subnetOutsideVpc: check('VR301', 'subnet-outside-vpc', 'error', "A subnet's block does not lie inside the VPC's blocks."),

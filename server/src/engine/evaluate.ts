@@ -16,6 +16,7 @@ import { BigSet, IntervalSet, PortSet } from './intervals';
 import { formatKeys, formatPorts } from './keys';
 import type { Flow, Model, Region, StatefulRuleModel } from './model';
 import { preferredAddress, withServiceGapsFilled } from './witness-address';
+import { firewallRuleName } from './explain-firewall';
 
 export type Verdict = 'allow' | 'deny' | 'partial';
 
@@ -179,8 +180,19 @@ export function evaluateFlow(flow: Flow, model: Model): FlowResult {
     trace: traceConnection(flow, route.hops, chosen.connection), decidingRules, assumed: [...gathered.assumed],
   };
   if (!ok) result.witness = chosen.connection;
-  if (verdict === 'partial') result.split = describeSplit(flow, paths, atoms, (set) => withServiceGapsFilled(model, set, flow.family));
+  if (verdict === 'partial') result.split = describeSplit(flow, paths, atoms, (set) => withServiceGapsFilled(model, set, flow.family), (atom) => firewallDropOf(flow, model, paths[atom.path], atom));
   return result;
+}
+
+/** " by stateless rule 10 of group g at firewall fw-a": what drops the atom's connections, when a firewall stage does. */
+function firewallDropOf(flow: Flow, model: Model, path: FlowPath, atom: Atom): string | undefined {
+  const dropped = atom.admitted.complementIn(path.box).first();
+  if (!dropped) return undefined;
+  const conn = connection(flow, atom.src.min()!, atom.dst.min()!, dropped);
+  const steps = traceConnection(flow, examplePath(flow, model, path, conn).hops, conn);
+  const last = steps[steps.length - 1];
+  if (last?.action !== 'deny' || last.hop.kind !== 'firewall') return undefined;
+  return ` by ${firewallRuleName({ ...last, hop: last.hop })} at firewall ${last.hop.firewall.name}`;
 }
 
 /**
@@ -284,6 +296,7 @@ interface SplitGroup {
   admitted: BoxSet;
   /** What the group's connections have in common: all admitted, none, or the same ports. */
   signature: string;
+  first: Atom;
 }
 
 function signature(paths: FlowPath[], atom: Atom): string {
@@ -294,14 +307,16 @@ function signature(paths: FlowPath[], atom: Atom): string {
 }
 
 /** "admitted for source ports 32768-65535, dropped for 1024-32767", and the like. */
-export function describeSplit(flow: Flow, paths: FlowPath[], atoms: Atom[], readable: (set: BigSet) => BigSet = (set) => set): string {
+export function describeSplit(
+  flow: Flow, paths: FlowPath[], atoms: Atom[], readable: (set: BigSet) => BigSet = (set) => set, droppedBy: (atom: Atom) => string | undefined = () => undefined,
+): string {
   // Merge atoms that decide alike, so the text speaks of address ranges, not rule boundaries.
   const bySignature = new Map<string, SplitGroup>();
   for (const atom of atoms) {
     const sig = signature(paths, atom);
     let group = bySignature.get(sig);
     if (!group) {
-      group = { srcParts: [], dstParts: [], src: atom.src, dst: atom.dst, path: paths[atom.path], admitted: atom.admitted, signature: sig };
+      group = { srcParts: [], dstParts: [], src: atom.src, dst: atom.dst, path: paths[atom.path], admitted: atom.admitted, signature: sig, first: atom };
       bySignature.set(sig, group);
     }
     group.srcParts.push(...atom.src.intervals);
@@ -322,7 +337,7 @@ export function describeSplit(flow: Flow, paths: FlowPath[], atoms: Atom[], read
   const clauses: string[] = [];
   if (admitting.length === 1 && dropping.length === 1) {
     const only = admitting[0];
-    clauses.push(`admitted for ${sideName} ${addresses(only[side])}, dropped for ${addresses(dropping[0][side])}`);
+    clauses.push(`admitted for ${sideName} ${addresses(only[side])}, dropped for ${addresses(dropping[0][side])}${droppedBy(dropping[0].first) ?? ''}`);
     clauses.push(...describePortsSplit(flow, only.path, only.admitted).map((clause) => `from those, ${clause}`));
     return clauses.join('; ');
   }
@@ -331,7 +346,10 @@ export function describeSplit(flow: Flow, paths: FlowPath[], atoms: Atom[], read
     clauses.push(`${sideName} ${addresses(group[side], 2)}: ${ports.length ? ports.join(', ') : 'admitted'}`);
   }
   if (admitting.length > 3) clauses.push(`and ${admitting.length - 3} more address ranges`);
-  if (dropping.length > 0) clauses.push(`dropped for ${sideName} ${addresses(dropping.reduce((set, group) => set.union(group[side]), IntervalSet.empty<bigint>()), 2)}`);
+  if (dropping.length > 0) {
+    const by = dropping.length === 1 ? droppedBy(dropping[0].first) ?? '' : '';
+    clauses.push(`dropped for ${sideName} ${addresses(dropping.reduce((set, group) => set.union(group[side]), IntervalSet.empty<bigint>()), 2)}${by}`);
+  }
   return clauses.join('; ');
 }
 

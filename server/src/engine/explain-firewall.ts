@@ -51,11 +51,15 @@ export function describeFirewallStep(step: HopStep & { hop: FirewallHop }): stri
   if (!policy || !outcome) return `${step.action} (firewall ${step.hop.firewall.name} has no policy)`;
   const mine = outcome.packets.filter((line) => line.packet.fromInitiator === (step.hop.phase === 'request'));
   if (mine.length === 0) return `${step.action} (no packet of this direction reaches it)`;
+  if (step.hop.stage === 'stateless') {
+    // The packets of one direction share their header: one decision for all, each packet judged alone.
+    return `${step.action} (${mine.map((line) => line.packet.name).join(', ')}: ${statelessText(mine[0].stateless, policy)}, each packet judged alone)`;
+  }
   const parts = mine.map((line) => `${line.packet.name}: ${stageNote(step.hop, line, policy).note}`);
-  const assumed = step.hop.stage === 'stateful' && outcome.assumed.length > 0
+  const assumed = outcome.assumed.length > 0
     ? `; assumes ${outcome.assumed.map((rule) => `${statefulRuleName(rule)}${lineOf(rule)}`).join(', ')} does not decide (not modelled)`
     : '';
-  return `${step.action}: ${parts.join('; ')}${assumed}`;
+  return `${step.action} (${parts.join('; ')}${assumed})`;
 }
 
 /** What one stage does with one packet: judged or not, and why. */

@@ -278,6 +278,6 @@ export function witnessSentence(result: FlowResult): string | undefined {
   if (!result.witness) return undefined;
   const last = result.trace[result.trace.length - 1];
   const admitted = result.trace.every((step) => step.action === 'allow');
-  const fate = admitted ? 'is admitted' : `is dropped at ${last.hop.label} ${last.hop.direction}${last.hop.phase === 'reply' ? ' (the reply)' : ''}, ${describeStep(last)}`;
+  const fate = admitted ? 'is admitted' : `is dropped at ${checkPlace(last.hop, last.hop.direction)}${last.hop.phase === 'reply' ? ' (the reply)' : ''}, ${describeStep(last)}`;
   return `e.g. ${formatConnection(result.witness)}${rewritesText(result, result.witness)} ${fate}`;
 }

@@ -35,7 +35,7 @@ function noInternetRoute(model: Model, subnet: Subnet): string | undefined {
   const igw = model.internetGateway;
   if (!igw) return 'the VPC has no internet gateway';
   const table = routeTableOf(model, subnet);
-  if (internetGatewayRoutes(table, 4).length > 0 || table.routes.some((route) => leavesThroughUnmodelled(model, route))) return undefined;
+  if (internetGatewayRoutes(table, 4).length > 0 || table.routes.some((route) => leavesThroughUnmodelled(model, route) || leavesThroughFirewall(model, route))) return undefined;
   if (!table.decl) return 'the subnet has only the local routes (no route table of its own, and no main one)';
   return `its route table '${table.name}' has no IPv4 route to internet gateway '${igw.name}'`;
 }
@@ -44,6 +44,14 @@ function noInternetRoute(model: Model, subnet: Subnet): string | undefined {
 function leavesThroughUnmodelled(model: Model, route: RouteModel): boolean {
   const vpcBlocks = model.vpc?.blocks.v4 ?? IntervalSet.empty();
   return route.family === 4 && route.target.kind === 'unmodelled' && !IntervalSet.of(route.first, route.last).within(vpcBlocks);
+}
+
+/** Whether a route sends addresses outside the VPC to a firewall endpoint whose subnet routes them to the internet gateway. */
+function leavesThroughFirewall(model: Model, route: RouteModel): boolean {
+  if (route.family !== 4 || route.target.kind !== 'firewall') return false;
+  const vpcBlocks = model.vpc?.blocks.v4 ?? IntervalSet.empty();
+  const endpoint = route.target.firewall.subnet;
+  return !IntervalSet.of(route.first, route.last).within(vpcBlocks) && endpoint !== undefined && internetGatewayRoutes(routeTableOf(model, endpoint), 4).length > 0;
 }
 
 /** VR313: a NAT gateway reaches the internet only from a subnet routed to the internet gateway. (Its public-ip is required by the syntax.) */
