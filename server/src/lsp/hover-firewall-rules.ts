@@ -1,5 +1,5 @@
-// Hover on firewall declarations and rules: which flows cross an endpoint, what a rule matches
-// (addresses resolved), which flows it decides, and what the checks say about it.
+// What the analysis adds to the hovers of firewall forms: the flows that cross an endpoint, what a
+// rule matches with its addresses resolved, and the flows it decides.
 import type { Analysis } from '../engine/analyze';
 import { formatAddrSet, AddrSet } from '../engine/addresses';
 import { formatPorts } from '../engine/keys';
@@ -7,7 +7,6 @@ import type { StatefulRuleModel, StatelessRuleModel } from '../engine/model';
 import type { Declaration, StatefulRule, StatelessRule } from '../syntax/ast';
 import { protocolName } from '../syntax/ast';
 import { code, escapeMarkdown, lineLabel } from './markdown';
-import { findings } from './hover-rule';
 
 function addresses(addrs: AddrSet): string {
   const families = [addrs.v4.isEmpty() ? undefined : formatAddrSet(addrs.v4, 4), addrs.v6.isEmpty() ? undefined : formatAddrSet(addrs.v6, 6)]
@@ -30,37 +29,9 @@ function flowsThroughFirewall(analysis: Analysis, name: string): string[] {
   return [`- flows through it: ${listed.length > 0 ? listed.join(', ') : 'none'}`];
 }
 
-/** What the hover of a firewall, policy or rule group lists below its line. */
-export function firewallDetails(analysis: Analysis, decl: Declaration): string[] {
-  const model = analysis.model;
-  switch (decl.kind) {
-    case 'firewall': {
-      const firewall = decl.name && model.firewalls.get(decl.name.text);
-      if (!firewall) return [];
-      return [
-        `- subnet: ${escapeMarkdown(firewall.subnet?.name ?? '(unknown)')}, policy: ${escapeMarkdown(firewall.policy?.name ?? '(unknown)')}`,
-        ...flowsThroughFirewall(analysis, firewall.name),
-      ];
-    }
-    case 'firewall-policy': {
-      const policy = decl.name && model.firewallPolicies.get(decl.name.text);
-      if (!policy) return [];
-      const endpoints = [...model.firewalls.values()].filter((firewall) => firewall.policy === policy).map((firewall) => escapeMarkdown(firewall.name));
-      return [
-        `- stateless: ${policy.stateless.length} rule${policy.stateless.length === 1 ? '' : 's'}, then the default ${policy.statelessDefault}`,
-        `- stateful: ${policy.stateful.length} rule${policy.stateful.length === 1 ? '' : 's'} in ${policy.order} order${policy.order === 'strict' ? `, default ${policy.dropDefault ?? 'pass'}` : ''}` +
-          (policy.undecidable.length > 0 ? `; ${policy.undecidable.length} left out (not modelled)` : ''),
-        `- endpoints: ${endpoints.length > 0 ? endpoints.join(', ') : 'none'}`,
-      ];
-    }
-    case 'stateless-rule-group': case 'stateful-rule-group': {
-      const name = decl.name?.text ?? '';
-      const policies = [...model.firewallPolicies.values()].filter((policy) =>
-        [...policy.stateless, ...policy.stateful, ...policy.undecidable].some((rule) => rule.group.name === name && rule.group.decl === decl));
-      return [`- policies: ${policies.length > 0 ? policies.map((policy) => escapeMarkdown(policy.name)).join(', ') : 'none'}`];
-    }
-    default: return [];
-  }
+/** What the analysis says of a firewall declaration: the flows that cross an endpoint. */
+export function firewallFlowDetails(analysis: Analysis, decl: Declaration): string[] {
+  return decl.kind === 'firewall' && decl.name ? flowsThroughFirewall(analysis, decl.name.text) : [];
 }
 
 function decidedFlows(analysis: Analysis, rule: StatelessRuleModel | StatefulRuleModel): string[] {
@@ -74,27 +45,27 @@ function decidedFlows(analysis: Analysis, rule: StatelessRuleModel | StatefulRul
   return lines.length > 0 ? ['', 'decides:', '', ...lines] : ['', 'decides no flow of this file'];
 }
 
-export function statelessRuleHover(analysis: Analysis, rule: StatelessRule): string | undefined {
+/** What the model makes of a stateless rule: its sets resolved, and the flows it decides. */
+export function statelessRuleDetails(analysis: Analysis, rule: StatelessRule): string[] {
   const model = [...analysis.model.statelessGroups.values()].flatMap((group) => group.rules).find((candidate) => candidate.decl === rule);
-  if (!model) return undefined;
-  const ports = (set: StatelessRuleModel['sourcePorts']) => (set ? ` port ${formatPorts(set)}` : '');
+  if (!model) return [];
+  const ports = (set: StatelessRuleModel['sourcePorts']) => (set ? ` port ${code(formatPorts(set))}` : '');
   return [
-    `**stateless rule ${model.priority}** of group ${escapeMarkdown(model.group.name)} (${lineLabel(rule.range.start.line)})`,
     '',
-    `${model.action}s ${protocols(model.protocols)} from ${addresses(model.sources)}${ports(model.sourcePorts)} to ${addresses(model.destinations)}${ports(model.destinationPorts)}, each packet alone`,
-    ...decidedFlows(analysis, model), ...findings(analysis, rule.range),
-  ].join('\n');
+    `matches ${protocols(model.protocols)} from ${addresses(model.sources)}${ports(model.sourcePorts)} to ${addresses(model.destinations)}${ports(model.destinationPorts)}, each packet alone`,
+    ...decidedFlows(analysis, model),
+  ];
 }
 
-export function statefulRuleHover(analysis: Analysis, rule: StatefulRule): string | undefined {
+/** What the model makes of a stateful rule: its header resolved (`$HOME_NET`, lists, negations), left out or not, and the flows it decides. */
+export function statefulRuleDetails(analysis: Analysis, rule: StatefulRule): string[] {
   const model = [...analysis.model.statefulGroups.values()].flatMap((group) => group.rules).find((candidate) => candidate.decl === rule);
-  if (!model) return undefined;
+  if (!model) return [];
   const flow = [model.flowDirection, model.flowState].filter(Boolean).join(', ');
   return [
-    `**stateful rule${model.sid !== undefined ? ` sid ${model.sid}` : ''}** of group ${escapeMarkdown(model.group.name)} (${lineLabel(rule.range.start.line)})${model.msg ? `: ${escapeMarkdown(model.msg)}` : ''}`,
     '',
-    `${model.action} ${protocols(model.protocols)} from ${addresses(model.sources)} port ${code(formatPorts(model.sourcePorts))} ${model.bidirectional ? '<>' : '->'} ${addresses(model.destinations)} port ${code(formatPorts(model.destinationPorts))}${flow ? ` (${flow})` : ''}`,
+    `matches ${protocols(model.protocols)} from ${addresses(model.sources)} port ${code(formatPorts(model.sourcePorts))} ${model.bidirectional ? '<>' : '->'} ${addresses(model.destinations)} port ${code(formatPorts(model.destinationPorts))}${flow ? ` (${flow})` : ''}`,
     ...(model.undecidable ? ['', `left out of the evaluation: ${escapeMarkdown(model.undecidable)}`] : []),
-    ...decidedFlows(analysis, model), ...findings(analysis, rule.range),
-  ].join('\n');
+    ...decidedFlows(analysis, model),
+  ];
 }
