@@ -104,13 +104,14 @@ function missingReturns(policy: FirewallPolicy): Diagnostic[] {
       const requests = rule.sourcePorts ? decided : decided.intersect(PacketSpace.of([PORT_PROTOCOLS, universe(family), universe(family), CLIENT_PORTS, ALL_KEYS]));
       const replies = requests.reversed();
       if (replies.isEmpty()) continue;
-      const dropped = statelessDecisions(policy, family, replies).find((part) => part.action === 'drop');
+      // A drop rule is a decision of its own; what is missing is a rule for the replies at all.
+      const dropped = statelessDecisions(policy, family, replies).find((part) => part.action === 'drop' && !part.rule);
       if (!dropped) continue;
       const sample = dropped.packets.sample()!;
-      const by = dropped.rule ? statelessRuleName(dropped.rule) : `the stateless default of policy ${policy.name}`;
+      const by = `the stateless default of policy ${policy.name}`;
       out.push(makeDiagnostic('firewallMissingReturn', rule.decl.range,
         `${statelessRuleName(rule)} passes requests whose replies the stateless stage drops (policy ${policy.name}): e.g. the reply ${formatAddress(sample.src, family)}:${sample.srcPort} -> ${formatAddress(sample.dst, family)}:${sample.dstPort} is dropped by ${by}; add a rule that passes or forwards the replies`, {
-          related: dropped.rule ? [{ range: dropped.rule.decl.range, message: `${statelessRuleName(dropped.rule)} drops the replies` }] : [{ range: policy.decl.range, message: `the stateless default of policy ${policy.name}` }],
+          related: [{ range: policy.decl.range, message: `the stateless default of policy ${policy.name}` }],
         }));
       break;
     }
