@@ -77,7 +77,7 @@ function statelessRuleChecks(model: Model, policies: FirewallPolicy[]): Diagnost
       if (decides.every(({ decided }) => decided.every((space) => space.isEmpty()))) {
         const covering = decides[0].before.filter((earlier) => FAMILIES.some((family) => !statelessSpace(rule, family).intersect(statelessSpace(earlier, family)).isEmpty()));
         out.push(makeDiagnostic('statelessShadowed', rule.decl.range,
-          `${statelessRuleName(rule)} never decides a packet: ${covering.map(statelessRuleName).join(', ') || 'rules before it'} decide all it matches`, {
+          `${statelessRuleName(rule)} never decides a packet: ${covering.length > 0 ? covering.map(statelessRuleName).join(', ') : 'the rules before it'} ${covering.length === 1 ? 'decides' : 'decide'} all it matches`, {
             related: covering.slice(0, 5).map((earlier) => ({ range: earlier.decl.range, message: statelessRuleName(earlier) })),
           }));
         continue;
