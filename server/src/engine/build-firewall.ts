@@ -112,6 +112,7 @@ function statefulRule(ctx: RoutingContext, group: StatefulRuleGroup, rule: State
     bidirectional: rule.direction.value === '<>',
     text: ctx.textOf(rule),
   };
+  const options: string[] = [];
   for (const option of rule.options) {
     const key = option.key.text.toLowerCase();
     const value = option.value?.text ?? '';
@@ -124,9 +125,10 @@ function statefulRule(ctx: RoutingContext, group: StatefulRuleGroup, rule: State
     } else if (key === 'flow') {
       readFlowOption(model, value, reasons);
     } else if (!NEUTRAL_OPTIONS.has(key)) {
-      reasons.push(`the option '${option.key.text}'`);
+      options.push(`'${option.key.text}'`);
     }
   }
+  if (options.length > 0) reasons.push(`the option${options.length > 1 ? 's' : ''} ${options.join(', ')}`);
   if (model.sid === undefined && !rule.options.some((option) => option.key.text.toLowerCase() === 'sid')) {
     ctx.report(makeDiagnostic('firewallRule', rule.action.range, 'a stateful rule needs a sid option: AWS refuses a rule without one'));
   }
@@ -227,7 +229,6 @@ function buildPolicy(ctx: RoutingContext, decl: FirewallPolicyDecl): void {
   const rules = statefulGroups.flatMap((group) => group.rules);
   policy.stateful = rules.filter((rule) => !rule.undecidable);
   policy.undecidable = rules.filter((rule) => rule.undecidable);
-  checkSids(ctx, rules, (first, rule) => (first.group === rule.group ? undefined : `firewall policy '${policy.name}' (group '${first.group.name}')`));
 
   const defaults = of('stateful-default');
   for (const statement of defaults) {
@@ -281,8 +282,8 @@ function orderedGroups<G>(
   return listed.sort((a, b) => a.priority - b.priority || a.index - b.index).map((entry) => entry.group);
 }
 
-/** AWS refuses a rule group, or a policy, whose stateful rules repeat a sid; `where` is undefined for a repeat reported elsewhere. */
-function checkSids(ctx: RoutingContext, rules: StatefulRuleModel[], where: (first: StatefulRuleModel, rule: StatefulRuleModel) => string | undefined): void {
+/** AWS refuses a rule group whose stateful rules repeat a sid (sids of different groups do not collide). */
+function checkSids(ctx: RoutingContext, rules: StatefulRuleModel[], where: (first: StatefulRuleModel) => string): void {
   const seen = new Map<number, StatefulRuleModel>();
   for (const rule of rules) {
     if (rule.sid === undefined) continue;
@@ -291,9 +292,7 @@ function checkSids(ctx: RoutingContext, rules: StatefulRuleModel[], where: (firs
       seen.set(rule.sid, rule);
       continue;
     }
-    const place = where(first, rule);
-    if (!place) continue;
-    ctx.report(makeDiagnostic('firewallRule', rule.decl.range, `sid ${rule.sid} is already used in ${place} on line ${first.decl.range.start.line + 1}`, {
+    ctx.report(makeDiagnostic('firewallRule', rule.decl.range, `sid ${rule.sid} is already used in ${where(first)} on line ${first.decl.range.start.line + 1}`, {
       related: [{ range: first.decl.range, message: `the first rule with sid ${rule.sid}` }],
     }));
   }

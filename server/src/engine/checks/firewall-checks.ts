@@ -3,9 +3,10 @@
 // through, and strict order without a default drop (paths.md, "Network Firewall").
 import { Diagnostic, makeDiagnostic } from '../../diagnostics/diagnostic';
 import type { Family } from '../../syntax/ast';
+import { protocolName } from '../../syntax/ast';
 import { formatAddress } from '../../syntax/cidr';
 import { universe } from '../addresses';
-import { IntervalSet } from '../intervals';
+import { IntervalSet, PortSet } from '../intervals';
 import { ALL_KEYS } from '../keys';
 import type { FirewallPolicy, Model, StatefulRuleModel, StatelessRuleModel } from '../model';
 import { statefulRuleName, statelessRuleName } from '../explain-firewall';
@@ -14,7 +15,8 @@ import { everyPacket, PacketSpace, statefulSpace, statelessDecisions, statelessS
 const FAMILIES: Family[] = [4, 6];
 /** The ports clients open connections from, when a rule does not say (as for network ACLs). */
 const CLIENT_PORTS = IntervalSet.of(1024, 65535);
-const PORT_PROTOCOLS = IntervalSet.from([[6, 6], [17, 17]] as const);
+const PORT_PROTOCOLS: PortSet = IntervalSet.from<number>([[6, 6], [17, 17]]);
+const ALL_PROTOCOLS: PortSet = IntervalSet.of<number>(0, 255);
 
 export function firewallChecks(model: Model): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -85,32 +87,43 @@ function statelessRuleChecks(model: Model, policies: FirewallPolicy[]): Diagnost
       const redundant = using.length > 0 && decides.every(({ policy, decided, after }) =>
         FAMILIES.every((family, i) => changesNothing(rule, decided[i], after, policy.statelessDefault, family)));
       if (redundant) {
+        const byDefault = using.some((policy) => policy.statelessDefault === rule.action);
+        const byRules = decides.some(({ after }) => after.length > 0);
+        const deciders = byRules && byDefault ? 'the rules after it or the stateless default' : byRules ? 'the rules after it' : 'the stateless default';
         out.push(makeDiagnostic('statelessRedundant', rule.decl.range,
-          `${statelessRuleName(rule)} changes no decision: without it, the rules after it${using.some((policy) => policy.statelessDefault === rule.action) ? ' or the stateless default' : ''} ${rule.action} the same packets`, { unnecessary: true }));
+          `${statelessRuleName(rule)} changes no decision: without it, ${deciders} ${byRules && !byDefault ? rule.action : `${rule.action}${byRules ? '' : 's'}`} the same packets`, { unnecessary: true }));
       }
     }
   }
   return out;
 }
 
-/** A stateless pass of requests whose replies the stateless stage drops: the firewall's missing return rule. */
+/**
+ * A stateless pass of requests whose replies no stateless rule passes or forwards: the stateless
+ * default drops them (the firewall's missing return rule). A rule that names source ports carries
+ * replies itself, and a reply an explicit drop rule drops is dropped on purpose: neither is reported.
+ */
 function missingReturns(policy: FirewallPolicy): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const rule of policy.stateless) {
-    if (rule.action !== 'pass') continue;
+    if (rule.action !== 'pass' || rule.sourcePorts) continue;
     for (const family of FAMILIES) {
       const decided = decidedBy(rule, around(policy, rule).before, family);
-      // Replies go back to the client's port: one of the usual client ports unless the rule names them.
-      const requests = rule.sourcePorts ? decided : decided.intersect(PacketSpace.of([PORT_PROTOCOLS, universe(family), universe(family), CLIENT_PORTS, ALL_KEYS]));
+      // TCP and UDP replies go back to the client's port, one of the usual client ports; ICMP and
+      // other protocols have no port.
+      const requests = PacketSpace.union([
+        decided.intersect(PacketSpace.of([PORT_PROTOCOLS, universe(family), universe(family), CLIENT_PORTS, ALL_KEYS])),
+        decided.intersect(PacketSpace.of([ALL_PROTOCOLS.subtract(PORT_PROTOCOLS), universe(family), universe(family), ALL_KEYS, ALL_KEYS])),
+      ]);
       const replies = requests.reversed();
       if (replies.isEmpty()) continue;
-      // A drop rule is a decision of its own; what is missing is a rule for the replies at all.
       const dropped = statelessDecisions(policy, family, replies).find((part) => part.action === 'drop' && !part.rule);
       if (!dropped) continue;
       const sample = dropped.packets.sample()!;
-      const by = `the stateless default of policy ${policy.name}`;
+      const ports = sample.protocol === 6 || sample.protocol === 17;
+      const at = (address: bigint, port: number) => `${formatAddress(address, family)}${ports ? `:${port}` : ''}`;
       out.push(makeDiagnostic('firewallMissingReturn', rule.decl.range,
-        `${statelessRuleName(rule)} passes requests whose replies the stateless stage drops (policy ${policy.name}): e.g. the reply ${formatAddress(sample.src, family)}:${sample.srcPort} -> ${formatAddress(sample.dst, family)}:${sample.dstPort} is dropped by ${by}; add a rule that passes or forwards the replies`, {
+        `${statelessRuleName(rule)} passes requests whose replies the stateless stage drops (policy ${policy.name}): e.g. the ${protocolName(sample.protocol)} reply ${at(sample.src, sample.srcPort)} -> ${at(sample.dst, sample.dstPort)} matches no stateless rule and the stateless default drops it; add a rule that passes or forwards the replies`, {
           related: [{ range: policy.decl.range, message: `the stateless default of policy ${policy.name}` }],
         }));
       break;
@@ -145,12 +158,15 @@ function unreachableStatefulRules(model: Model, policies: FirewallPolicy[]): Dia
 
 function stagesAhead(policies: FirewallPolicy[], rule: StatefulRuleModel): string {
   const deciders = new Set<string>();
+  const actions = new Set<string>();
   for (const policy of policies) {
     for (const family of FAMILIES) {
       for (const part of statelessDecisions(policy, family, statefulSpace(rule, family))) {
+        actions.add(part.action);
         deciders.add(part.rule ? `${statelessRuleName(part.rule)} (${part.action})` : `the stateless default ${part.action} of policy ${policy.name}`);
       }
     }
   }
-  return `the stateless stage passes or drops every packet its header matches, by ${[...deciders].slice(0, 4).join(', ')}`;
+  const verb = actions.size === 2 ? 'passes or drops' : actions.has('pass') ? 'passes' : 'drops';
+  return `the stateless stage ${verb} every packet its header matches, by ${[...deciders].slice(0, 4).join(', ')}`;
 }

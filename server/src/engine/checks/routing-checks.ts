@@ -4,6 +4,7 @@
 import type { Cidr, Family } from '../../syntax/ast';
 import { Diagnostic, makeDiagnostic } from '../../diagnostics/diagnostic';
 import { lookupRoute } from '../build-routing';
+import { ofFamily } from '../addresses';
 import { IntervalSet } from '../intervals';
 import type { Gateway, Model, NatGateway, RouteModel, RouteTable, Subnet } from '../model';
 import { internetGatewayRoutes, routeLocation, routeTableOf } from './route-reach';
@@ -110,11 +111,23 @@ function checkAsymmetricEdgeRoutes(model: Model, igw: Gateway, edge: RouteTable)
       const inward = lookupRoute(edge, family, block.first);
       const through = inward && middlebox(inward);
       if (!inward?.decl || !through) continue;
-      for (const outward of internetGatewayRoutes(routeTableOf(model, subnet), family)) {
+      const table = routeTableOf(model, subnet);
+      for (const outward of internetGatewayRoutes(table, family)) {
         out.push(makeDiagnostic('asymmetricRouting', inward.decl.range,
           `edge route table '${edge.name}' sends the internet's traffic for subnet '${subnet.name}' through ${through}, but the subnet's route table '${outward.table.name}' ` +
           `sends ${outward.destText} straight to internet gateway '${igw.name}' (${routeLocation(outward)}): each connection crosses the appliance one way only (asymmetric routing), and a stateful appliance drops it`, {
             related: outward.decl ? [{ range: outward.decl.range, message: 'the route that bypasses the appliance' }] : [],
+          }));
+      }
+      // The copy-paste across availability zones: in through one endpoint, out through another.
+      const inwardFirewall = inward.target.kind === 'firewall' ? inward.target.firewall : undefined;
+      for (const outward of table.routes) {
+        if (!inwardFirewall || outward.family !== family || outward.target.kind !== 'firewall' || outward.target.firewall === inwardFirewall || !outward.decl) continue;
+        if (IntervalSet.of(outward.first, outward.last).within(model.vpc ? ofFamily(model.vpc.blocks, family) : IntervalSet.empty())) continue;
+        out.push(makeDiagnostic('asymmetricRouting', inward.decl.range,
+          `edge route table '${edge.name}' sends the internet's traffic for subnet '${subnet.name}' through ${through}, but the subnet's route table '${outward.table.name}' ` +
+          `sends ${outward.destText} through firewall ${outward.target.firewall.name} (${routeLocation(outward)}): each connection crosses each endpoint one way only (asymmetric routing), and AWS Network Firewall drops it`, {
+            related: [{ range: outward.decl.range, message: 'the route through the other endpoint' }],
           }));
       }
     }
