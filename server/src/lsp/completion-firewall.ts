@@ -234,6 +234,6 @@ export function openOptions(line: string, tokens: Token[]): OptionsContext | und
   const last = tokens[tokens.length - 1];
   if (last?.kind !== 'invalid' || !last.text.startsWith('(')) return undefined;
   const start = last.range.start.character;
-  if (closingParenthesis(line, start + 1, line.length) < line.length) return undefined;
+  if (closingParenthesis(line, start + 1, line.length).close !== undefined) return undefined;
   return { text: line.slice(start), start };
 }
