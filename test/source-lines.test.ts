@@ -85,6 +85,31 @@ describe('per-line facts of the parse', () => {
     assert.deepEqual([...lines.blocks], [0, 1, 1, 1, 1, -1, -1, 7, 7, 9, 9, 9, -1, 13, 14, 14, -1]);
   });
 
+  it("follow the firewall blocks, with a '}' or a '#' inside a Suricata rule's options", () => {
+    const text = [
+      'firewall-policy p { stateless-default drop }',
+      'stateless-rule-group s {',
+      '  rule 10 pass all from any to any # a comment',
+      '}',
+      'stateful-rule-group g {',
+      '  pass tcp any any -> any any (msg:"} # not the end"; sid:1;)',
+      '  drop tcp any any -> any any (sid:2;) }',
+      'stateful-rule-group h {',
+      '  alert http any any -> any any (sid:3;) # a comment',
+      'firewall fw subnet a policy p',
+      'firewall-policy q {',
+      '',
+    ].join('\n');
+    const { lines } = parse(text).file;
+    assertLinesOf(text, lines);
+    assert.deepEqual([...lines.blocks], [0, 1, 1, 1, 4, 4, 4, 7, 7, -1, 10, 10]);
+    const has = (line: number, flag: number) => (lines.flags[line] & flag) !== 0;
+    assert.deepEqual([1, 2, 3, 5, 6, 8, 11].map((line) => has(line, LINE_IN_FIREWALL_BLOCK)), [false, true, true, true, true, true, true]);
+    assert.deepEqual([0, 4, 7, 9, 10].map((line) => has(line, LINE_IN_FIREWALL_BLOCK)), [false, false, false, true, false]);
+    assert.deepEqual([2, 5, 8].map((line) => has(line, LINE_HAS_COMMENT)), [true, false, true]);
+    assert.deepEqual([0, 3, 5, 6].map((line) => has(line, LINE_CLOSES_BLOCK)), [true, true, false, true]);
+  });
+
   it('are those of an uncached parse after random line edits', () => {
     const texts = modelTexts('examples', 'test/fixtures');
     const edit = fc.record({ kind: fc.nat(3), a: fc.nat(), b: fc.nat() });
