@@ -183,10 +183,11 @@ describe('AWS Network Firewall in the editor', () => {
     });
 
     it('replaces a half-typed variable with the variable', () => {
-      const line = '  pass tcp $HO';
-      const [item] = completeAt(line, '  drop ip any').filter((i) => i.label === '$HOME_NET');
-      const range = (item.textEdit as TextEdit).range;
-      assert.deepEqual([range.start.character, range.end.character], [line.indexOf('$'), line.length]);
+      for (const line of ['  pass tcp $HO', '  pass tcp $', '  pass tcp any any -> !$']) {
+        const [item] = completeAt(line, '  drop ip any').filter((i) => i.label === '$HOME_NET');
+        const range = (item.textEdit as TextEdit).range;
+        assert.deepEqual([range.start.character, range.end.character], [line.lastIndexOf('$'), line.length], line);
+      }
     });
 
     it('offers option names, flow values and the next sid inside the options, nothing inside a quoted value', () => {
