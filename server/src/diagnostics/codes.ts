@@ -16,7 +16,7 @@ function check(code: string, name: string, severity: Severity, doc: string): Che
 
 export const CHECKS = {
   syntax: check('VR100', 'syntax-error', 'error', 'The text is not a statement of the language.'),
-  outOfRange: check('VR101', 'out-of-range', 'error', 'A number lies outside its range: rule number 1-32766, port 0-65535, protocol 0-255, ICMP type/code 0-255, prefix length.'),
+  outOfRange: check('VR101', 'out-of-range', 'error', 'A number lies outside its range: rule number 1-32766, port 0-65535, protocol 0-255, ICMP type/code 0-255, prefix length, firewall rule and rule group priority 1-65535, Suricata sid 1-4294967295.'),
   unknownReference: check('VR200', 'unknown-reference', 'error', 'A name refers to nothing declared of the right kind.'),
   duplicateName: check('VR201', 'duplicate-name', 'error', 'Two declarations of the same kind share a name.'),
   duplicateRuleNumber: check('VR202', 'duplicate-rule-number', 'error', 'Two rules of one network ACL direction share a number.'),
