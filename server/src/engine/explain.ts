@@ -148,7 +148,10 @@ export function packetSequence(result: FlowResult, conn: Connection = result.exa
   const sequence = connectionPackets(flow.protocol, flow.reply.kind === 'none');
   /** A firewall stage on the packet at `position` of the connection's sequence. */
   const firewallLine = (hop: Hop, position: number): PacketLine['checks'][number] => {
-    const step = byStep.get(hop.step);
+    // When the stateless stage of the same visit dropped the packet, the trace ends there: its
+    // outcome tells the stateful stage's part too.
+    const sibling = byStep.get(hop.step - 1);
+    const step = byStep.get(hop.step) ?? (sibling?.hop.kind === 'firewall' && sibling.action === 'deny' ? sibling : undefined);
     const line = step?.firewall?.packets[position];
     const policy = hop.kind === 'firewall' ? hop.firewall.policy : undefined;
     if (hop.kind !== 'firewall' || !step || !policy) return { hop, direction: hop.direction, judged: true, note: 'not reached' };
