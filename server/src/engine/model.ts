@@ -243,7 +243,8 @@ export interface AwsService {
 
 export type SymbolKind =
   | 'vpc' | 'subnet' | 'prefix-list' | 'security-group' | 'network-acl' | 'instance' | 'flow'
-  | 'internet-gateway' | 'egress-only-gateway' | 'nat-gateway' | 'route-table';
+  | 'internet-gateway' | 'egress-only-gateway' | 'nat-gateway' | 'route-table'
+  | 'firewall' | 'firewall-policy' | 'stateless-rule-group' | 'stateful-rule-group';
 
 /** How messages and hovers name each kind of declaration. */
 export const SYMBOL_KIND_LABELS: Record<SymbolKind, string> = {
@@ -258,6 +259,10 @@ export const SYMBOL_KIND_LABELS: Record<SymbolKind, string> = {
   'egress-only-gateway': 'egress-only gateway',
   'nat-gateway': 'NAT gateway',
   'route-table': 'route table',
+  firewall: 'firewall',
+  'firewall-policy': 'firewall policy',
+  'stateless-rule-group': 'stateless rule group',
+  'stateful-rule-group': 'stateful rule group',
 };
 
 export interface Reference {

@@ -193,6 +193,111 @@ export interface RouteTableDecl extends Node {
   routes: Route[];
 }
 
+/** `firewall NAME subnet SUBNET policy POLICY`: one AWS Network Firewall endpoint. */
+export interface FirewallDecl extends Node {
+  kind: 'firewall';
+  name?: Name;
+  subnet?: Name;
+  policy?: Name;
+}
+
+export interface NumberNode extends Node {
+  value: number;
+}
+
+export type StatelessAction = 'pass' | 'drop' | 'forward';
+
+/** One statement of a `firewall-policy` block. */
+export type PolicyStatement =
+  /** `stateless-default pass|drop|forward` */
+  | { kind: 'stateless-default'; action?: Keyword<StatelessAction>; range: Range }
+  /** `stateless GROUP priority N` */
+  | { kind: 'stateless'; group?: Name; priority?: NumberNode; range: Range }
+  /** `stateful GROUP [priority N]` */
+  | { kind: 'stateful'; group?: Name; priority?: NumberNode; range: Range }
+  /** `stateful-order default|strict` */
+  | { kind: 'stateful-order'; order?: Keyword<'default' | 'strict'>; range: Range }
+  /** `stateful-default ACTION[,ACTION]` */
+  | { kind: 'stateful-default'; actions: Keyword<StatefulDefaultAction>[]; range: Range };
+
+export type StatefulDefaultAction = 'drop-strict' | 'drop-established' | 'alert-strict' | 'alert-established';
+
+/** `firewall-policy NAME { ... }` */
+export interface FirewallPolicyDecl extends Node {
+  kind: 'firewall-policy';
+  name?: Name;
+  statements: PolicyStatement[];
+}
+
+/** A stateless rule's addresses: `any`, or a comma list of CIDRs. */
+export type StatelessAddresses =
+  | { kind: 'any'; range: Range }
+  | { kind: 'cidrs'; cidrs: Cidr[]; range: Range };
+
+/** `rule PRIORITY pass|drop|forward PROTOS from ADDRS [port PORTLIST] to ADDRS [port PORTLIST]` */
+export interface StatelessRule extends Node {
+  priority?: NumberNode;
+  action?: Keyword<StatelessAction>;
+  /** The protocols as written; `all` is one protocol numbered -1. */
+  protocols: Protocol[];
+  sources?: StatelessAddresses;
+  /** Undefined without `port`: every port. */
+  sourcePorts?: PortRange[];
+  destinations?: StatelessAddresses;
+  destinationPorts?: PortRange[];
+}
+
+/** `stateless-rule-group NAME { rule ... }` */
+export interface StatelessRuleGroupDecl extends Node {
+  kind: 'stateless-rule-group';
+  name?: Name;
+  rules: StatelessRule[];
+}
+
+/** A Suricata address: `any`, `$VAR`, a CIDR, or a `[...]` list, each possibly negated with `!`. */
+export type SuricataAddress =
+  | { kind: 'any'; negated: boolean; range: Range }
+  /** `$HOME_NET`, `$EXTERNAL_NET`; `name` without the `$`. */
+  | { kind: 'variable'; name: string; negated: boolean; range: Range }
+  | { kind: 'cidr'; cidr: Cidr; negated: boolean; range: Range }
+  | { kind: 'list'; items: SuricataAddress[]; negated: boolean; range: Range };
+
+/** A Suricata port: `any`, `N`, `N:M`, `N:`, `N-M`, or a `[...]` list, each possibly negated with `!`. */
+export type SuricataPort =
+  | { kind: 'any'; negated: boolean; range: Range }
+  /** `N` (from = to = N), `N:M`, `N-M`, `N:` (to = 65535). */
+  | { kind: 'range'; from: number; to: number; negated: boolean; range: Range }
+  | { kind: 'list'; items: SuricataPort[]; negated: boolean; range: Range };
+
+/** One `key:value;` or `key;` of a Suricata rule's options. */
+export interface SuricataOption extends Node {
+  key: Name;
+  /** The value as written, trimmed; a quoted value keeps no quotes and has its escapes read. */
+  value?: Name;
+}
+
+export type StatefulAction = 'pass' | 'drop' | 'reject' | 'alert';
+
+/** `ACTION PROTO SRC SRCPORT DIR DST DSTPORT [(OPTIONS)]`: a Suricata rule as AWS takes it. */
+export interface StatefulRule extends Node {
+  action?: Keyword<StatefulAction>;
+  /** The protocol as written: `ip`, `tcp`, `udp`, `icmp`, or an application protocol (`http`, `tls`...). */
+  protocol?: Name;
+  source?: SuricataAddress;
+  sourcePort?: SuricataPort;
+  direction?: Keyword<'->' | '<>'>;
+  destination?: SuricataAddress;
+  destinationPort?: SuricataPort;
+  options: SuricataOption[];
+}
+
+/** `stateful-rule-group NAME { ... }` */
+export interface StatefulRuleGroupDecl extends Node {
+  kind: 'stateful-rule-group';
+  name?: Name;
+  rules: StatefulRule[];
+}
+
 export type Declaration =
   | VpcDecl
   | GatewayDecl
@@ -203,7 +308,11 @@ export type Declaration =
   | SecurityGroupDecl
   | NetworkAclDecl
   | InstanceDecl
-  | FlowDecl;
+  | FlowDecl
+  | FirewallDecl
+  | FirewallPolicyDecl
+  | StatelessRuleGroupDecl
+  | StatefulRuleGroupDecl;
 
 export interface Comment extends Node {
   text: string;
@@ -248,6 +357,8 @@ export const LINE_IN_NETWORK_ACL = 8;
 export const LINE_CLOSES_BLOCK = 16;
 /** A route-table block is open where the line starts. */
 export const LINE_IN_ROUTE_TABLE = 32;
+/** A firewall-policy, stateless-rule-group or stateful-rule-group block is open where the line starts. */
+export const LINE_IN_FIREWALL_BLOCK = 64;
 
 export const PROTOCOL_NUMBERS: Record<string, number> = { all: -1, icmp: 1, tcp: 6, udp: 17, icmpv6: 58 };
 
