@@ -8,7 +8,7 @@ import { readAws } from '../../server/src/import/aws';
 import { parse } from '../../server/src/syntax/parser';
 import { fixtureInputs } from '../import/import-helpers';
 
-const FILES = fixtureInputs('aws/three-tier');
+const FIXTURES = ['aws/three-tier', 'aws/inspection'];
 
 /** Imports; returns the texts, or the one-line error. Anything else thrown fails the property. */
 function attempt(files: InputFile[]): { texts?: string[]; error?: string } {
@@ -52,32 +52,36 @@ function replaceAt(value: Json, path: (string | number)[], replacement: Json | u
 }
 
 describe('import aws: malformed input never crashes', () => {
-  it('truncated files give one line naming the file', () => {
-    fc.assert(fc.property(fc.nat(FILES.length - 1), fc.double({ min: 0, max: 1, noNaN: true }), (index, cut) => {
-      const file = FILES[index];
-      const truncated = { path: file.path, text: file.text.slice(0, Math.floor(file.text.length * cut)) };
-      const result = attempt([...FILES.slice(0, index), truncated, ...FILES.slice(index + 1)]);
-      if (result.error) assert.ok(result.error.startsWith(`${file.path}: `) || result.error.startsWith('no VPC'), result.error);
-      else for (const text of result.texts!) noSyntaxError(text);
-    }), { numRuns: 150 });
-  });
+  for (const fixture of FIXTURES) {
+    const FILES = fixtureInputs(fixture);
 
-  it('values replaced or removed anywhere give an import or one line', () => {
-    const parsed = FILES.map((file) => JSON.parse(file.text) as Json);
-    const weird = fc.oneof(
-      fc.jsonValue() as fc.Arbitrary<Json>,
-      fc.constantFrom<Json>('', '-1', 'all', 'tcp', '58', '999', '10.0.0.0/33', 'fe80::/200', '0.0.0.0/0', 'a"b\\c', 'x\ny # z', 'internet', '{', -1, 70000, 1e100, null, [], {}),
-    );
-    fc.assert(fc.property(fc.nat(FILES.length - 1), fc.nat(), weird, fc.boolean(), (index, pick, replacement, remove) => {
-      const all = paths(parsed[index]).filter((p) => p.length > 0);
-      const path = all[pick % all.length];
-      const mutated = replaceAt(parsed[index], path, remove ? undefined : replacement);
-      const files = FILES.map((file, i) => (i === index ? { path: file.path, text: JSON.stringify(mutated) } : file));
-      const result = attempt(files);
-      if (result.error) assert.ok(result.error.startsWith(`${FILES[index].path}: `) || result.error.startsWith('no VPC'), result.error);
-      else for (const text of result.texts!) noSyntaxError(text);
-    }), { numRuns: 400 });
-  });
+    it(`${fixture}: truncated files give one line naming the file`, () => {
+      fc.assert(fc.property(fc.nat(FILES.length - 1), fc.double({ min: 0, max: 1, noNaN: true }), (index, cut) => {
+        const file = FILES[index];
+        const truncated = { path: file.path, text: file.text.slice(0, Math.floor(file.text.length * cut)) };
+        const result = attempt([...FILES.slice(0, index), truncated, ...FILES.slice(index + 1)]);
+        if (result.error) assert.ok(result.error.startsWith(`${file.path}: `) || result.error.startsWith('no VPC'), result.error);
+        else for (const text of result.texts!) noSyntaxError(text);
+      }), { numRuns: 100 });
+    });
+
+    it(`${fixture}: values replaced or removed anywhere give an import or one line`, () => {
+      const parsed = FILES.map((file) => JSON.parse(file.text) as Json);
+      const weird = fc.oneof(
+        fc.jsonValue() as fc.Arbitrary<Json>,
+        fc.constantFrom<Json>('', '-1', 'all', 'tcp', '58', '999', '10.0.0.0/33', 'fe80::/200', '0.0.0.0/0', 'a"b\\c', 'x\ny # z', 'internet', '{', 'ANY', 'PASS', '$HOME_NET', -1, 70000, 1e100, null, [], {}),
+      );
+      fc.assert(fc.property(fc.nat(FILES.length - 1), fc.nat(), weird, fc.boolean(), (index, pick, replacement, remove) => {
+        const all = paths(parsed[index]).filter((p) => p.length > 0);
+        const path = all[pick % all.length];
+        const mutated = replaceAt(parsed[index], path, remove ? undefined : replacement);
+        const files = FILES.map((file, i) => (i === index ? { path: file.path, text: JSON.stringify(mutated) } : file));
+        const result = attempt(files);
+        if (result.error) assert.ok(result.error.startsWith(`${FILES[index].path}: `) || result.error.startsWith('no VPC'), result.error);
+        else for (const text of result.texts!) noSyntaxError(text);
+      }), { numRuns: 300 });
+    });
+  }
 
   it('the CLI answers arbitrary bytes with exit 2 and one line, or an import', () => {
     fc.assert(fc.property(fc.string({ maxLength: 200 }), (text) => {

@@ -3,6 +3,7 @@
 // names, ids in trailing comments, the order of declarations and rules, the default network ACL,
 // routes the language does not model, suggested flows. Pure: no I/O, same input, same bytes.
 import { parseCidr } from '../syntax/cidr';
+import { parse } from '../syntax/parser';
 import type { Family } from '../syntax/ast';
 import { assignNames, compareText } from './names';
 import type {
@@ -57,6 +58,10 @@ function quote(text: string): string {
   // Strings hold one line; control characters would end or corrupt it.
   const clean = Array.from(text, (ch) => (ch < ' ' || ch === '\u007f' ? ' ' : ch)).join('');
   return `"${clean.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+function shorten(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 /** A comment's text on one line. */
@@ -697,7 +702,10 @@ class VpcWriter {
     } else {
       for (const rule of group.stateful) lines.push(this.statefulRuleLine(group, rule));
     }
-    for (const what of group.unsupported) this.skip(group.id, 'rule group', what);
+    for (const what of group.unsupported) {
+      this.skip(group.id, 'rule group', what);
+      lines.push({ code: '', comment: what, inner: true });
+    }
     this.count(kind);
     this.block(kind, [{ code: `${kind} ${name} {`, comment: group.note ? `${group.id} ${group.note}` : group.id }, ...lines, { code: '}' }], name);
   }
@@ -718,10 +726,12 @@ class VpcWriter {
   }
 
   private statefulRuleLine(group: RuleGroup, rule: (RuleGroup['stateful'])[number]): Line {
-    const text = rule.kind === 'text' ? rule.text.trim() : headerText(rule.rule);
-    if (/[\r\n]/.test(text)) {
-      this.skip(group.id, 'stateful rule', 'a rule spread over several lines is left out');
-      return { code: '', comment: 'a rule spread over several lines is left out', inner: true };
+    const text = oneLine(rule.kind === 'text' ? rule.text.trim() : headerText(rule.rule));
+    // The language's own parser says whether the rule can be written as it is.
+    const problem = parse(`stateful-rule-group g {\n  ${text}\n}\n`).diagnostics.find((d) => d.severity === 'error');
+    if (problem) {
+      this.skip(group.id, 'stateful rule', `${shorten(text)}: ${problem.message}; written as a comment`);
+      return { code: `# ${text}`, comment: 'not expressible; see the summary', inner: true };
     }
     this.count('stateful-rule');
     return { code: text, inner: true };
