@@ -9,6 +9,8 @@ import { parse } from '../../server/src/syntax/parser';
 import { fixtureInputs } from '../import/import-helpers';
 
 const FIXTURES = ['aws/three-tier', 'aws/inspection'];
+/** IMPORT_FUZZ_RUNS=1000 searches longer. */
+const RUNS = Number(process.env.IMPORT_FUZZ_RUNS) || 100;
 
 /** Imports; returns the texts, or the one-line error. Anything else thrown fails the property. */
 function attempt(files: InputFile[]): { texts?: string[]; error?: string } {
@@ -62,7 +64,7 @@ describe('import aws: malformed input never crashes', () => {
         const result = attempt([...FILES.slice(0, index), truncated, ...FILES.slice(index + 1)]);
         if (result.error) assert.ok(result.error.startsWith(`${file.path}: `) || result.error.startsWith('no VPC'), result.error);
         else for (const text of result.texts!) noSyntaxError(text);
-      }), { numRuns: 100 });
+      }), { numRuns: RUNS });
     });
 
     it(`${fixture}: values replaced or removed anywhere give an import or one line`, () => {
@@ -79,7 +81,7 @@ describe('import aws: malformed input never crashes', () => {
         const result = attempt(files);
         if (result.error) assert.ok(result.error.startsWith(`${FILES[index].path}: `) || result.error.startsWith('no VPC'), result.error);
         else for (const text of result.texts!) noSyntaxError(text);
-      }), { numRuns: 300 });
+      }), { numRuns: RUNS * 3 });
     });
   }
 

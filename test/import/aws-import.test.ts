@@ -5,6 +5,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonReport } from '../../server/src/cli/report';
 import { analyze } from '../../server/src/engine/analyze';
+import { hoverAt } from '../../server/src/lsp/hover';
+import { analyzedOf } from '../lsp-features/analyzed';
 import { readAws } from '../../server/src/import/aws';
 import { summaryText, writeDescription } from '../../server/src/import';
 import { fixtureInputs, IMPORT_FIXTURES } from './import-helpers';
@@ -59,6 +61,18 @@ describe('import aws: the three-tier VPC', () => {
     assert.match(imported.text, /inbound icmp type 8 from 10\.20\.0\.0\/16 "ping from inside the VPC"/);
     assert.match(imported.text, /inbound 120 allow icmp type 3 code 4 from 10\.20\.0\.0\/16/);
     assert.match(imported.text, /inbound icmpv6 all from 2600:1f18:4a3:6e00::\/56/);
+  });
+
+  it("shows a declaration's AWS id in the hover of its uses", () => {
+    const analyzed = analyzedOf(imported.text);
+    const lines = imported.text.split('\n');
+    const use = lines.findIndex((line) => line.startsWith('instance web-1 '));
+    const at = { line: use, character: lines[use].indexOf('public-a') + 2 };
+    const hover = hoverAt(analyzed, at);
+    const value = JSON.stringify(hover?.contents);
+    assert.match(value, /subnet-0c1a2b3c4d5e6f701/, value);
+    const group = { line: use, character: lines[use].indexOf('groups web') + 8 };
+    assert.match(JSON.stringify(hoverAt(analyzed, group)?.contents), /sg-0b7e1f0a2c3d4e5f6/);
   });
 
   it('reports what it could not represent', () => {

@@ -143,6 +143,12 @@ const KIND_WORDS: Record<keyof typeof KIND_WORD, string> = {
   'suggested-flow': 'suggested flows (commented out)',
 };
 
+/** What the lines inside each kind of block count as. */
+const INNER_COUNTS: Partial<Record<Kind, keyof typeof KIND_WORD>> = {
+  'security-group': 'sg-rule', 'network-acl': 'nacl-entry', 'route-table': 'route',
+  'stateless-rule-group': 'stateless-rule', 'stateful-rule-group': 'stateful-rule',
+};
+
 const SECTION_TITLES: Record<Kind, string> = {
   vpc: 'VPC', subnet: 'subnets', 'internet-gateway': 'gateways', 'egress-only-gateway': 'gateways', 'nat-gateway': 'gateways',
   'route-table': 'route tables', 'prefix-list': 'prefix lists', 'security-group': 'security groups', 'network-acl': 'network ACLs',
@@ -212,10 +218,32 @@ class VpcWriter {
     return this.names.get(kind)?.get(id);
   }
 
-  /** Adds a declaration (or a comment standing for one) under `kind`; `key` sorts it (its name). */
+  /**
+   * Adds a declaration (or a comment standing for one) under `kind`; `key` sorts it (its name).
+   * Every line is read by the language's own parser first: a line it refuses (a value out of
+   * range, a rule the language cannot say) becomes a comment, and is reported.
+   */
   private block(kind: Kind, lines: Line[], key: string): void {
+    const header = lines[0].code.replace(/ \{$/, '');
+    const id = lines[0].comment?.split(' ')[0] ?? key;
+    // One parse per block: the header, then each line on its own line (an empty one for comments).
+    const oneLiner = lines.length === 1;
+    const checkedText = oneLiner ? `${oneLine(lines[0].code)}\n`
+      : `${header} {\n${lines.slice(1).map((line) => (line.code === '}' ? '}' : line.inner && line.code && !line.code.startsWith('#') ? `  ${oneLine(line.code)}` : '')).join('\n')}\n`;
+    const problems = new Map<number, string>();
+    for (const d of parse(checkedText).diagnostics) {
+      if (d.severity === 'error' && !problems.has(d.range.start.line)) problems.set(d.range.start.line, d.message);
+    }
+    const checked = lines.map((line, index) => {
+      const problem = problems.get(index);
+      if (problem === undefined || !line.code || line.code.startsWith('#') || !(line.inner || oneLiner)) return line;
+      this.skip(id, oneLiner ? kind : `${kind} line`, `${shorten(line.code)}: ${problem}; written as a comment`);
+      const counted = oneLiner ? kind : INNER_COUNTS[kind];
+      if (counted) this.count(counted, -1);
+      return { code: `# ${line.code}`, comment: 'not expressible; see the summary', inner: line.inner };
+    });
     const blocks = this.sections.get(kind) ?? [];
-    blocks.push({ key, lines });
+    blocks.push({ key, lines: checked });
     this.sections.set(kind, blocks);
   }
 
@@ -700,7 +728,7 @@ class VpcWriter {
     if (group.type === 'stateless') {
       for (const rule of [...group.stateless].sort((a, b) => a.priority - b.priority)) lines.push(this.statelessRuleLine(group, rule));
     } else {
-      for (const rule of group.stateful) lines.push(this.statefulRuleLine(group, rule));
+      for (const rule of group.stateful) lines.push(this.statefulRuleLine(rule));
     }
     for (const what of group.unsupported) {
       this.skip(group.id, 'rule group', what);
@@ -725,14 +753,8 @@ class VpcWriter {
     return { code, inner: true };
   }
 
-  private statefulRuleLine(group: RuleGroup, rule: (RuleGroup['stateful'])[number]): Line {
+  private statefulRuleLine(rule: (RuleGroup['stateful'])[number]): Line {
     const text = oneLine(rule.kind === 'text' ? rule.text.trim() : headerText(rule.rule));
-    // The language's own parser says whether the rule can be written as it is.
-    const problem = parse(`stateful-rule-group g {\n  ${text}\n}\n`).diagnostics.find((d) => d.severity === 'error');
-    if (problem) {
-      this.skip(group.id, 'stateful rule', `${shorten(text)}: ${problem.message}; written as a comment`);
-      return { code: `# ${text}`, comment: 'not expressible; see the summary', inner: true };
-    }
     this.count('stateful-rule');
     return { code: text, inner: true };
   }
@@ -823,8 +845,9 @@ class VpcWriter {
 function renderLine(line: Line, width: number): string {
   const indent = line.inner ? '  ' : '';
   if (!line.code) return `${indent}# ${oneLine(line.comment ?? '')}`;
-  if (!line.comment) return `${indent}${line.code}`;
-  const code = line.inner ? line.code : line.code;
+  if (!line.comment) return `${indent}${oneLine(line.code)}`;
+  // A line is one line whatever the input held (an id with a line break in a comment).
+  const code = oneLine(line.code);
   const pad = Math.max(1, width - (line.inner ? code.length + 2 : code.length)) + 1;
   return `${indent}${code}${' '.repeat(pad)}# ${oneLine(line.comment)}`;
 }
