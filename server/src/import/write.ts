@@ -177,6 +177,7 @@ class VpcWriter {
 
   private readonly subnets: Subnet[];
   private readonly groups: SecurityGroup[];
+  private readonly groupIds: Set<string>;
   private readonly acls: NetworkAcl[];
   private readonly instances: Instance[];
   private readonly tables: RouteTable[];
@@ -204,6 +205,7 @@ class VpcWriter {
     this.instances = mine(description.instances);
     this.tables = mine(description.routeTables);
     this.firewalls = mine(description.firewalls);
+    this.groupIds = new Set(this.groups.map((group) => group.id));
   }
 
   private skip(id: string, kind: string, reason: string): void {
@@ -280,7 +282,7 @@ class VpcWriter {
     for (const { id } of endpoints) this.firewallEndpoints.set(id, this.name('firewall', id)!);
     // Security groups: the VPC's, and those its interfaces use that the input lacks.
     for (const instance of this.instances) for (const group of instance.groups) {
-      if (!this.groups.some((g) => g.id === group)) this.missingGroups.add(group);
+      if (!this.groupIds.has(group)) this.missingGroups.add(group);
     }
     const groupItems = [...this.groups, ...[...this.missingGroups].map((id) => ({ id, name: undefined }))];
     this.names.set('security-group', assignNames(groupItems, (g) => g.name));
@@ -587,7 +589,7 @@ class VpcWriter {
     } else {
       peerText = `sg ${peer.group}`;
       const elsewhere = (peer.account ? `account ${peer.account}` : '') + (peer.vpc && peer.vpc !== this.vpc.id ? `${peer.account ? ', ' : ''}VPC ${peer.vpc}` : '');
-      const name = this.groups.some((g) => g.id === peer.group) && !elsewhere ? this.name('security-group', peer.group) : undefined;
+      const name = this.groupIds.has(peer.group) && !elsewhere ? this.name('security-group', peer.group) : undefined;
       if (name) peerText = `sg ${name}`;
       else problem = elsewhere ? `the group ${peer.group} is in ${elsewhere}${peer.peering ? ` (through ${peer.peering})` : ''}` : `the group ${peer.group} is not in the input`;
     }
@@ -776,7 +778,7 @@ class VpcWriter {
         for (const rule of direction === 'inbound' ? group.inbound : group.outbound) {
           const { peer, traffic } = rule;
           if (peer.kind !== 'group' || peer.group === group.id || peer.account || (peer.vpc && peer.vpc !== this.vpc.id)) continue;
-          if (!this.groups.some((g) => g.id === peer.group)) continue;
+          if (!this.groupIds.has(peer.group)) continue;
           if (![6, 17, 1, 58].includes(traffic.protocol as number)) continue;
           const [from, to] = direction === 'inbound' ? [peer.group, group.id] : [group.id, peer.group];
           const ipv6 = traffic.protocol === 58;
