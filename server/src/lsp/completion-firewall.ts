@@ -70,7 +70,8 @@ export class FirewallSuggester {
       case 'stateless':
       case 'stateful': {
         const policy = enclosing(this.file, 'firewall-policy', line);
-        const same = (policy?.statements ?? []).filter((statement) => statement.kind === keyword.text);
+        // The statements of the policy on other lines: the one being typed is not yet there.
+        const same = (policy?.statements ?? []).filter((statement) => statement.kind === keyword.text && statement.range.start.line !== line);
         if (!group) {
           const listed = same.flatMap((statement) => ('group' in statement && statement.group ? [statement.group.text] : []));
           return this.names(keyword.text === 'stateless' ? 'stateless-rule-group' : 'stateful-rule-group', listed);
@@ -234,6 +235,6 @@ export function openOptions(line: string, tokens: Token[]): OptionsContext | und
   const last = tokens[tokens.length - 1];
   if (last?.kind !== 'invalid' || !last.text.startsWith('(')) return undefined;
   const start = last.range.start.character;
-  if (closingParenthesis(line, start + 1, line.length) < line.length) return undefined;
+  if (closingParenthesis(line, start + 1, line.length).close !== undefined) return undefined;
   return { text: line.slice(start), start };
 }

@@ -284,7 +284,9 @@ function lineBeforeCursor(line: string, position: Position, block: BlockKind | u
   if (comments.length > 0) return undefined;
   const last = onLine[onLine.length - 1];
   if (last?.kind === 'invalid' && last.text.startsWith('"')) return undefined;
-  const typing = last && last.range.end.character === position.character && ['word', 'number', 'portRange', 'ipv4', 'ipv6', 'variable'].includes(last.kind);
+  // A lone `$` is the start of a Suricata variable being typed.
+  const typing = last && last.range.end.character === position.character
+    && (['word', 'number', 'portRange', 'ipv4', 'ipv6', 'variable'].includes(last.kind) || (last.kind === 'invalid' && last.text === '$'));
   const start = typing ? last.range.start.character : position.character;
   const replace = { start: { line: position.line, character: start }, end: position };
   return { tokens: typing ? onLine.slice(0, -1) : onLine, replace, text };

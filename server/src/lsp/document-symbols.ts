@@ -2,7 +2,7 @@
 // Everything comes from the analysis: the syntax tree, the lines the parse kept, the flows' results.
 import { DocumentSymbol, SymbolKind as LspSymbolKind } from 'vscode-languageserver';
 import type {
-  Declaration, FirewallPolicyDecl, Name, NaclRule, PolicyStatement, Range, Route, RouteTableDecl, SgRule, SourceFile, StatefulRule,
+  Declaration, FirewallPolicyDecl, Name, NaclRule, PolicyStatement, Route, RouteTableDecl, SgRule, SourceFile, StatefulRule,
   StatelessRule,
 } from '../syntax/ast';
 import { BLOCK_KEYWORDS } from '../syntax/parser';
@@ -149,7 +149,7 @@ function statelessRuleSymbol(rule: StatelessRule, file: SourceFile): DocumentSym
       range: toLspRange(rule.range),
       selectionRange: toLspRange(rule.priority?.range ?? rule.range),
     };
-    const detail = from && rangeText(file, from as Range);
+    const detail = from && rangeText(file, from);
     if (detail) symbol.detail = `from ${detail}`;
     return symbol;
   });

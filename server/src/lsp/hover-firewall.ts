@@ -7,6 +7,7 @@ import type {
   StatefulRuleGroupDecl, StatelessAddresses, StatelessRule, StatelessRuleGroupDecl, SuricataAddress, SuricataPort,
 } from '../syntax/ast';
 import { findings } from './hover-rule';
+import { statefulRuleDetails, statelessRuleDetails } from './hover-firewall-rules';
 import { rangeText } from './lines';
 import { code, escapeMarkdown, lineLabel } from './markdown';
 
@@ -97,6 +98,7 @@ export function statelessRuleHover(analysis: Analysis, rule: StatelessRule, grou
     code(rangeText(analysis.file, rule.range)),
     '',
     `${rule.action?.value ?? '?'}: ${protocols || '?'} from ${statelessAddresses(rule.sources)}${portList(rule.sourcePorts)} to ${statelessAddresses(rule.destinations)}${portList(rule.destinationPorts)}`,
+    ...statelessRuleDetails(analysis, rule),
     ...findings(analysis, rule.range),
   ].join('\n');
 }
@@ -135,6 +137,7 @@ export function statefulRuleHover(analysis: Analysis, rule: StatefulRule, group:
     '',
     `${rule.action?.value ?? '?'} ${escapeMarkdown(rule.protocol?.text ?? '?')} from ${suricataAddress(rule.source)}, ${suricataPort(rule.sourcePort)} to ${suricataAddress(rule.destination)}, ${suricataPort(rule.destinationPort)}${ways}`,
     ...(others.length > 0 ? ['', `options: ${others.map((option) => code(option.value ? `${option.key.text}:${option.value.text}` : option.key.text)).join(', ')}`] : []),
+    ...statefulRuleDetails(analysis, rule),
     ...findings(analysis, rule.range),
   ].join('\n');
 }

@@ -11,6 +11,7 @@ import { flowMarkdown } from './flow-markdown';
 import { cidrHover } from './hover-cidr';
 import { portsHover } from './hover-ports';
 import { firewallDetails, statefulRuleHover, statelessRuleHover } from './hover-firewall';
+import { firewallFlowDetails } from './hover-firewall-rules';
 import { naclRuleHover, sgRuleHover } from './hover-rule';
 import { routeHover, routingDetails } from './hover-routing';
 import { code, escapeMarkdown, lineLabel } from './markdown';
@@ -40,7 +41,7 @@ function instanceAddresses(instance: InstanceDecl): string[] {
 /** The lines below a declaration's own line: an instance's addresses, what routing or a firewall says of it. */
 function declarationDetails(analysis: Analysis, declaration: Declaration): string[] {
   if (declaration.kind === 'instance') return instanceAddresses(declaration);
-  return [...routingDetails(analysis, declaration), ...firewallDetails(analysis.file, declaration)];
+  return [...routingDetails(analysis, declaration), ...firewallDetails(analysis.file, declaration), ...firewallFlowDetails(analysis, declaration)];
 }
 
 function declarationHover(analyzed: AnalyzedDocument, declaration: Declaration): string {

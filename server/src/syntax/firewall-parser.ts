@@ -67,11 +67,12 @@ function parseChoice<T extends string>(cursor: LineCursor, choices: readonly T[]
   expected(cursor, what);
 }
 
-function parsePriority(cursor: LineCursor, what: string): NumberNode {
+/** A priority, 1-65535; `noun` names it in messages (`rule priority`). */
+function parsePriority(cursor: LineCursor, noun: string): NumberNode {
   const token = cursor.peek();
-  if (token?.kind !== 'number') expected(cursor, `${what} (1-${MAX_PRIORITY})`);
+  if (token?.kind !== 'number') expected(cursor, `a ${noun} (1-${MAX_PRIORITY})`);
   cursor.next();
-  return { value: parseNumber(token, 1, MAX_PRIORITY, what), range: token.range };
+  return { value: parseNumber(token, 1, MAX_PRIORITY, noun), range: token.range };
 }
 
 export function parseFirewall(cursor: LineCursor, decl: FirewallDecl): void {
@@ -106,7 +107,7 @@ export function parsePolicyStatement(cursor: LineCursor, decl: FirewallPolicyDec
       }
       if (cursor.atEnd()) break;
       expectWord(cursor, PRIORITY_KEYWORD);
-      statement.priority = parsePriority(cursor, 'a rule group priority');
+      statement.priority = parsePriority(cursor, 'rule group priority');
       break;
     }
     case 'stateful-order': {
@@ -157,7 +158,7 @@ export function parseStatelessRule(cursor: LineCursor, decl: StatelessRuleGroupD
   cursor.next();
   const rule: StatelessRule = { protocols: [], range };
   decl.rules.push(rule);
-  rule.priority = parsePriority(cursor, 'a rule priority');
+  rule.priority = parsePriority(cursor, 'rule priority');
   rule.action = parseChoice(cursor, STATELESS_ACTIONS, "'pass', 'drop' or 'forward'", 'action');
   rule.protocols.push(parseProtocol(cursor));
   while (cursor.peek()?.kind === 'comma') {

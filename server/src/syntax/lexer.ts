@@ -218,12 +218,12 @@ function lexSuricataPunctuation(text: string, at: number, end: number, push: (ki
     return stop;
   }
   if (code === LPAREN) {
-    const close = closingParenthesis(text, at + 1, end);
-    if (close < end) {
+    const { close, quoted } = closingParenthesis(text, at + 1, end);
+    if (close !== undefined) {
       push('options', at, close + 1);
       return close + 1;
     }
-    push('invalid', at, end, "unterminated options: add the closing ')'");
+    push('invalid', at, end, quoted ? 'unterminated string in the options: add the closing "' : "unterminated options: add the closing ')'");
     return end;
   }
   return at;
@@ -231,9 +231,10 @@ function lexSuricataPunctuation(text: string, at: number, end: number, push: (ki
 
 /**
  * Where the options whose text starts at `start` close: the first `)` outside a quoted value (a
- * backslash takes the next character with it), or `end` when they do not.
+ * backslash takes the next character with it); undefined when they do not before `end`, and then
+ * whether a quoted value is still open there.
  */
-export function closingParenthesis(text: string, start: number, end: number): number {
+export function closingParenthesis(text: string, start: number, end: number): { close?: number; quoted: boolean } {
   let quoted = false;
   let at = start;
   while (at < end) {
@@ -243,10 +244,10 @@ export function closingParenthesis(text: string, start: number, end: number): nu
       continue;
     }
     if (code === QUOTE) quoted = !quoted;
-    else if (code === RPAREN && !quoted) return at;
+    else if (code === RPAREN && !quoted) return { close: at, quoted };
     at++;
   }
-  return end;
+  return { quoted };
 }
 
 /** Where the string whose text starts at `start` closes: its `"`, or `end` when it does not. */

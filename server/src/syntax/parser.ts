@@ -1,7 +1,8 @@
 // A line-oriented recursive-descent parser with error recovery: a bad line yields one
 // diagnostic at the offending token and parsing resumes on the next line. A mistake that leaves the
 // rest of the statement clear (a bad element of an address list, a reserved word as a name) is
-// noted and the line goes on.
+// noted and the line goes on. What every statement's parse shares is in cursor.ts, the AWS Network
+// Firewall forms in firewall-parser.ts.
 // It never throws.
 import type {
   Cidr, Family, Comment, Declaration, Direction, Endpoint, FirewallPolicyDecl, FlowDecl, GatewayDecl, IcmpSpec, InstanceDecl,
