@@ -13,8 +13,8 @@
 //   group name, a subnet's availability zone); never used for meaning.
 // - Addresses and CIDRs are strings as AWS prints them; the writer checks them.
 // - Lists keep the source's order where order means something (rules, addresses: primary first).
-// - A source leaves out what is implicit in AWS: NACL entries 32767/32768 (the final `*` deny) and
-//   the `local` routes of VPC blocks (keep a `local` route only when its target was replaced).
+// - A source leaves out NACL entries 32767/32768 (the final `*` deny, implicit in the language). It
+//   may keep the `local` routes of VPC blocks: the writer leaves them implicit.
 // - What a source reads but cannot map goes into `skipped`, with the id and why.
 
 /** The id of another item of the description. */
