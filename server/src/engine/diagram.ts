@@ -74,6 +74,8 @@ function passesOnState(step: HopStep): boolean {
 /** The deciding rule as explain names it; the implicit `*` of a network ACL says what it is. */
 function ruleDetail(step: HopStep): string {
   const name = ruleName(step);
+  // A gateway, a NAT gateway or a drop has no rule: its reason is the name.
+  if (step.hop.kind === 'gateway' || step.hop.kind === 'nat' || step.hop.kind === 'drop' || step.hop.kind === 'aws-service') return name;
   return `rule: ${name}${step.hop.kind === 'nacl' && name === '*' ? ` (implicit ${step.action})` : ''}`;
 }
 
