@@ -250,7 +250,7 @@ export function pathDiagram(result: FlowResult): string {
   endBox(width0 - MARGIN - END_WIDTH, 'server', dstName, endpointText(result.example, 'dst'));
 
   text(MARGIN + END_WIDTH + GAP, requestTop - 6, 'request →', 'lane');
-  text(width0 - MARGIN - END_WIDTH - GAP, replyTop - 6, replyJudged ? '← reply' : '← no reply judged: the flow is one way', 'lane', 'end');
+  text(width0 - MARGIN - END_WIDTH - GAP, replyTop - 6, replyJudged ? '← reply' : '← no reply judged: one way', 'lane', 'end');
 
   const drawBoxes = (placed: Placed[], y: number, height: number) => {
     for (const { box, x, lines } of placed) {
