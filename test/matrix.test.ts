@@ -72,6 +72,21 @@ describe('reachability matrix', () => {
     assert.deepEqual(verdicts, { a: 'partial', b: 'allow', c: 'deny' });
   });
 
+  it('leaves out a cell whose flow cannot be written: an instance without an IPv4 address (an error, but the file is still read)', () => {
+    const text = `vpc lab 10.0.0.0/16 2600:1f18:aa00::/56
+subnet a 10.0.1.0/24 2600:1f18:aa00:1::/64
+instance v4 subnet a ip 10.0.1.10
+instance v6 subnet a ip6 2600:1f18:aa00:1::10
+`;
+    const analysis = analyze(text);
+    assert.deepEqual(analysis.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code), ['VR100']);
+    const small = reachabilityMatrix(analysis.model, { protocol: 'icmp' });
+    assert.deepEqual(grid(small), [['self', 'none', 'allow'], ['none', 'self', 'none'], ['deny', 'none', 'self']]);
+    assert.match(matrixText(small), /^ +2 v6 +\. - \| \.$/m);
+    const written = analyze(`${text}flow x v4 -> v6 icmp type 8 expect allow\n`);
+    assert.deepEqual(written.flows, []);
+  });
+
   it('prints JSON, CSV and a text grid', () => {
     const json = matrixJson(matrix) as { protocol: string; ports: string; sources: string[]; destinations: string[]; cells: unknown[] };
     assert.deepEqual(Object.keys(json), ['protocol', 'ports', 'sources', 'destinations', 'cells']);
