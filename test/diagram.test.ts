@@ -167,6 +167,24 @@ flow https internet -> web-1 tcp 443 expect deny
     assert.ok(boxesOf(svg).some((box) => box.text.includes(`a <b> & 'c' <script>`)));
   });
 
+  it('draws no reply lane for a one-way flow', () => {
+    const model = `vpc lab 10.0.0.0/16
+subnet web 10.0.1.0/24
+security-group web {
+  inbound udp 514 from 0.0.0.0/0
+}
+instance web-1 subnet web ip 10.0.1.10 groups web
+flow logs internet -> web-1 udp 514 oneway expect allow
+`;
+    const result = analyze(model).flows[0];
+    assert.equal(result.verdict, 'allow');
+    const svg = pathDiagram(result);
+    assertWellFormed(svg);
+    assertHops(result, svg);
+    assert.deepEqual(boxesOf(svg).map((box) => box.lane), result.hops.map(() => 'request'));
+    assert.match(svg, /no reply judged/);
+  });
+
   it('vpcrules explain --svg prints the diagram', () => {
     const result = spawnSync(process.execPath, [join(ROOT, 'server', 'bin', 'vpcrules.js'), 'explain', '--svg', 'examples/ecommerce-tcp.vpcrules', 'https'], { cwd: ROOT, encoding: 'utf8' });
     assert.equal(result.status, 1, 'the expectation fails');
