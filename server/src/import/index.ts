@@ -2,6 +2,7 @@
 // files and writes the results.
 import { readAws } from './aws';
 import { ImportInputError, InputFile } from './input';
+import { readTerraform } from './terraform';
 import type { NetworkDescription } from './network';
 import { ImportedFile, ImportSummary, vpcsOf, writeVpc } from './write';
 
@@ -12,16 +13,18 @@ export type { ImportedFile, ImportSummary } from './write';
 /** The sources `vpcrules import` reads, each from its files to a network description. */
 export const SOURCES: Record<string, (files: readonly InputFile[]) => NetworkDescription> = {
   aws: readAws,
+  terraform: readTerraform,
 };
 
 /** Writes the VPC `vpc` of the description, or every VPC in it. */
 export function writeDescription(description: NetworkDescription, vpc?: string): ImportedFile[] {
   const vpcs = vpcsOf(description);
   if (vpcs.length === 0) {
+    if (description.source !== 'AWS') throw new ImportInputError('no VPC in the input');
     throw new ImportInputError(`no VPC in the input: add the output of 'aws ec2 describe-vpcs'${description.subnets.length > 0 ? ' (the subnets name their VPC, but its blocks are needed)' : ''}`);
   }
   if (vpc !== undefined) {
-    const found = vpcs.find((v) => v.id === vpc || v.name === vpc);
+    const found = vpcs.find((v) => v.id === vpc || v.awsId === vpc) ?? vpcs.find((v) => v.name === vpc);
     if (!found) throw new ImportInputError(`no VPC '${vpc}' in the input; it has ${vpcs.map((v) => v.id + (v.name ? ` (${v.name})` : '')).join(', ')}`);
     return [writeVpc(description, found.id)];
   }
