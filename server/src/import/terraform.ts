@@ -193,6 +193,12 @@ function isExpression(node: unknown): node is Expr {
   return node !== null && typeof node === 'object' && !Array.isArray(node) && ('references' in node || 'constant_value' in node);
 }
 
+/** The references of an expression (the configuration is read as it comes: anything else is none). */
+function referencesOf(expr: unknown): string[] {
+  if (!isExpression(expr) || !Array.isArray(expr.references)) return [];
+  return expr.references.filter((ref): ref is string => typeof ref === 'string');
+}
+
 function valueAt(root: unknown, path: Path): unknown {
   let value = root;
   for (const step of path) {
@@ -210,7 +216,13 @@ export function readTerraform(files: readonly InputFile[]): NetworkDescription {
   if (files.length !== 1) {
     throw new ImportInputError(`import terraform reads one file (the output of 'terraform show -json'); got ${files.length}: ${files.map((f) => f.path).join(', ')}`);
   }
-  return new TerraformReader(files[0]).read();
+  try {
+    return new TerraformReader(files[0]).read();
+  } catch (error) {
+    // Messages quote the input (addresses, versions): they stay one line whatever it holds.
+    if (error instanceof ImportInputError) throw new ImportInputError(oneLine(error.message));
+    throw error;
+  }
 }
 
 /** Whether parsed JSON looks like `terraform show -json` (a state or a plan). */
@@ -370,7 +382,7 @@ class TerraformReader {
   }
 
   private skip(id: string, kind: string, reason: string): void {
-    this.out.skipped.push({ id, kind, reason });
+    this.out.skipped.push({ id: oneLine(id), kind, reason: oneLine(reason) });
   }
 
   private placeholder(id: string, what: string): void {
@@ -469,8 +481,9 @@ class TerraformReader {
   /** The resources (and attributes) that the expression at `path` refers to; undefined without one. */
   private targetsAt(res: Res, path: Path): Target[] | undefined {
     const expr = this.expressionAt(res, path);
-    if (!expr?.references || expr.references.length === 0) return undefined;
-    return this.resolve(expr.references, res.module, res.key, this.configOf(res)?.for_each_expression?.references ?? undefined, 0);
+    const references = referencesOf(expr);
+    if (references.length === 0) return undefined;
+    return this.resolve(references, res.module, res.key, this.configOf(res)?.for_each_expression?.references ?? undefined, 0);
   }
 
   private resolve(references: readonly string[], module: ModuleStep[], key: Key | undefined, forEach: readonly string[] | undefined, depth: number): Target[] {
@@ -496,9 +509,9 @@ class TerraformReader {
         const call = module[module.length - 1];
         const parent = module.slice(0, -1);
         const expr = this.configModule(parent)?.calls.get(call.call)?.expressions[steps[1].name];
-        if (!isExpression(expr) || !expr.references) continue;
+        if (referencesOf(expr).length === 0) continue;
         const rest = steps.slice(2);
-        out.push(...indexed(this.resolve(expr.references, parent, call.key, undefined, depth + 1), rest));
+        out.push(...indexed(this.resolve(referencesOf(expr), parent, call.key, undefined, depth + 1), rest));
         continue;
       }
       if (head === 'module') {
@@ -509,7 +522,7 @@ class TerraformReader {
         if (!isName(outputStep)) continue;
         const child = this.configModule([...module, { call }]);
         const expr = child?.outputs.get(outputStep.name);
-        if (!expr?.references) continue;
+        if (referencesOf(expr).length === 0) continue;
         const rest = steps.slice(index === undefined ? 3 : 4);
         const instances = new Map<string, ModuleStep>();
         const prefix = moduleText(module);
@@ -518,7 +531,7 @@ class TerraformReader {
           instances.set(keyText(r.module[module.length].key), r.module[module.length]);
         }
         const wanted = [...instances.values()].filter((step) => (index !== undefined ? step.key === index : selfKey && instances.size > 1 ? step.key === key : true));
-        for (const step of wanted) out.push(...indexed(this.resolve(expr.references, [...module, step], undefined, undefined, depth + 1), rest));
+        for (const step of wanted) out.push(...indexed(this.resolve(referencesOf(expr), [...module, step], undefined, undefined, depth + 1), rest));
         continue;
       }
       const data = head === 'data';
