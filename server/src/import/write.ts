@@ -813,7 +813,7 @@ class VpcWriter {
   private render(flows: Line[]): string {
     const out: string[] = [];
     const { vpc, description } = this;
-    out.push(`# ${description.source} VPC ${vpc.id}, written by vpcrules import. ${description.idsInComments ?? 'AWS ids'} are in the trailing comments.`);
+    out.push(oneLine(`# ${description.source} VPC ${vpc.id}, written by vpcrules import. ${description.idsInComments ?? 'AWS ids'} are in the trailing comments.`));
     out.push('# Add the flows that must work (and those that must not), then check the file in CI:');
     out.push('#   npx vpcrules check FILE');
     let lastTitle: string | undefined;
