@@ -1,6 +1,7 @@
 // The "Import AWS or Terraform JSON..." command: the user picks JSON files (AWS CLI describe
 // outputs, or one `terraform show -json`), the language server imports them (vpcrules/import),
-// and each VPC opens as a new untitled .vpcrules document. The summary goes to an output channel.
+// and each VPC opens as a new untitled document NAME.vpcrules (saved into the first workspace
+// folder), in the vpcrules language. The summary goes to an output channel.
 import * as vscode from 'vscode';
 
 export interface ImportFile {
@@ -70,8 +71,7 @@ export async function importJson(request: ImportRequest, output: vscode.OutputCh
   output.appendLine(`import of ${names} (${result.source === 'aws' ? 'AWS CLI JSON' : 'Terraform JSON'}):`);
   for (const file of result.files) {
     output.appendLine(file.summary);
-    const document = await vscode.workspace.openTextDocument({ language: 'vpcrules', content: file.text });
-    await vscode.window.showTextDocument(document, { preview: false });
+    await openImported(file.name, file.text);
   }
   output.appendLine('');
   const notRepresented = result.files.reduce((sum, file) => sum + file.notRepresented, 0);
@@ -79,4 +79,34 @@ export async function importJson(request: ImportRequest, output: vscode.OutputCh
   const message = `vpcrules: imported ${what}${notRepresented > 0 ? `; ${notRepresented} item(s) not represented` : ''}. Save the file, then add the flows that must hold.`;
   const choice = await vscode.window.showInformationMessage(message, 'Show Summary');
   if (choice) output.show(true);
+}
+
+/**
+ * Opens the text as a new untitled document named NAME.vpcrules (in the first workspace folder,
+ * where saving puts it), NAME-2.vpcrules and so on when that name is taken.
+ */
+async function openImported(name: string, text: string): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  const open = new Set(vscode.workspace.textDocuments.map((document) => document.uri.path));
+  let uri: vscode.Uri | undefined;
+  for (let n = 1; !uri; n++) {
+    const fileName = `${name}${n > 1 ? `-${n}` : ''}.vpcrules`;
+    const candidate = folder ? vscode.Uri.joinPath(folder, fileName) : vscode.Uri.file(`/${fileName}`);
+    if (open.has(candidate.path) || (folder && (await exists(candidate)))) continue;
+    uri = folder ? candidate.with({ scheme: 'untitled' }) : vscode.Uri.parse(`untitled:${fileName}`);
+  }
+  const document = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), 'vpcrules');
+  const editor = await vscode.window.showTextDocument(document, { preview: false });
+  await editor.edit((builder) => builder.insert(new vscode.Position(0, 0), text));
+  editor.selection = new vscode.Selection(0, 0, 0, 0);
+  editor.revealRange(new vscode.Range(0, 0, 0, 0), vscode.TextEditorRevealType.AtTop);
+}
+
+async function exists(uri: vscode.Uri): Promise<boolean> {
+  try {
+    await vscode.workspace.fs.stat(uri);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -439,7 +439,7 @@ export const scenarios = [
   {
     id: 'i',
     name: 'import',
-    title: 'command palette "vpcrules: Import AWS or Terraform JSON...", pick a terraform show -json plan: its import opens as a new vpcrules document',
+    title: 'command palette "vpcrules: Import AWS or Terraform JSON...", pick a terraform show -json plan: its import opens as a new unsaved NAME.vpcrules',
     async run(ctx) {
       const { page, importFile, imported } = ctx;
       await hidePanel(page);
@@ -453,17 +453,41 @@ export const scenarios = [
         },
         { timeout: SHOW_TIMEOUT, observe: () => quickInputState(page) },
       );
-      await page.fill(SELECTORS.quickInputBox, importFile);
-      await waitFor(`the path ${importFile} in the dialog`, async () => (await quickInputState(page)).value === importFile, {
+      // The dialog lists the folder it starts in, then takes the path typed into its box (here set
+      // at once), lists the file and accepts it with Enter. It may still be reading a folder when
+      // the path is set and put its own path back: the path is set again until the file is listed.
+      const fileName = importFile.split('/').pop();
+      await waitFor('the dialog to list the workspace folder', async () => (await texts(page, SELECTORS.quickInputRows)).some((row) => row.includes('imports')), {
         timeout: 10_000,
-        observe: () => quickInputState(page),
+        observe: () => texts(page, SELECTORS.quickInputRows),
       });
-      await page.keyboard.press('Enter');
+      let lastAction = 0;
+      let enters = 0;
+      await waitFor(
+        `the dialog to accept ${importFile}`,
+        async () => {
+          const state = await quickInputState(page);
+          if (!state.visible || !state.title.includes('import AWS CLI or Terraform JSON')) return true;
+          if (Date.now() - lastAction < 1000) return undefined;
+          lastAction = Date.now();
+          if (state.value !== importFile) {
+            await page.fill(SELECTORS.quickInputBox, importFile);
+            return undefined;
+          }
+          const listed = (await texts(page, SELECTORS.quickInputRows)).some((row) => row.includes(fileName));
+          if (!listed) return undefined;
+          enters += 1;
+          if (enters <= 2) await page.keyboard.press('Enter');
+          else await page.click('.quick-input-widget .monaco-button:has-text("Import")').catch(() => {});
+          return undefined;
+        },
+        { timeout: 20_000, observe: async () => ({ dialog: await quickInputState(page), rows: await texts(page, SELECTORS.quickInputRows) }) },
+      );
       // The import opens as a new untitled document in the vpcrules language.
       const header = `^${literal(imported.firstLines[0])}\\s*$`;
       const line = await waitFor(
         'the imported document with its header line',
-        async () => ((await activeTabLabel(page)).startsWith('Untitled') ? findViewLine(page, header) : undefined),
+        async () => ((await activeTabLabel(page)).startsWith(`${imported.name}.vpcrules`) ? findViewLine(page, header) : undefined),
         { timeout: SHOW_TIMEOUT, observe: async () => ({ tab: await activeTabLabel(page), dialog: await quickInputState(page) }) },
       );
       await waitFor(`the line "${imported.firstLines[1]}"`, () => findViewLine(page, `^${literal(imported.firstLines[1])}\\s*$`), { timeout: 5000 });

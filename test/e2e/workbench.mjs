@@ -105,12 +105,18 @@ async function quickInputRows(page) {
  * so the palette's closing is not waited for.
  */
 export async function runCommand(page, label, { opensQuickInput = false } = {}) {
-  await openQuickInput(page, 'F1');
-  await page.keyboard.type(label);
   const wanted = normalize(label).toLowerCase();
+  // Right after the workbench loads, an extension's commands may not be listed yet: the palette
+  // lists what it knew when it opened, so it is opened again until the command is there.
+  let openedAt = 0;
   await waitFor(
     `command "${label}" in the command palette`,
     async () => {
+      if (Date.now() - openedAt > 5000) {
+        await openQuickInput(page, 'F1');
+        await page.keyboard.type(label);
+        openedAt = Date.now();
+      }
       const rows = await quickInputRows(page);
       return rows[0]?.focused && normalize(rows[0].aria || rows[0].text).toLowerCase().includes(wanted);
     },
