@@ -243,6 +243,46 @@ describe('import terraform: what a plan leaves unknown', () => {
     assert.match(file.text, /^security-group web \{ .*\n {2}inbound tcp 22 from 10\.0\.0\.0\/8\n\}/m);
   });
 
+  it("takes an aws_route's target from what the configuration sets, not from its computed attributes", () => {
+    const subnetB = { ...resource('aws_subnet', 'b', { cidr_block: '10.0.2.0/24', availability_zone: 'us-east-1a' }), unknown: { id: true, vpc_id: true } };
+    const policy = { ...resource('aws_networkfirewall_firewall_policy', 'p', { name: 'p', firewall_policy: [{ stateless_default_actions: ['aws:forward_to_sfe'] }] }), unknown: { arn: true, id: true } };
+    const firewall = {
+      ...resource('aws_networkfirewall_firewall', 'fw', { name: 'fw', subnet_mapping: [{}] }),
+      unknown: { arn: true, id: true, vpc_id: true, firewall_policy_arn: true, firewall_status: true, subnet_mapping: [{ subnet_id: true }] },
+    };
+    const table = { ...resource('aws_route_table', 'rt', {}), unknown: { id: true, vpc_id: true, route: true } };
+    const route = {
+      ...resource('aws_route', 'out', { destination_cidr_block: '0.0.0.0/0', gateway_id: null }),
+      unknown: { id: true, route_table_id: true, vpc_endpoint_id: true, network_interface_id: true, instance_id: true, state: true },
+    };
+    const associations = [
+      { ...resource('aws_route_table_association', 'a', {}), unknown: { id: true, subnet_id: true, route_table_id: true } },
+      { ...resource('aws_route_table_association', 'b', {}), unknown: { id: true, subnet_id: true, route_table_id: true } },
+    ];
+    const vpcRef = ref('aws_vpc.main.id', 'aws_vpc.main');
+    const [file] = writeDescription(readTerraform([json('plan.json', plan([vpc, subnet, subnetB, policy, firewall, table, route, ...associations], [
+      ...config,
+      block('aws_subnet', 'b', { vpc_id: vpcRef }),
+      block('aws_networkfirewall_firewall_policy', 'p', { firewall_policy: [{ stateless_default_actions: { constant_value: ['aws:forward_to_sfe'] } }] }),
+      block('aws_networkfirewall_firewall', 'fw', {
+        vpc_id: vpcRef, firewall_policy_arn: ref('aws_networkfirewall_firewall_policy.p.arn', 'aws_networkfirewall_firewall_policy.p'),
+        subnet_mapping: [{ subnet_id: ref('aws_subnet.a.id', 'aws_subnet.a') }],
+      }),
+      block('aws_route_table', 'rt', { vpc_id: vpcRef }),
+      block('aws_route', 'out', {
+        route_table_id: ref('aws_route_table.rt.id', 'aws_route_table.rt'), destination_cidr_block: { constant_value: '0.0.0.0/0' },
+        vpc_endpoint_id: ref('aws_networkfirewall_firewall.fw.firewall_status[0].sync_states', 'aws_networkfirewall_firewall.fw.firewall_status[0]', 'aws_networkfirewall_firewall.fw.firewall_status', 'aws_networkfirewall_firewall.fw'),
+      }),
+      block('aws_route_table_association', 'a', { subnet_id: ref('aws_subnet.b.id', 'aws_subnet.b'), route_table_id: ref('aws_route_table.rt.id', 'aws_route_table.rt') }),
+      // A subnet associated with the VPC's main table by its id.
+      block('aws_route_table_association', 'b', { subnet_id: ref('aws_subnet.a.id', 'aws_subnet.a'), route_table_id: ref('aws_vpc.main.main_route_table_id', 'aws_vpc.main') }),
+    ]))]));
+    assert.match(file.text, /^ {2}route 0\.0\.0\.0\/0 -> firewall fw-us-east-1a +# aws_networkfirewall_firewall\.fw\/us-east-1a$/m);
+    assert.match(file.text, /^subnet a 10\.0\.1\.0\/24 routes main +# aws_subnet\.a us-east-1a$/m);
+    assert.match(file.text, /^subnet b 10\.0\.2\.0\/24 routes rt +# aws_subnet\.b us-east-1a$/m);
+    assert.deepEqual(analyze(file.text).diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
+  });
+
   it('resolves through each.value of a for_each over another resource, and a variable of a module', () => {
     const moduleVpc = { ...resource('aws_vpc', 'this', { cidr_block: '10.1.0.0/16' }, undefined, 'module.core'), unknown: { id: true } };
     const subnets = ['x', 'y'].map((key, i) => ({ ...resource('aws_subnet', 's', { cidr_block: `10.1.${i}.0/24` }, key, 'module.core'), unknown: { id: true, vpc_id: true } }));

@@ -903,6 +903,13 @@ class TerraformReader {
       tables.set(res.address, table);
       this.out.routeTables.push(table);
     }
+    // Each VPC's main table: the one the input says, else AWS's default (local routes only).
+    for (const vpc of this.out.vpcs) {
+      const defaults = this.vpcDefaults.get(vpc.id)!;
+      if (!defaults.table) continue;
+      const table = tables.get(defaults.table) ?? this.mainTable(defaults.table, tables);
+      if (table) table.main = true;
+    }
     // aws_route resources first: a refreshed state lists them in their table's route blocks too,
     // without their state (blackhole).
     for (const res of this.ofType('aws_route')) {
@@ -941,13 +948,6 @@ class TerraformReader {
       if (subnet) table.subnets.push(subnet);
       if (gateway) table.edgeGateways.push(gateway);
     }
-    // Each VPC's main table: the one the input says, else AWS's default (local routes only).
-    for (const vpc of this.out.vpcs) {
-      const defaults = this.vpcDefaults.get(vpc.id)!;
-      if (!defaults.table) continue;
-      const table = tables.get(defaults.table) ?? this.mainTable(defaults.table, tables);
-      if (table) table.main = true;
-    }
   }
 
   /** A VPC's main route table that the input names only by id: AWS's default, declared once. */
@@ -973,31 +973,28 @@ class TerraformReader {
     let firewall: string | undefined;
     let target: RouteTarget | undefined;
     const element = valueAt(res.values, at) as Record<string, unknown> | undefined;
-    for (const key of tf.ROUTE_TARGETS) {
-      const known = text(element?.[key]);
-      const id = known ? this.local(known) : this.isUnknown(res, [...at, key]) ? this.routeCandidate(res, [...at, key], key) : undefined;
-      if (known === undefined && !this.isUnknown(res, [...at, key])) continue;
+    // The target: an attribute with a value; in a plan, else one unknown until apply that the
+    // configuration sets (aws_route's other target attributes are computed: unknown, but unset).
+    const known = tf.ROUTE_TARGETS.find((key) => text(element?.[key]));
+    const pending = known ? undefined : tf.ROUTE_TARGETS.find((key) => this.isUnknown(res, [...at, key]) && this.expressionAt(res, [...at, key]));
+    const key = known ?? pending;
+    if (key) {
+      const id = known ? this.local(text(element![key])!) : this.routeCandidate(res, [...at, key], key);
       if (id === undefined) {
-        if (key === 'vpc_endpoint_id') {
-          // An endpoint unknown until apply that the configuration does not name (through a local
-          // value, say): the VPC's firewall when it has exactly one.
-          const firewalls = this.ofType('aws_networkfirewall_firewall').filter((fw) => this.ref(fw, ['vpc_id'], VPC_TYPES) === table.vpc);
-          if (firewalls.length === 1) {
-            firewall = firewalls[0].address;
-            this.skip(table.id, 'route', `${where}: its VPC endpoint is unknown until apply and the configuration does not name it: assumed to be an endpoint of ${firewall}, the VPC's only firewall`);
-            break;
-          }
+        // An endpoint unknown until apply that the configuration does not name (through a local
+        // value, say): the VPC's firewall when it has exactly one.
+        const firewalls = key === 'vpc_endpoint_id' ? this.ofType('aws_networkfirewall_firewall').filter((fw) => this.ref(fw, ['vpc_id'], VPC_TYPES) === table.vpc) : [];
+        if (firewalls.length === 1) {
+          firewall = firewalls[0].address;
+          this.skip(table.id, 'route', `${where}: its VPC endpoint is unknown until apply and the configuration does not name it: assumed to be an endpoint of ${firewall}, the VPC's only firewall`);
+        } else {
+          target = { kind: 'other', id: `${key} unknown until apply`, what: ROUTE_TARGET_WORDS[key] };
         }
-        target = { kind: 'other', id: `${key} unknown until apply`, what: ROUTE_TARGET_WORDS[key] };
-        break;
-      }
-      const type = this.typeOf(id);
-      if (type === 'aws_networkfirewall_firewall') {
+      } else if (this.typeOf(id) === 'aws_networkfirewall_firewall') {
         firewall = id;
-        break;
+      } else {
+        target = this.routeTarget(key, id, this.typeOf(id));
       }
-      target = this.routeTarget(key, id, type);
-      break;
     }
     if (!target && !firewall) {
       this.skip(table.id, 'route', `${where}: a route without a target: left out`);
