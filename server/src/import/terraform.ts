@@ -1069,7 +1069,9 @@ class TerraformReader {
       };
       for (const direction of ['ingress', 'egress'] as const) {
         if (this.isUnknown(res, [direction]) && !Array.isArray(v[direction])) {
-          if (this.expressionAt(res, [direction])) this.skip(res.address, 'security group rule', `its ${direction} rules are unknown until apply as a whole: left out`);
+          if (this.expressionAt(res, [direction])) {
+            this.skip(res.address, 'security group rule', `its ${direction} rules are unknown until apply as a whole: left out; written as aws_vpc_security_group_${direction}_rule resources, a plan shows them one by one`);
+          }
           continue;
         }
         const elements = v[direction] ?? [];
