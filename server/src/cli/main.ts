@@ -2,6 +2,7 @@
 // vpcrules explain FILE FLOW [--svg]
 // vpcrules matrix FILE --proto tcp|udp|icmp [--port N[-M]] [--format text|json|csv]
 // vpcrules import aws FILE|DIR... [--vpc VPC-ID] [--out FILE|DIR]   (import-command.ts)
+// vpcrules import terraform FILE [--vpc ADDRESS-OR-ID] [--out FILE|DIR]
 // Exit codes: 0 all good, 1 an error diagnostic or a failed expectation, 2 bad usage or unreadable file.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
