@@ -157,14 +157,22 @@ function alikeInstances(flow: Flow, model: Model, regions: Region[], others: Reg
   const apart: Region[] = [];
   // Against a few addresses, the groups' decisions themselves tell instances apart; else their rules.
   const remotes = otherAddrs.size() <= 8n ? otherAddrs.intervals.flatMap(([lo, hi]) => pointsOf(lo, hi)) : undefined;
+  // Instances of the same groups judge alike: their own key is computed once per list of groups.
+  const ownByGroups = new Map<string, string>();
+  const holdingOf = membership(consulted);
   for (const region of instances) {
     const instance = region.instance;
-    const own = remotes
-      ? remotes.map((remote) => judgeSg(instance, direction, flow.protocol, flow.family, remote, flow.keys).allowed.intervals.join(';')).join('/')
-      : instanceSgRules(instance, direction).filter((rule) =>
-        (rule.protocol === -1 || rule.protocol === flow.protocol) && rule.keys.overlaps(flow.keys) && ofFamily(rule.peer, flow.family).overlaps(otherAddrs))
-        .map((rule) => rule.order).join(',');
-    const holding = region.addrs.intervals.map(([address]) => consulted.filter((set) => set.has(address)).map((_, i) => i).join(','));
+    const groupsKey = instance.groups.map((group) => group.name).join(',');
+    let own = ownByGroups.get(groupsKey);
+    if (own === undefined) {
+      own = remotes
+        ? remotes.map((remote) => judgeSg(instance, direction, flow.protocol, flow.family, remote, flow.keys).allowed.intervals.join(';')).join('/')
+        : instanceSgRules(instance, direction).filter((rule) =>
+          (rule.protocol === -1 || rule.protocol === flow.protocol) && rule.keys.overlaps(flow.keys) && ofFamily(rule.peer, flow.family).overlaps(otherAddrs))
+          .map((rule) => rule.order).join(',');
+      ownByGroups.set(groupsKey, own);
+    }
+    const holding = region.addrs.intervals.map(([address]) => holdingOf(address));
     if (region.addrs.size() !== BigInt(holding.length) || holding.some((key) => key !== holding[0])) {
       apart.push(region);
       continue;
@@ -182,6 +190,29 @@ function alikeInstances(flow: Flow, model: Model, regions: Region[], others: Reg
     kind: 'instance', instance: members[0], members, addrs: IntervalSet.from(intervals), alike: members.length > 1,
   }));
   return [...merged, ...apart, ...regions.filter((region) => region.kind !== 'instance')];
+}
+
+/**
+ * Which of the sets hold an address, as a key: addresses with the same key are in the same sets.
+ * The sets' boundaries cut the addresses into stretches; each stretch's key is computed once.
+ */
+function membership(sets: BigSet[]): (address: bigint) => string {
+  const points = new Set<bigint>();
+  for (const set of sets) for (const [lo, hi] of set.intervals) points.add(lo).add(hi + 1n);
+  const bounds = [...points].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const keys = new Map<number, string>();
+  return (address) => {
+    const stretch = upperBound(bounds, address);
+    let key = keys.get(stretch);
+    if (key === undefined) {
+      const held: number[] = [];
+      sets.forEach((set, i) => {
+        if (set.has(address)) held.push(i);
+      });
+      keys.set(stretch, (key = held.join(',')));
+    }
+    return key;
+  };
 }
 
 function pointsOf(lo: bigint, hi: bigint): bigint[] {
@@ -245,21 +276,49 @@ function routedPieces(model: Model, family: Family, region: Region): Region[] {
   return cutAtRoutes(model, family, region.addrs).map((addrs) => ({ ...region, addrs }) as Region);
 }
 
-/** A set of addresses cut wherever some route table's decision can change. */
+/**
+ * A set of addresses cut wherever some route table's decision can change: one piece per stretch
+ * between two consecutive route boundaries, holding every interval of the set in that stretch
+ * (every table decides alike for all of them).
+ */
 function cutAtRoutes(model: Model, family: Family, set: BigSet): BigSet[] {
   const cuts = routeBoundaries(model, family);
   const pieces: BigSet[] = [];
+  let current: (readonly [bigint, bigint])[] = [];
+  let stretch = -1;
+  const close = () => {
+    if (current.length > 0) pieces.push(IntervalSet.from(current));
+    current = [];
+  };
   for (const [lo, hi] of set.intervals) {
     let start = lo;
-    for (const cut of cuts) {
-      if (cut <= start) continue;
-      if (cut > hi) break;
-      pieces.push(IntervalSet.of(start, cut - 1n));
-      start = cut;
+    for (;;) {
+      // The stretch of `start`: the number of boundaries at or below it.
+      const at = upperBound(cuts, start);
+      if (at !== stretch) {
+        close();
+        stretch = at;
+      }
+      const end = at < cuts.length && cuts[at] <= hi ? cuts[at] - 1n : hi;
+      current.push([start, end]);
+      if (end === hi) break;
+      start = end + 1n;
     }
-    pieces.push(IntervalSet.of(start, hi));
   }
+  close();
   return pieces;
+}
+
+/** The number of entries of a sorted list that are at most `value`. */
+function upperBound(sorted: readonly bigint[], value: bigint): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid] <= value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 /**
