@@ -12,8 +12,8 @@ import { FirewallView, Hop, KeySource, Remote, Rewrite } from './hops';
 import { BigSet, IntervalSet, PortSet } from './intervals';
 import { NAT_GATEWAY_PORTS } from './services';
 import { ofFamily } from './addresses';
-import { instanceSgRules, judgeSg } from './hops';
-import type { Firewall, Flow, Gateway, Instance, Model, NatGateway, Region, RouteModel, RouteTable, Subnet } from './model';
+import { instanceSgRules } from './hops';
+import type { Firewall, Flow, Gateway, Instance, Model, NatGateway, Region, RouteModel, RouteTable, SecurityGroup, Subnet } from './model';
 import { connectablePairs, instanceHolding } from './regions';
 import { firewallAddressSets } from './firewall';
 
@@ -68,16 +68,25 @@ function effectiveDestination(src: Region, dst: Region): Region {
 /** Every pair of pieces of the flow's ends that holds a connection, with its path. */
 export function flowPaths(flow: Flow, model: Model): FlowPath[] {
   const paths: FlowPath[] = [];
+  const dstRegions = alikeInstances(flow, model, flow.dstRegions, flow.srcRegions, 'dst');
+  // A routed end's pieces depend on the end alone: each is cut once.
+  const pieces = new Map<Region, Region[]>();
+  const piecesOf = (region: Region) => {
+    let found = pieces.get(region);
+    if (!found) pieces.set(region, (found = routedPieces(model, flow.family, region)));
+    return found;
+  };
   for (const srcRegion of alikeInstances(flow, model, flow.srcRegions, flow.dstRegions, 'src')) {
-    for (const dstRegion of alikeInstances(flow, model, flow.dstRegions, flow.srcRegions, 'dst')) {
+    for (const dstRegion of dstRegions) {
       for (const [src, written] of connectablePairs(srcRegion, dstRegion)) {
         const dst = effectiveDestination(src, written);
         if (!model.routing || dst.kind === 'aws-service') {
           paths.push({ src, dst, hops: numbered(filterHops(flow, src, dst)), box: [flow.keys, sourcePorts(flow, src)] });
           continue;
         }
-        for (const srcPiece of routedPieces(model, flow.family, src)) {
-          for (const dstPiece of routedPieces(model, flow.family, dst)) paths.push(routedPath(flow, model, srcPiece, dstPiece));
+        const dstPieces = piecesOf(dst);
+        for (const srcPiece of piecesOf(src)) {
+          for (const dstPiece of dstPieces) paths.push(routedPath(flow, model, srcPiece, dstPiece));
         }
       }
     }
@@ -157,27 +166,31 @@ function alikeInstances(flow: Flow, model: Model, regions: Region[], others: Reg
   const apart: Region[] = [];
   // Against a few addresses, the groups' decisions themselves tell instances apart; else their rules.
   const remotes = otherAddrs.size() <= 8n ? otherAddrs.intervals.flatMap(([lo, hi]) => pointsOf(lo, hi)) : undefined;
-  // Instances of the same groups judge alike: their own key is computed once per list of groups.
-  const ownByGroups = new Map<string, string>();
+  // An instance's groups admit the union of what each group admits: each group is judged once.
+  const byGroup = new Map<SecurityGroup, PortSet[] | number[]>();
+  const ofGroup = (group: SecurityGroup) => {
+    let found = byGroup.get(group);
+    if (!found) {
+      const rules = group.rules.filter((rule) => rule.direction === direction && (rule.protocol === -1 || rule.protocol === flow.protocol) && rule.keys.overlaps(flow.keys));
+      found = remotes
+        ? remotes.map((remote) => rules.reduce((allowed, rule) => (ofFamily(rule.peer, flow.family).has(remote) ? allowed.union(rule.keys.intersect(flow.keys)) : allowed), IntervalSet.empty<number>()))
+        : rules.filter((rule) => ofFamily(rule.peer, flow.family).overlaps(otherAddrs)).map((rule) => rule.order);
+      byGroup.set(group, found);
+    }
+    return found;
+  };
   const holdingOf = membership(consulted);
   for (const region of instances) {
     const instance = region.instance;
-    const groupsKey = instance.groups.map((group) => group.name).join(',');
-    let own = ownByGroups.get(groupsKey);
-    if (own === undefined) {
-      own = remotes
-        ? remotes.map((remote) => judgeSg(instance, direction, flow.protocol, flow.family, remote, flow.keys).allowed.intervals.join(';')).join('/')
-        : instanceSgRules(instance, direction).filter((rule) =>
-          (rule.protocol === -1 || rule.protocol === flow.protocol) && rule.keys.overlaps(flow.keys) && ofFamily(rule.peer, flow.family).overlaps(otherAddrs))
-          .map((rule) => rule.order).join(',');
-      ownByGroups.set(groupsKey, own);
-    }
+    const own = remotes
+      ? remotes.map((_, i) => instance.groups.reduce((allowed, group) => allowed.union((ofGroup(group) as PortSet[])[i]), IntervalSet.empty<number>()).intervals.join(';')).join('/')
+      : [...new Set(instance.groups.flatMap((group) => ofGroup(group) as number[]))].sort((a, b) => a - b).join(',');
     const holding = region.addrs.intervals.map(([address]) => holdingOf(address));
     if (region.addrs.size() !== BigInt(holding.length) || holding.some((key) => key !== holding[0])) {
       apart.push(region);
       continue;
     }
-    const key = `${instance.subnet?.name}|${instance.ephemeral.intervals.join(';')}|${own}|${holding[0]}`;
+    const key = `${staticKey(instance)}|${own}|${holding[0]}`;
     const group = groups.get(key);
     if (group) {
       group.members.push(instance);
@@ -190,6 +203,15 @@ function alikeInstances(flow: Flow, model: Model, regions: Region[], others: Reg
     kind: 'instance', instance: members[0], members, addrs: IntervalSet.from(intervals), alike: members.length > 1,
   }));
   return [...merged, ...apart, ...regions.filter((region) => region.kind !== 'instance')];
+}
+
+const staticKeys = new WeakMap<Instance, string>();
+
+/** What tells instances apart whatever the flow: their subnet and source ports. */
+function staticKey(instance: Instance): string {
+  let key = staticKeys.get(instance);
+  if (key === undefined) staticKeys.set(instance, (key = `${instance.subnet?.name}|${instance.ephemeral.intervals.join(';')}`));
+  return key;
 }
 
 /**
