@@ -137,6 +137,7 @@ class ModelKeys {
   private readonly groups = new Map<SecurityGroup, string>();
   private readonly acls = new Map<NetworkAcl, string>();
   private readonly addrs = new Map<AddrSet, string>();
+  private readonly regionLists = new Map<Region[], string>();
   private reserved?: string;
 
   constructor(private readonly ids: KeyIds) {}
@@ -171,8 +172,17 @@ class ModelKeys {
       reservedAddressesKey(model), routingKey(model),
       ...(model.routing ? [...model.subnets.values()].map((subnet) => `${subnet.name}:${this.ids.id(this.acl(subnet.acl))}`) : []),
     ].join('\n');
-    const regions = [...flow.srcRegions, ...flow.dstRegions].map((region) => `${regionKey(region)}@${this.consulted(region)}`);
-    return [flowKey(flow), this.reserved, ...regions].join('\n');
+    return [flowKey(flow), this.reserved, this.regions(flow.srcRegions), this.regions(flow.dstRegions)].join('\n');
+  }
+
+  /** The key of an end's regions, by id: ends of addresses share their regions, keyed once. */
+  private regions(regions: Region[]): string {
+    let key = this.regionLists.get(regions);
+    if (key === undefined) {
+      key = `@${this.ids.id(regions.map((region) => `${regionKey(region)}@${this.consulted(region)}`).join('\n'))}`;
+      this.regionLists.set(regions, key);
+    }
+    return key;
   }
 
   /** What the hops on a region's side read: its instance's groups and its subnet's ACL. */
