@@ -182,11 +182,9 @@ function alikeInstances(flow: Flow, model: Model, regions: Region[], others: Reg
   const holdingOf = membership(consulted);
   for (const region of instances) {
     const instance = region.instance;
-    const own = remotes
-      ? remotes.map((_, i) => instance.groups.reduce((allowed, group) => allowed.union((ofGroup(group) as PortSet[])[i]), IntervalSet.empty<number>()).intervals.join(';')).join('/')
-      : [...new Set(instance.groups.flatMap((group) => ofGroup(group) as number[]))].sort((a, b) => a - b).join(',');
+    const own = remotes ? ownAgainst(instance.groups.map((group) => ofGroup(group) as PortSet[]), remotes.length) : ownRules(instance.groups.map((group) => ofGroup(group) as number[]));
     const holding = region.addrs.intervals.map(([address]) => holdingOf(address));
-    if (region.addrs.size() !== BigInt(holding.length) || holding.some((key) => key !== holding[0])) {
+    if (region.addrs.intervals.some(([lo, hi]) => lo !== hi) || holding.some((key) => key !== holding[0])) {
       apart.push(region);
       continue;
     }
@@ -203,6 +201,29 @@ function alikeInstances(flow: Flow, model: Model, regions: Region[], others: Reg
     kind: 'instance', instance: members[0], members, addrs: IntervalSet.from(intervals), alike: members.length > 1,
   }));
   return [...merged, ...apart, ...regions.filter((region) => region.kind !== 'instance')];
+}
+
+/** What an instance's groups admit from each remote address, as a key: the union over its groups. */
+function ownAgainst(groups: PortSet[][], remotes: number): string {
+  const parts: string[] = [];
+  for (let i = 0; i < remotes; i++) {
+    let allowed: PortSet | undefined;
+    for (const sets of groups) {
+      const set = sets[i];
+      if (set.isEmpty()) continue;
+      allowed = allowed ? allowed.union(set) : set;
+    }
+    parts.push(allowed ? allowed.intervals.join(';') : '');
+  }
+  return parts.join('/');
+}
+
+/** The rules of an instance's groups that can match, as a key: their positions, sorted, once each. */
+function ownRules(groups: number[][]): string {
+  const nonEmpty = groups.filter((orders) => orders.length > 0);
+  if (nonEmpty.length === 0) return '';
+  if (nonEmpty.length === 1) return nonEmpty[0].join(',');
+  return [...new Set(nonEmpty.flat())].sort((a, b) => a - b).join(',');
 }
 
 const staticKeys = new WeakMap<Instance, string>();
@@ -352,15 +373,27 @@ function instancePieces(model: Model, family: Family, region: Region & { kind: '
   if (region.members.length === 1) {
     return region.addrs.intervals.flatMap(([lo, hi]) => pointsOf(lo, hi).map((address) => instanceHolding(region, address)));
   }
-  const owner = new Map<bigint, Instance>();
-  for (const member of region.members) for (const address of family === 4 ? member.ips : member.ip6s) owner.set(address, member);
-  const isMapped = (address: bigint) => family === 4 && owner.get(address)?.publicIp !== undefined && owner.get(address)?.ips[0] === address;
-  const addresses = region.addrs.intervals.flatMap(([lo, hi]) => pointsOf(lo, hi));
-  const parts = [addresses.filter(isMapped), addresses.filter((address) => !isMapped(address))].filter((part) => part.length > 0);
-  return parts.flatMap((part) => cutAtRoutes(model, family, IntervalSet.from(part.map((address) => [address, address] as const))).map((addrs) => {
-    const members = [...new Set(addrs.intervals.flatMap(([lo, hi]) => pointsOf(lo, hi).map((address) => owner.get(address)!)))];
-    return { ...region, instance: owner.get(addrs.min()!)!, members, addrs };
-  }));
+  const entries: { address: bigint; owner: Instance }[] = [];
+  for (const member of region.members) {
+    for (const address of family === 4 ? member.ips : member.ip6s) if (region.addrs.has(address)) entries.push({ address, owner: member });
+  }
+  entries.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  const isMapped = (entry: { address: bigint; owner: Instance }) => family === 4 && entry.owner.publicIp !== undefined && entry.owner.ips[0] === entry.address;
+  const cuts = routeBoundaries(model, family);
+  const pieces: Region[] = [];
+  for (const part of [entries.filter(isMapped), entries.filter((entry) => !isMapped(entry))]) {
+    // Sorted by address: the entries of one stretch between route boundaries are consecutive.
+    for (let start = 0; start < part.length;) {
+      const stretch = upperBound(cuts, part[start].address);
+      let end = start + 1;
+      while (end < part.length && upperBound(cuts, part[end].address) === stretch) end++;
+      const slice = part.slice(start, end);
+      const members = [...new Set(slice.map((entry) => entry.owner))];
+      pieces.push({ ...region, instance: slice[0].owner, members, addrs: IntervalSet.from(slice.map((entry) => [entry.address, entry.address] as const)) });
+      start = end;
+    }
+  }
+  return pieces;
 }
 
 /** Where a packet is while it is routed. */
