@@ -23,6 +23,17 @@
 // fraction declares gateways and public addresses but no route table, which changes nothing.
 // Flows then often cross the VPC's edge, and sometimes name a public address.
 //
+// Some routed models put AWS Network Firewall endpoints on the way (paths.md, Network Firewall),
+// each in a small subnet of its own: ingress and egress inspection (protected subnets whose
+// table sends the internet to the endpoint, the endpoint's subnet sending it to the internet
+// gateway, and the internet gateway's edge table sending the protected subnets back through the
+// endpoint), and east-west inspection between two subnets (each sending the other's CIDR to the
+// endpoint); now and then a route is missing, which makes the reply asymmetric. Their policies
+// take either stateful order; stateless rules (pass, drop, forward) and stateful Suricata rules
+// (every action, `->` and `<>`, lists, negations, variables, `flow` options, and now and then an
+// application protocol or an option the model does not have) are drawn near the flows' addresses
+// and ports, some written to pass a flow.
+//
 // Two flavours:
 // - small (default): every flow is small enough to enumerate exhaustively (address ends /28-/32
 //   or /124-/128, at most 8 destination ports, at most 8 source ports, one ICMP type);
@@ -40,7 +51,7 @@ export interface GeneratedModel {
   flowCount: number;
 }
 
-const CHOICES = 1600;
+const CHOICES = 2600;
 
 class Chooser {
   private index = 0;
@@ -184,12 +195,24 @@ interface RouteTable {
   routes: { dest: Block; target: string }[];
 }
 
+/** An AWS Network Firewall endpoint and how routes send packets through it. */
+interface Firewall {
+  name: string;
+  subnet: Subnet;
+  policy: string;
+  /** Ingress and egress inspection of these subnets (their internet traffic through the endpoint). */
+  protects: Subnet[];
+  /** East-west inspection between these two subnets. */
+  between?: [Subnet, Subnet];
+}
+
 /** What the model declares of paths.md; `tables` empty: routing is not modelled. */
 interface Routing {
   igw?: string;
   eigw?: string;
   nats: NatGateway[];
   tables: RouteTable[];
+  firewalls: Firewall[];
 }
 
 type End =
@@ -247,7 +270,13 @@ class Builder {
   /** The address ends of the flows, which random rules cut near. */
   private readonly anchors: Block[] = [];
   private declaresDefaultGroup = false;
-  private readonly routing: Routing = { nats: [], tables: [] };
+  private readonly routing: Routing = { nats: [], tables: [], firewalls: [] };
+  /** The /24 slots of the VPC's IPv4 block and the /64 slots of its IPv6 block that subnets use. */
+  private readonly slots4 = new Set<number>();
+  private readonly slots6 = new Set<number>();
+  /** The firewall policies, each with the stateless and stateful groups it names. */
+  private readonly policies: { name: string; stateless: string[]; stateful: string[] }[] = [];
+  private nextSid = 100;
   /** Whether the model declares route tables (decided before the flows, made after them). */
   private routed = false;
 
@@ -269,6 +298,7 @@ class Builder {
     for (let i = 0; i < instanceCount; i++) this.instances.push(this.makeInstance(i));
     this.declaresDefaultGroup = this.defaultMembers().length > 0 && c.chance(0.35);
     this.makeGateways();
+    if (this.routed) this.makeFirewalls();
     const flowCount = c.int(1, 6);
     for (let i = 0; i < flowCount; i++) this.flows.push(this.makeFlow(i));
     if (this.routed) this.makeRouteTables();
@@ -294,8 +324,8 @@ class Builder {
     const c = this.c;
     const subnetCount = c.int(2, 4);
     const slots = [0, 1, 2, 3, 4, 8, 15, 10, 12, 5];
-    const used = new Set<number>();
-    const v6Slots = new Set<number>();
+    const used = this.slots4;
+    const v6Slots = this.slots6;
     for (let i = 0; i < subnetCount; i++) {
       let slot = c.pick(slots);
       while (used.has(slot)) slot = (slot + 1) % 16;
@@ -573,7 +603,8 @@ class Builder {
     for (const t of tables) for (let i = 0, n = c.weighted([[3, 0], [3, 1], [1, 2]]); i < n; i++) this.addExtraRoute(t);
     if (c.chance(0.6)) c.pick(tables).main = true;
     this.assignTables(tables);
-    if (igw && c.chance(0.3)) tables.push(this.edgeTable());
+    const edgeRoutes = this.firewallRoutes(tables);
+    if (igw && (edgeRoutes.length > 0 || c.chance(0.3))) tables.push(this.edgeTable(edgeRoutes));
     this.routing.tables = tables;
   }
 
@@ -649,9 +680,10 @@ class Builder {
   }
 
   /** The internet gateway's ingress table: local routes for the VPC or a subnet, or an appliance. */
-  private edgeTable(): RouteTable {
+  private edgeTable(firewallRoutes: { dest: Block; target: string }[]): RouteTable {
     const c = this.c;
     const table: RouteTable = { name: 'edge-rt', main: false, edge: true, routes: [] };
+    for (const route of firewallRoutes) this.addRoute(table, route.dest, route.target);
     if (c.chance(0.5)) this.addRoute(table, this.vpc4, 'local');
     if (this.vpc6 && c.chance(0.3)) this.addRoute(table, this.vpc6, 'local');
     for (let i = 0, n = c.int(0, 2); i < n; i++) {
@@ -660,6 +692,321 @@ class Builder {
       this.addRoute(table, block, c.weighted([[2, 'local'], [1, 'unmodelled "appliance eni-2"']]));
     }
     return table;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // AWS Network Firewall: endpoints, their routes, policies and rule groups
+
+  /** Endpoints, each in a small subnet of its own, with what they inspect (decided before the flows). */
+  private makeFirewalls(): void {
+    const c = this.c;
+    if (!c.chance(0.45)) return;
+    const { igw, nats } = this.routing;
+    const count = c.weighted([[4, 1], [1, 2]]);
+    const protectedOnes = new Set<Subnet>();
+    for (let i = 0; i < count; i++) {
+      const others = this.subnets.filter((s) => !this.isFirewallSubnet(s));
+      const subnet = this.firewallSubnet(i);
+      if (!subnet) return;
+      const layout = c.weighted([[igw ? 3 : 0, 'edge'], [2, 'east-west'], [igw ? 1 : 0, 'both']] as const);
+      const firewall: Firewall = { name: `fw${i}`, subnet, policy: '', protects: [] };
+      if (layout !== 'east-west') {
+        // Mostly subnets whose instances reach the internet: public ones and NAT gateways' subnets.
+        const natSubnets = nats.map((nat) => nat.subnet);
+        const free = others.filter((s) => !protectedOnes.has(s));
+        const reaching = free.filter((s) => s.isPublic || natSubnets.includes(s));
+        const pool = reaching.length > 0 && c.chance(0.85) ? reaching : free;
+        for (let n = 0, want = c.weighted([[3, 1], [1, 2]]); n < want && pool.length > 0; n++) {
+          const chosen = c.pick(pool);
+          if (!firewall.protects.includes(chosen)) firewall.protects.push(chosen);
+          protectedOnes.add(chosen);
+        }
+      }
+      if (layout !== 'edge') {
+        const a = c.pick(others);
+        firewall.between = [a, c.pick(others.filter((s) => s !== a))];
+      }
+      firewall.policy = this.policies.length > 0 && c.chance(0.3) ? c.pick(this.policies).name : this.newPolicy();
+      this.routing.firewalls.push(firewall);
+    }
+  }
+
+  private isFirewallSubnet(subnet: Subnet): boolean {
+    return this.routing.firewalls.some((f) => f.subnet === subnet) || subnet.name.startsWith('fwsub');
+  }
+
+  /** A /28 at a /24 slot no subnet uses (and a /64 of its own now and then). */
+  private firewallSubnet(i: number): Subnet | undefined {
+    const c = this.c;
+    const free = [6, 7, 9, 11, 13, 14].filter((slot) => !this.slots4.has(slot));
+    if (free.length === 0) return undefined;
+    const slot = c.pick(free);
+    this.slots4.add(slot);
+    const subnet: Subnet = {
+      name: `fwsub${i}`, v4: { family: 4, first: this.vpc4.first + (BigInt(slot) << 8n), prefix: 28 }, isPublic: false, used4: new Set(), used6: new Set(),
+    };
+    if (this.vpc6 && c.chance(0.6)) {
+      let s6 = c.int(0, 255);
+      while (this.slots6.has(s6)) s6 = (s6 + 1) % 256;
+      this.slots6.add(s6);
+      subnet.v6 = { family: 6, first: this.vpc6.first + (BigInt(s6) << 64n), prefix: 64 };
+    }
+    if (c.chance(0.25)) subnet.acl = c.pick(this.aclNames);
+    this.subnets.push(subnet);
+    return subnet;
+  }
+
+  /** A policy and the names of its groups (their rules are written with the text, after the flows). */
+  private newPolicy(): string {
+    const c = this.c;
+    const n = this.policies.length;
+    const stateless: string[] = [];
+    const stateful: string[] = [];
+    for (let i = 0, k = c.weighted([[3, 0], [3, 1], [1, 2]]); i < k; i++) stateless.push(`pol${n}-sl${i}`);
+    for (let i = 0, k = c.weighted([[1, 0], [4, 1], [2, 2]]); i < k; i++) stateful.push(`pol${n}-sf${i}`);
+    this.policies.push({ name: `pol${n}`, stateless, stateful });
+    return `pol${n}`;
+  }
+
+  /** The table a subnet uses: its own, else the main one, else a new one given to it. */
+  private tableOf(subnet: Subnet, tables: RouteTable[]): RouteTable {
+    const own = subnet.routes !== undefined ? tables.find((t) => t.name === subnet.routes) : tables.find((t) => t.main);
+    if (own) return own;
+    const table: RouteTable = { name: `${subnet.name}-rt`, main: false, edge: false, routes: [] };
+    tables.push(table);
+    subnet.routes = table.name;
+    return table;
+  }
+
+  /**
+   * The routes through the endpoints: the endpoint's subnet to the internet gateway, protected
+   * subnets' internet to the endpoint, east-west subnets' CIDRs to it; now and then one missing.
+   * Returns the edge table's routes (protected subnets back through their endpoint).
+   */
+  private firewallRoutes(tables: RouteTable[]): { dest: Block; target: string }[] {
+    const c = this.c;
+    const { igw } = this.routing;
+    const edge: { dest: Block; target: string }[] = [];
+    for (const firewall of this.routing.firewalls) {
+      const target = `firewall ${firewall.name}`;
+      const own: RouteTable = { name: `${firewall.name}-rt`, main: false, edge: false, routes: [] };
+      if (igw && c.chance(0.95)) this.addRoute(own, blockOf(0n, 0, 4), `igw ${igw}`);
+      if (igw && this.vpc6 && c.chance(0.7)) this.addRoute(own, blockOf(0n, 0, 6), `igw ${igw}`);
+      tables.push(own);
+      firewall.subnet.routes = own.name;
+      if (firewall.protects.length > 0) {
+        const protectedTable: RouteTable = { name: `protected-${firewall.name}`, main: false, edge: false, routes: [] };
+        if (c.chance(0.95)) this.addRoute(protectedTable, blockOf(0n, 0, 4), target);
+        if (this.vpc6 && c.chance(0.7)) this.addRoute(protectedTable, blockOf(0n, 0, 6), target);
+        tables.push(protectedTable);
+        for (const subnet of firewall.protects) {
+          subnet.routes = protectedTable.name;
+          if (c.chance(0.92)) edge.push({ dest: subnet.v4, target });
+          if (subnet.v6 && c.chance(0.7)) edge.push({ dest: subnet.v6, target });
+        }
+      }
+      if (firewall.between) {
+        const [a, b] = firewall.between;
+        const [tableA, tableB] = [this.tableOf(a, tables), this.tableOf(b, tables)];
+        if (c.chance(0.95)) this.addRoute(tableA, b.v4, target);
+        if (c.chance(0.92)) this.addRoute(tableB, a.v4, target);
+        if (a.v6 && b.v6 && c.chance(0.5)) {
+          this.addRoute(tableA, b.v6, target);
+          this.addRoute(tableB, a.v6, target);
+        }
+      }
+    }
+    return edge;
+  }
+
+  private firewallLines(): string[][] {
+    const blocks: string[][] = [];
+    blocks.push(this.routing.firewalls.map((f) => `firewall ${f.name} subnet ${f.subnet.name} policy ${f.policy}`));
+    for (const policy of this.policies) {
+      blocks.push(this.policyLines(policy));
+      for (const group of policy.stateless) blocks.push([`stateless-rule-group ${group} {`, ...this.statelessRules(), '}']);
+      for (const group of policy.stateful) blocks.push([`stateful-rule-group ${group} {`, ...this.statefulRules(), '}']);
+    }
+    return blocks;
+  }
+
+  /** Distinct numbers drawn from [1, max]. */
+  private distinct(count: number, max: number): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < count; i++) {
+      let n = this.c.int(1, max);
+      while (out.includes(n)) n = n >= max ? 1 : n + 1;
+      out.push(n);
+    }
+    return out;
+  }
+
+  private policyLines(policy: { name: string; stateless: string[]; stateful: string[] }): string[] {
+    const c = this.c;
+    const strict = c.chance(0.5);
+    const statements = [`  stateless-default ${c.weighted([[6, 'forward'], [2, 'pass'], [1, 'drop']])}`];
+    const statelessPriorities = this.distinct(policy.stateless.length, 20);
+    policy.stateless.forEach((group, i) => statements.push(`  stateless ${group} priority ${statelessPriorities[i]}`));
+    const statefulPriorities = this.distinct(policy.stateful.length, 20);
+    policy.stateful.forEach((group, i) => statements.push(`  stateful ${group}${strict ? ` priority ${statefulPriorities[i]}` : ''}`));
+    if (strict) statements.push('  stateful-order strict');
+    else if (c.chance(0.3)) statements.push('  stateful-order default');
+    if (strict) {
+      const defaults = [c.weighted([[2, ''], [2, 'drop-strict'], [2, 'drop-established']]), c.weighted([[3, ''], [1, 'alert-strict'], [1, 'alert-established']])];
+      const written = defaults.filter((d) => d.length > 0);
+      if (written.length > 0) statements.push(`  stateful-default ${(c.chance(0.5) ? written : written.reverse()).join(',')}`);
+    }
+    // Statements in any order.
+    const order = statements.map((line, i) => ({ line, k: c.chance(0.3) ? c.int(0, 99) : i }));
+    order.sort((a, b) => a.k - b.k);
+    return [`firewall-policy ${policy.name} {`, ...order.map((o) => o.line), '}'];
+  }
+
+  /** A port range as a stateless rule writes it. */
+  private statelessPortList(): string {
+    const items: string[] = [];
+    for (let i = 0, n = this.c.weighted([[4, 1], [1, 2]]); i < n; i++) {
+      const [from, to] = this.portsNear();
+      items.push(from === to ? `${from}` : `${from}-${to}`);
+    }
+    return items.join(',');
+  }
+
+  private statelessProtocols(): string {
+    const c = this.c;
+    const one = () => c.weighted([[4, 'tcp'], [3, 'udp'], [2, 'icmp'], [this.vpc6 ? 1 : 0, 'icmpv6'], [1, '6'], [1, '17'], [1, '1']]);
+    return c.weighted<() => string>([[3, () => 'all'], [5, one], [2, () => [...new Set([one(), one()])].join(',')]])();
+  }
+
+  private statelessAddresses(): string {
+    const c = this.c;
+    if (c.chance(0.45)) return 'any';
+    const cidrs = [this.anyCidr()];
+    if (c.chance(0.2)) cidrs.push(this.anyCidr());
+    return cidrs.join(',');
+  }
+
+  private statelessRules(): string[] {
+    const c = this.c;
+    const rules: { action: string; protocols: string; from: string; fromPorts?: string; to: string; toPorts?: string }[] = [];
+    for (let i = 0, n = c.int(1, 4); i < n; i++) {
+      rules.push({
+        action: c.weighted([[3, 'pass'], [2, 'drop'], [4, 'forward']]), protocols: this.statelessProtocols(),
+        from: this.statelessAddresses(), fromPorts: c.chance(0.2) ? this.statelessPortList() : undefined,
+        to: this.statelessAddresses(), toPorts: c.chance(0.35) ? this.statelessPortList() : undefined,
+      });
+    }
+    // For some flows: their requests (by destination port) and their replies (by source port).
+    for (const flow of this.flows) {
+      if (!c.chance(0.3)) continue;
+      const action = c.weighted([[4, 'forward'], [2, 'pass'], [1, 'drop']]);
+      const protocol = flow.protocol;
+      const ports = flow.ports ? portsText(flow.ports) : undefined;
+      rules.push({ action, protocols: protocol, from: 'any', to: 'any', toPorts: ports && c.chance(0.7) ? ports : undefined });
+      if (!flow.oneway && c.chance(0.7)) rules.push({ action, protocols: protocol, from: 'any', fromPorts: ports && c.chance(0.7) ? ports : undefined, to: 'any' });
+    }
+    const priorities = this.distinct(rules.length, 60);
+    return rules.map((r, i) => `  rule ${priorities[i]} ${r.action} ${r.protocols} from ${r.from}${r.fromPorts ? ` port ${r.fromPorts}` : ''} to ${r.to}${r.toPorts ? ` port ${r.toPorts}` : ''}`);
+  }
+
+  /** A Suricata address: any, a variable, a CIDR, or a list, each maybe negated. */
+  private suricataAddress(depth = 0): string {
+    const c = this.c;
+    const kind = c.weighted([[depth === 0 ? 3 : 0, 'any'], [2, 'home'], [2, 'external'], [6, 'cidr'], [depth < 2 ? 2 : 0, 'list']] as const);
+    const not = kind !== 'any' && c.chance(depth > 0 ? 0.3 : 0.12) ? '!' : '';
+    switch (kind) {
+      case 'any': return 'any';
+      case 'home': return `${not}$HOME_NET`;
+      case 'external': return `${not}$EXTERNAL_NET`;
+      case 'cidr': return `${not}${this.anyCidr()}`;
+      case 'list': {
+        const items: string[] = [];
+        for (let i = 0, n = c.int(1, 3); i < n; i++) items.push(this.suricataAddress(depth + 1));
+        return `${not}[${items.join(',')}]`;
+      }
+    }
+  }
+
+  /** A Suricata port: any, N, N:M, N:, N-M, or a list, each maybe negated. */
+  private suricataPort(depth = 0): string {
+    const c = this.c;
+    const kind = c.weighted([[depth === 0 ? 6 : 0, 'any'], [3, 'single'], [2, 'colon'], [1, 'open'], [1, 'dash'], [depth === 0 ? 1 : 0, 'list']] as const);
+    const not = kind !== 'any' && c.chance(depth > 0 ? 0.3 : 0.1) ? '!' : '';
+    const [from, to] = this.portsNear();
+    switch (kind) {
+      case 'any': return 'any';
+      case 'single': return `${not}${from}`;
+      case 'colon': return `${not}${from < to ? `${from}:${to}` : from}`;
+      case 'open': return `${not}${from}:`;
+      case 'dash': return `${not}${from < to ? `${from}-${to}` : from}`;
+      case 'list': {
+        const items: string[] = [];
+        for (let i = 0, n = c.int(1, 3); i < n; i++) items.push(this.suricataPort(depth + 1));
+        return `${not}[${items.join(',')}]`;
+      }
+    }
+  }
+
+  private suricataOptions(extra: string[]): string {
+    const c = this.c;
+    const options: string[] = [];
+    if (c.chance(0.3)) options.push(c.pick(['msg:"inspected"', 'msg:"no #comment; here"', 'msg:"a \\"quoted\\" word"']));
+    options.push(...extra);
+    options.push(`sid:${this.nextSid++}`);
+    if (c.chance(0.2)) options.push('rev:1');
+    if (c.chance(0.05)) options.push('metadata:created_at 2024_01_01');
+    if (c.chance(0.05)) options.push('classtype:misc-activity');
+    if (c.chance(0.04)) options.push('priority:1');
+    // An option the model does not have: the rule is left out.
+    if (c.chance(0.05)) options.push(c.pick(['content:"GET"', 'dsize:>100', 'threshold:type limit, track by_src, count 1, seconds 60']));
+    const spaced = c.chance(0.5);
+    return `(${options.join(spaced ? '; ' : ';')};)`;
+  }
+
+  private flowKeywords(): string[] {
+    const c = this.c;
+    if (!c.chance(0.4)) return [];
+    const keywords = c.pick([
+      'to_server', 'to_client', 'from_client', 'from_server', 'established', 'not_established',
+      'to_server,established', 'to_client,established', 'to_server,not_established', 'established,to_client', 'from_server,not_established',
+    ]);
+    return [`flow:${keywords}`];
+  }
+
+  /** Random stateful rules, and for some flows a rule that passes their requests. */
+  private statefulRules(): string[] {
+    const c = this.c;
+    const lines: string[] = [];
+    for (let i = 0, n = c.int(1, 5); i < n; i++) {
+      const action = c.weighted([[4, 'pass'], [3, 'drop'], [1, 'reject'], [2, 'alert']]);
+      const protocol = c.weighted([[3, 'ip'], [4, 'tcp'], [3, 'udp'], [2, 'icmp'], [1, c.pick(['http', 'tls', 'dns'])]]);
+      const direction = c.weighted([[4, '->'], [1, '<>']]);
+      const header = `${this.suricataAddress()} ${this.suricataPort()} ${direction} ${this.suricataAddress()} ${this.suricataPort()}`;
+      lines.push(`  ${action} ${protocol} ${header} ${this.suricataOptions(this.flowKeywords())}`);
+    }
+    for (const flow of this.flows) {
+      if (!c.chance(0.35)) continue;
+      const protocol = c.chance(0.25) ? 'ip' : flow.protocol === 'icmpv6' ? 'icmp' : flow.protocol;
+      const ports = flow.ports && protocol !== 'ip' && c.chance(0.6) ? (flow.ports[0] === flow.ports[1] ? `${flow.ports[0]}` : `${flow.ports[0]}:${flow.ports[1]}`) : 'any';
+      const direction = c.weighted([[4, '->'], [1, '<>']]);
+      const flowOption = c.weighted([[4, []], [5, ['flow:to_server']], [1, ['flow:to_server,not_established']]]);
+      const header = `${this.suricataEnd(flow.src, flow.family)} any ${direction} ${this.suricataEnd(flow.dst, flow.family)} ${ports}`;
+      lines.push(`  ${c.weighted([[5, 'pass'], [1, 'drop'], [1, 'alert']])} ${protocol} ${header} ${this.suricataOptions(flowOption)}`);
+    }
+    // Rules in any order (the order matters under strict order).
+    const order = lines.map((line, i) => ({ line, k: c.chance(0.4) ? c.int(0, 99) : i }));
+    order.sort((a, b) => a.k - b.k);
+    return order.map((o) => o.line);
+  }
+
+  /** A Suricata address that holds a flow's end, all of it or a part (or more). */
+  private suricataEnd(end: End, family: Fam): string {
+    const c = this.c;
+    const choice = c.weighted([[3, 'end'], [1, 'home'], [1, 'any'], [1, 'external']] as const);
+    if (choice === 'home') return '$HOME_NET';
+    if (choice === 'any') return 'any';
+    if (choice === 'external') return '$EXTERNAL_NET';
+    return this.naclPeerFor(end, family);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -774,6 +1121,7 @@ class Builder {
     }
     const vpc = family === 4 ? this.vpc4 : this.vpc6;
     if (vpc) out.push(vpc.first);
+    if (family === 4) for (const nat of this.routing.nats) out.push(nat.ip);
     return out;
   }
 
@@ -1099,6 +1447,7 @@ class Builder {
     blocks.push(this.subnets.map((s) => `subnet ${s.name} ${blockText(s.v4)}${s.v6 ? ` ${blockText(s.v6)}` : ''}${s.acl ? ` acl ${s.acl}` : ''}${s.routes ? ` routes ${s.routes}` : ''}`));
     blocks.push(this.gatewayLines());
     for (const table of this.routing.tables) blocks.push(this.routeTableLines(table));
+    blocks.push(...this.firewallLines());
     blocks.push(this.plNames.map((name) => {
       const cidrs: string[] = [];
       for (let i = 0, n = c.int(1, 3); i < n; i++) cidrs.push(this.anyCidr());
