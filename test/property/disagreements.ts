@@ -47,6 +47,10 @@ function holdsSubnetHosts(model: NaiveModel, flow: NaiveFlow, end: NEnd): boolea
 /** What the hops of a routed connection meet, most telling first. */
 const ROUTING_STEPS: [RegExp, string][] = [
   [/asymmetric routing/, 'an asymmetric reply'],
+  [/firewall \S+ stateful .*: (dropped by|no rule decides.*stateful-default drop-)/, "a firewall's stateful stage dropping"],
+  [/firewall \S+ stateless .*: drop/, "a firewall's stateless stage dropping"],
+  [/firewall \S+ stateful/, "a firewall's stateful stage"],
+  [/firewall \S+ stateless/, "a firewall's stateless stage"],
   [/routing loop/, 'a routing loop'],
   [/NAT64/, 'NAT64'],
   [/NAT gateway .*: destination/, 'a reply back through a NAT gateway'],
@@ -133,11 +137,13 @@ function report(large: boolean, runs: number, seed: number): void {
   const witnesses = new Tally();
   let flows = 0;
   let routedModels = 0;
+  let firewallModels = 0;
   let naiveNs = 0n;
   for (const generated of fc.sample(randomModel({ large }), { numRuns: runs, seed })) {
     const analysis = analyze(generated.text);
     const naive = buildNaiveModel(generated.text);
     if (naive.routing) routedModels++;
+    if (naive.routing && naive.firewalls.size > 0) firewallModels++;
     for (const d of analysis.diagnostics) {
       if (d.severity !== 'error' || d.code === 'VR500') continue;
       errors.add(`${d.code} ${d.message.replace(/'[^']*'/g, "'…'").replace(/\d+(\.\d+){3}(\/\d+)?|[0-9a-f]*:[0-9a-f:]+(\/\d+)?/g, 'ADDR')}`, generated.text);
@@ -168,7 +174,7 @@ function report(large: boolean, runs: number, seed: number): void {
       }
     }
   }
-  console.log(`\n=== ${large ? 'large' : 'small'} models: ${runs} models (${routedModels} with routing), ${flows} flows, seed ${seed}`);
+  console.log(`\n=== ${large ? 'large' : 'small'} models: ${runs} models (${routedModels} with routing, ${firewallModels} with firewalls), ${flows} flows, seed ${seed}`);
   mix.print(`naive verdicts (${Number(naiveNs / 1_000_000n)} ms)`);
   errors.print('engine errors on valid models (by message)');
   verdicts.print('verdict disagreements');

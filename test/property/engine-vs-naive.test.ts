@@ -94,6 +94,12 @@ function checkWitness(naive: NaiveModel, flow: NaiveFlow, witness: Conn, what: s
     `${what} ${describeConn(naive, flow, witness)} is ${decision.admitted ? 'admitted' : 'dropped'}, so it does not show the failure of ${context()}`);
 }
 
+/** The stats key's prefix: what the model models beyond filters. */
+function kind(naive: NaiveModel): string {
+  if (!naive.routing) return '';
+  return naive.firewalls.size > 0 ? 'firewall-' : 'routed-';
+}
+
 function tally(stats: Record<string, number>, key: string): void {
   stats[key] = (stats[key] ?? 0) + 1;
 }
@@ -114,7 +120,7 @@ describe('engine vs naive evaluator (property)', function () {
         for (const [result, flow] of pairFlows(generated, analysis, naive)) {
           const expected = evaluateNaive(naive, flow, ENUMERATION_LIMIT);
           connections += expected.walked;
-          tally(stats, `${naive.routing ? 'routed-' : ''}${expected.verdict}`);
+          tally(stats, `${kind(naive)}${expected.verdict}`);
           assert.equal(result.verdict, expected.verdict,
             `flow ${flow.name} (line ${flow.line + 1}): engine says ${result.verdict}, naive enumeration says ${expected.verdict} ` +
             `(${expected.admitted} of ${expected.total} connections admitted)\n` +
@@ -145,7 +151,7 @@ describe('engine vs naive evaluator (property)', function () {
           const context = `flow ${flow.name} (line ${flow.line + 1}), engine verdict ${result.verdict}`;
           if (coverageSize(naive, flow) <= BigInt(ENUMERATION_LIMIT)) {
             const expected = evaluateNaive(naive, flow, ENUMERATION_LIMIT);
-            tally(stats, `${naive.routing ? 'routed-' : ''}enumerated-${expected.verdict}`);
+            tally(stats, `${kind(naive)}enumerated-${expected.verdict}`);
             assert.equal(result.verdict, expected.verdict, `${context}: naive enumeration says ${expected.verdict}\n` +
               `  admitted e.g. ${describeConn(naive, flow, expected.someAdmitted)}\n  dropped e.g. ${describeConn(naive, flow, expected.someDropped)}\n${numbered(generated.text)}`);
             continue;
@@ -162,7 +168,7 @@ describe('engine vs naive evaluator (property)', function () {
             someDropped ??= outcome.someDropped;
           }
           const sampled: NaiveVerdict = someAdmitted && someDropped ? 'partial' : someAdmitted ? 'allow' : 'deny';
-          tally(stats, `${naive.routing ? 'routed-' : ''}${sample.complete ? 'boundary-complete' : 'boundary-sampled'}-${sampled}`);
+          tally(stats, `${kind(naive)}${sample.complete ? 'boundary-complete' : 'boundary-sampled'}-${sampled}`);
           const details = `\n  admitted e.g. ${describeConn(naive, flow, someAdmitted)}\n  dropped e.g. ${describeConn(naive, flow, someDropped)}\n${numbered(generated.text)}`;
           if (sample.complete) {
             // Every combination of boundary values: one connection in every cell where all hops
