@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import {
   buildNaiveModel, Conn, coverageSize, decideConnection, evaluateNaive, exactVerdict, NaiveModel, NaiveVerdict, traceConnection,
 } from './naive-evaluator';
+import { parse } from '../../server/src/syntax/parser';
 import { connectionOfJsonWitness } from './json-witness';
 
 // web: a NACL that admits 443, every port >= 1024 and all ICMP from IPv4, all of IPv6; sends anything.
@@ -643,6 +644,12 @@ describe('naive evaluator on hand-reasoned flows', () => {
   });
 
   describe('AWS Network Firewall', () => {
+    it('every network of these cases parses without a diagnostic', () => {
+      for (const [network] of FIREWALL_CASES) {
+        const diagnostics = parse(network).diagnostics.map((d) => `${d.range.start.line + 1}: ${d.code} ${d.message}`);
+        assert.deepEqual(diagnostics, [], network);
+      }
+    });
     for (const [network, title, cases] of FIREWALL_CASES) {
       describe(title, () => {
         for (const [flow, verdict, why] of cases) {

@@ -325,10 +325,12 @@ export interface Outcome {
 }
 
 /** One walk of the connection, without words: whether it is admitted, and the NAT gateways its request crosses. */
-function walkQuietly(model: NaiveModel, flow: NaiveFlow, conn: Conn): { admitted: boolean; nats: string[]; requestArrived: boolean } {
-  if (!model.routing || isUnfiltered(model, flow, conn)) return { admitted: hopsOf(model, flow, conn, false).every((s) => s.allow), nats: [], requestArrived: true };
+function walkQuietly(model: NaiveModel, flow: NaiveFlow, conn: Conn): { admitted: boolean; nats: string[]; requestArrived: boolean; requestLooped: boolean } {
+  if (!model.routing || isUnfiltered(model, flow, conn)) {
+    return { admitted: hopsOf(model, flow, conn, false).every((s) => s.allow), nats: [], requestArrived: true, requestLooped: false };
+  }
   const trace = routedTrace(model, flow, conn, (port) => replyKey(flow, port), false);
-  return { admitted: trace.steps.every((s) => s.allow), nats: trace.nats, requestArrived: trace.requestArrived };
+  return { admitted: trace.steps.every((s) => s.allow), nats: trace.nats, requestArrived: trace.requestArrived, requestLooped: trace.requestLooped };
 }
 
 /**
@@ -354,6 +356,12 @@ export function connectionOutcome(model: NaiveModel, flow: NaiveFlow, conn: Conn
     const named = c.natPorts ?? [];
     if (walk.nats.length <= named.length || !isPortProtocol(flow.protocol)) {
       add(c, walk.admitted, weight);
+      return;
+    }
+    // A request that loops is dropped whatever the ports: routes do not read them, so with any
+    // other ports it is dropped on the way or loops the same way. Every port of every gateway left.
+    if (walk.requestLooped) {
+      add(c, false, weight * BigInt(NAT_PORTS[1] - NAT_PORTS[0] + 1) ** BigInt(walk.nats.length - named.length));
       return;
     }
     for (const choice of natPortChoices(model, flow, 1, walk.requestArrived)) explore({ ...c, natPorts: [...named, ...choice.ports] }, weight * choice.weight);

@@ -119,6 +119,8 @@ export interface RoutedTrace {
   nats: string[];
   /** Whether the request reached its destination (only then does a reply read the NAT ports). */
   requestArrived: boolean;
+  /** Whether the first packet's request was dropped as a routing loop (its path does not depend on NAT ports). */
+  requestLooped: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -218,6 +220,8 @@ type Phase =
 /** One packet from where it starts to where it arrives; each method returns where it arrived, or undefined when dropped. */
 class PacketWalk {
   private nodes = 0;
+  /** Set when the walk is dropped as a routing loop. */
+  looped = false;
 
   constructor(
     private readonly model: NaiveModel,
@@ -328,7 +332,10 @@ class PacketWalk {
 
   /** A node: the destination looked up in the node's table, then the route followed. */
   private route(table: NRouteTable | undefined, node: () => string, here: Place): Place | undefined {
-    if (++this.nodes > MAX_NODES) return this.drop(() => `${node()}: routing loop (more than ${MAX_NODES} nodes)`);
+    if (++this.nodes > MAX_NODES) {
+      this.looped = true;
+      return this.drop(() => `${node()}: routing loop (more than ${MAX_NODES} nodes)`);
+    }
     const route = lookup(this.model, table, this.family, this.header.dst);
     if (!route) return this.drop(() => `${node()}: no route to ${this.addr(this.header.dst)}`);
     const target = route.target;
@@ -523,8 +530,9 @@ export function routedTrace(
   let crossed: Crossing[] = [];
   let seen: Header | undefined;
   let arrived: Place | undefined;
+  let requestLooped = false;
   const result = (requestArrived: boolean): RoutedTrace => ({
-    steps, nats: crossed.flatMap((c) => (c.kind === 'nat' ? [c.nat.name] : [])), requestArrived,
+    steps, nats: crossed.flatMap((c) => (c.kind === 'nat' ? [c.nat.name] : [])), requestArrived, requestLooped,
   });
   for (let index = 0; index < sequence.length; index++) {
     const packet = sequence[index];
@@ -535,6 +543,7 @@ export function routedTrace(
       if (index === 0) crossed = phase.crossed;
       if (source.kind === 'instance' && !request.sg(source.instance, 'outbound')) return result(index > 0);
       const place = start(request, model, flow.family, conn.srcIp);
+      if (index === 0) requestLooped = request.looped;
       if (!place) return result(index > 0);
       if (index === 0) {
         seen = header;
