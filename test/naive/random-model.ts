@@ -700,7 +700,7 @@ class Builder {
   /** Endpoints, each in a small subnet of its own, with what they inspect (decided before the flows). */
   private makeFirewalls(): void {
     const c = this.c;
-    if (!c.chance(0.45)) return;
+    if (!c.chance(0.55)) return;
     const { igw, nats } = this.routing;
     const count = c.weighted([[4, 1], [1, 2]]);
     const protectedOnes = new Set<Subnet>();
@@ -891,7 +891,7 @@ class Builder {
     const rules: { action: string; protocols: string; from: string; fromPorts?: string; to: string; toPorts?: string }[] = [];
     for (let i = 0, n = c.int(1, 4); i < n; i++) {
       rules.push({
-        action: c.weighted([[3, 'pass'], [2, 'drop'], [4, 'forward']]), protocols: this.statelessProtocols(),
+        action: c.weighted([[3, 'pass'], [1, 'drop'], [5, 'forward']]), protocols: this.statelessProtocols(),
         from: this.statelessAddresses(), fromPorts: c.chance(0.2) ? this.statelessPortList() : undefined,
         to: this.statelessAddresses(), toPorts: c.chance(0.35) ? this.statelessPortList() : undefined,
       });
@@ -978,7 +978,7 @@ class Builder {
     const c = this.c;
     const lines: string[] = [];
     for (let i = 0, n = c.int(1, 5); i < n; i++) {
-      const action = c.weighted([[4, 'pass'], [3, 'drop'], [1, 'reject'], [2, 'alert']]);
+      const action = c.weighted([[4, 'pass'], [2, 'drop'], [1, 'reject'], [2, 'alert']]);
       const protocol = c.weighted([[3, 'ip'], [4, 'tcp'], [3, 'udp'], [2, 'icmp'], [1, c.pick(['http', 'tls', 'dns'])]]);
       const direction = c.weighted([[4, '->'], [1, '<>']]);
       const header = `${this.suricataAddress()} ${this.suricataPort()} ${direction} ${this.suricataAddress()} ${this.suricataPort()}`;
@@ -1044,9 +1044,51 @@ class Builder {
     return flow;
   }
 
+  /**
+   * With firewall endpoints, mostly ends whose packets cross one: between the two subnets of an
+   * east-west endpoint, or between a protected subnet and the outside.
+   */
+  private throughFirewall(family: Fam): [End, End] | undefined {
+    const c = this.c;
+    const firewalls = this.routing.firewalls;
+    if (firewalls.length === 0 || !c.chance(0.75)) return undefined;
+    const pool = this.pool(family);
+    const firewall = c.pick(firewalls);
+    const inSubnet = (subnet: Subnet) => pool.filter((inst) => inst.subnet === subnet);
+    if (firewall.between && (firewall.protects.length === 0 || c.chance(0.5))) {
+      const [a, b] = c.chance(0.5) ? firewall.between : [firewall.between[1], firewall.between[0]];
+      const [fromA, toB] = [inSubnet(a), inSubnet(b)];
+      if (fromA.length === 0) return undefined;
+      if (toB.length === 0) {
+        if (family === 6 && !b.v6) return undefined;
+        return [{ kind: 'instance', instance: c.pick(fromA) }, this.cidrEnd(single(this.hostAddressIn(b, family), family))];
+      }
+      return [{ kind: 'instance', instance: c.pick(fromA) }, { kind: 'instance', instance: c.pick(toB) }];
+    }
+    if (firewall.protects.length === 0) return undefined;
+    const inside = firewall.protects.flatMap(inSubnet);
+    if (inside.length === 0) return undefined;
+    const outside = (): End => this.cidrEnd(blockOf(this.outsideAddress(family), this.endPrefix(family), family));
+    if (c.chance(0.5)) {
+      const reachable = inside.filter((inst) => inst.publicIp !== undefined || family === 6);
+      return [outside(), { kind: 'instance', instance: c.pick(reachable.length > 0 ? reachable : inside) }];
+    }
+    return [{ kind: 'instance', instance: c.pick(inside) }, outside()];
+  }
+
+  /** An address of the subnet's block of the family (which it has) that no instance has. */
+  private hostAddressIn(subnet: Subnet, family: Fam): bigint {
+    const block = family === 6 ? subnet.v6! : subnet.v4;
+    const used = family === 6 ? subnet.used6 : subnet.used4;
+    const free = [2, 3, 15, 16, 17, 30].filter((o) => !used.has(o) && BigInt(o) < blockSize(block) - 1n);
+    return block.first + BigInt(this.c.pick(free.length > 0 ? free : [2]));
+  }
+
   /** Two ends, one naming an instance, that cover at least one connection. */
   private makeEnds(family: Fam): [End, End] {
     const c = this.c;
+    const through = this.throughFirewall(family);
+    if (through) return through;
     const pool = this.pool(family);
     // With routing, more flows cross the VPC's edge.
     const edge = this.routed ? 2 : 1;
