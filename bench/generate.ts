@@ -376,7 +376,24 @@ export function generateModel(options: GenerateOptions): GeneratedBench {
     out.push(`subnet ${subnet.name} ${subnet.v4}${subnet.v6 ? ` ${subnet.v6}` : ''}${subnet.acl ? ` acl ${subnet.acl}` : ''}${routes}`);
   }
   out.push('', 'internet-gateway igw', 'egress-only-gateway eigw', `nat-gateway nat-a subnet ${publicSubnet.name} ip ${publicSubnet.base}.5 public-ip 198.18.0.5`);
-  out.push('route-table public-rt {', '  route 0.0.0.0/0 -> igw igw', '  route ::/0 -> igw igw', '}');
+  // AWS Network Firewall inspects the public subnet's IPv4 traffic both ways, in a subnet of its
+  // own: the last /24 of the last VPC block, when the subnets leave it free.
+  const last = structure.subnets.length - 1;
+  const inspected = (last & 255) < 255;
+  if (inspected) {
+    const block = `10.${last >> 8}.255`;
+    out.push(`subnet inspection ${block}.0/28 routes inspection-rt`, `firewall inspect subnet inspection policy inspect-policy`);
+    out.push('route-table inspection-rt {', '  route 0.0.0.0/0 -> igw igw', '}');
+    out.push('route-table ingress edge igw {', `  route ${publicSubnet.v4} -> firewall inspect`, '}');
+    out.push('firewall-policy inspect-policy {', '  stateless-default forward', '  stateless inspect-stateless priority 10', '  stateful inspect-stateful', '}');
+    out.push('stateless-rule-group inspect-stateless {', '  rule 10 drop all from 192.0.2.0/24 to any', '  rule 20 pass udp from any to any port 123', '}');
+    out.push('stateful-rule-group inspect-stateful {',
+      '  pass tcp $EXTERNAL_NET any -> $HOME_NET 443 (msg:"HTTPS in"; flow:to_server; sid:1;)',
+      '  drop tcp $EXTERNAL_NET any -> $HOME_NET 22 (msg:"no SSH from outside"; sid:2;)',
+      '  pass udp $HOME_NET any -> any 53 (msg:"DNS out"; sid:3;)',
+      '}');
+  }
+  out.push('route-table public-rt {', `  route 0.0.0.0/0 -> ${inspected ? 'firewall inspect' : 'igw igw'}`, '  route ::/0 -> igw igw', '}');
   out.push('route-table private-rt main {', '  route 0.0.0.0/0 -> nat nat-a', '  route ::/0 -> eigw eigw', '}');
   out.push('');
   for (const [i, acl] of structure.acls.entries()) {

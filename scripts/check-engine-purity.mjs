@@ -1,5 +1,5 @@
 // The language front end and the engine must not depend on the editor or the protocol: they may
-// import each other, relative modules and ip-num, nothing else. The language server may add the
+// import each other, relative modules and ip-num, nothing else. Import adds zod, and no I/O. The language server may add the
 // LSP libraries and node:util, and nothing that could open a connection or start a process.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -7,6 +7,8 @@ import { join, relative } from 'node:path';
 const ENGINE_IMPORTS = ['ip-num'];
 const rules = [
   ...['server/src/syntax', 'server/src/engine', 'server/src/diagnostics'].map((root) => ({ root, allowed: ENGINE_IMPORTS, what: 'the engine' })),
+  // Import maps parsed JSON to text: pure functions, validated with zod; the CLI does the I/O.
+  { root: 'server/src/import', allowed: [...ENGINE_IMPORTS, 'zod'], what: 'import' },
   {
     root: 'server/src/lsp',
     allowed: [...ENGINE_IMPORTS, 'vscode-languageserver', 'vscode-languageserver/node', 'vscode-languageserver-textdocument', 'node:util'],

@@ -8,7 +8,9 @@ The errors, warnings and failing flows above are deliberate:
   - examples/ecommerce-tcp.vpcrules reproduces the classic outage of a network ACL whose return
     rule misses part of the clients' ephemeral ports: flow 'https' is partial;
   - examples/nat-return-gotcha.vpcrules has a NAT gateway whose subnet's network ACL drops the
-    replies to the ports it chose: flow 'updates' is denied.
+    replies to the ports it chose: flow 'updates' is denied;
+  - examples/inspection-vpc.vpcrules sends every packet through AWS Network Firewall, whose
+    egress allowlist has no rule for the partner's SFTP server: flow 'partner-sftp' is denied.
 Every flow of examples/video-streaming-udp.vpcrules and examples/layered-web-app-db.vpcrules
 holds. See why a flow gets its verdict, hop by hop and packet by packet, with:
   npx vpcrules explain examples/ecommerce-tcp.vpcrules https`);

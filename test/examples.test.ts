@@ -58,6 +58,26 @@ const SCENARIOS: Record<string, FlowTable> = {
     'internet-ssh': ['deny', true],
     'internet-https': ['deny', true],
   },
+  'inspection-vpc.vpcrules': {
+    // The edge table sends each public subnet to its zone's endpoint, which forwards (stateless
+    // default) to the stateful engine; sid 100 passes the SYN to the load balancer (to_server), so
+    // the connection passes; the reply takes 0.0.0.0/0 back to the same endpoint, on state.
+    'https-a': ['allow', true],
+    'https-b': ['allow', true],
+    'blocked-client': ['deny', true], // stateless rule 10 drops everything from 203.0.113.0/24
+    // Local routes between subnets: no endpoint on the way.
+    'lb-app-a': ['allow', true],
+    'lb-app-b': ['allow', true],
+    // Out through the zone's NAT gateway, whose subnet sends 0.0.0.0/0 to the endpoint: the SYN
+    // (from the NAT gateway's address, in $HOME_NET) matches pass sid 200; the reply comes back by
+    // the edge table to the same endpoint, on state, then to the NAT gateway.
+    'payments': ['allow', true],
+    'ntp': ['allow', true], // pass sid 201 (no flow option): the first datagram passes the connection
+    'dns': ['allow', true], // pass sid 202, to the resolvers the allowlist names
+    'other-dns': ['deny', true], // only drop sid 291 matches: dropped
+    // Deliberate: the allowlist has no rule for SFTP, drop sid 290 drops the SYN.
+    'partner-sftp': ['deny', false],
+  },
   'video-streaming-udp.vpcrules': {
     'viewer-media-a': ['allow', true],
     'viewer-media-b': ['allow', true],
@@ -152,6 +172,17 @@ describe('bundled examples', () => {
       assert.equal(nat.fixes[0], returns.fixes[0]);
     });
 
+    it('inspection-vpc: the only error is the deliberate failed expectation of partner-sftp, dropped by the stateful allowlist', () => {
+      const analysis = analysisOf(join(EXAMPLES, 'inspection-vpc.vpcrules'));
+      assert.deepEqual(problems(analysis, 'error'), [`${flowOf('inspection-vpc.vpcrules', 'partner-sftp').flow.decl.range.start.line + 1} VR500`]);
+      assert.deepEqual(problems(analysis, 'warning'), []);
+      const sftp = flowOf('inspection-vpc.vpcrules', 'partner-sftp');
+      const last = sftp.trace[sftp.trace.length - 1];
+      assert.equal(`${last.hop.label}: ${ruleName(last)}`, 'firewall inspect-a stateful: stateful sid 290 of group egress-allowlist "other TCP out"');
+      // The endpoint sees the NAT gateway's address and the port it chose.
+      assert.equal(formatConnection(sftp.witness!), 'tcp 10.20.11.10:32768 -> 192.0.2.40:22');
+    });
+
     it('video-streaming-udp and layered-web-app-db have no error and no warning', () => {
       for (const file of ['video-streaming-udp.vpcrules', 'layered-web-app-db.vpcrules']) {
         const analysis = analysisOf(join(EXAMPLES, file));
@@ -231,9 +262,10 @@ describe('bundled examples', () => {
     assert.equal(result.status, 1, result.stderr);
     const report = JSON.parse(result.stdout) as { flows: { file: string; name: string; ok: boolean }[] };
     const failing = report.flows.filter((flow) => !flow.ok).map((flow) => `${flow.file.replace(/\\/g, '/')} ${flow.name}`);
-    // The outages of ecommerce-tcp and nat-return-gotcha, and the flow that examples/mistakes/expectation-failed exists to fail.
+    // The outages of ecommerce-tcp, inspection-vpc and nat-return-gotcha, and the flow that examples/mistakes/expectation-failed exists to fail.
     assert.deepEqual(failing.sort(), [
-      'examples/ecommerce-tcp.vpcrules https', 'examples/mistakes/expectation-failed.vpcrules app-db', 'examples/nat-return-gotcha.vpcrules updates',
+      'examples/ecommerce-tcp.vpcrules https', 'examples/inspection-vpc.vpcrules partner-sftp', 'examples/mistakes/expectation-failed.vpcrules app-db',
+      'examples/nat-return-gotcha.vpcrules updates',
     ]);
   });
 });

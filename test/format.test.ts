@@ -97,6 +97,56 @@ describe('formatter', () => {
     ));
   });
 
+  it('writes the firewall forms canonically, aligning the columns of stateless rules and keeping Suricata rules as written', () => {
+    const input = lines(
+      'firewall   fw-a subnet  fw-sub   policy egress',
+      'firewall-policy egress{',
+      'stateless-default    forward',
+      '      stateless strict-in   priority 10',
+      '  stateful-default drop-strict ,  alert-strict',
+      '}',
+      'stateless-rule-group strict-in {',
+      'rule 10 drop tcp , udp from 10.0.0.0/8 , 192.168.0.0/16 port 1024-65535 to any port 22,3389',
+      '    rule 200   forward all from any to any   # the rest',
+      '}',
+      'stateful-rule-group web-out { pass  tcp  $HOME_NET any ->  any 443 (msg:"web out";sid:10;) }',
+      'stateful-rule-group more {',
+      '\tdrop tcp [ 10.0.0.0/8 , ! 10.0.1.0/24 ]  [1024: , !2000:3000]<>! $EXTERNAL_NET 80-90 (  msg : "two  spaces;  kept" ; sid:11 ;flow: to_server ,  established; )',
+      '  alert  http any any -> any any # no options',
+      '}',
+    );
+    assert.equal(formatText(input), lines(
+      'firewall fw-a subnet fw-sub policy egress',
+      'firewall-policy egress {',
+      '  stateless-default forward',
+      '  stateless strict-in priority 10',
+      '  stateful-default drop-strict,alert-strict',
+      '}',
+      'stateless-rule-group strict-in {',
+      '  rule  10 drop    tcp,udp from 10.0.0.0/8,192.168.0.0/16 port 1024-65535 to any port 22,3389',
+      '  rule 200 forward all     from any                                       to any # the rest',
+      '}',
+      'stateful-rule-group web-out {',
+      '  pass tcp $HOME_NET any -> any 443 (msg:"web out"; sid:10;)',
+      '}',
+      'stateful-rule-group more {',
+      '  drop tcp [10.0.0.0/8,!10.0.1.0/24] [1024:,!2000:3000] <> !$EXTERNAL_NET 80-90 (msg:"two  spaces;  kept"; sid:11; flow:to_server , established;)',
+      '  alert http any any -> any any # no options',
+      '}',
+    ));
+  });
+
+  it('keeps the syntax tree of the firewall forms, and leaves a broken Suricata rule as written', () => {
+    const withoutRanges = (text: string) => JSON.stringify(analyze(text).file.declarations, (key, value) =>
+      (key === 'range' ? undefined : typeof value === 'bigint' ? String(value) : value));
+    const text = readFileSync(join(ROOT, 'test', 'fixtures', 'parser', 'firewall-forms.vpcrules'), 'utf8');
+    const formatted = formatText(text);
+    assert.notEqual(formatted, text);
+    assert.equal(withoutRanges(formatted), withoutRanges(text));
+    const broken = lines('stateful-rule-group g {', '  pass  tcp any  any -> any any (msg:"x";  sid:1)', '}');
+    assert.equal(formatText(broken), broken);
+  });
+
   it('keeps comments, collapses blank lines and ends with one newline', () => {
     const input = '\n\n# the VPC   \nvpc prod 10.0.0.0/16 # main block\n\n\n\nsecurity-group a {\n# why this rule\n  inbound tcp 22 from 10.0.0.0/8   # bastion\n\n\n}\n\n\n';
     assert.equal(formatText(input), lines(

@@ -47,6 +47,8 @@ function flowView(result: FlowResult) {
     hops: result.hops.map((hop) => `${hop.step} ${hop.label} ${hop.direction} ${hop.phase}`),
     trace: result.trace.map((step) => ({ step: step.hop.step, label: step.hop.label, action: step.action, rule: ruleView(step.rule) })),
     deciding: [...result.decidingRules].map((rule) => JSON.stringify(ruleView(rule))).sort(),
+    assumed: result.assumed.map((rule) => JSON.stringify(ruleView(rule))),
+    packets: result.trace.map((step) => step.firewall?.packets.map((line) => `${line.packet.name}: ${line.stateless.action} ${line.stateful?.how ?? '-'} ${line.stateful?.rule?.text ?? ''}`).join('; ') ?? ''),
   };
 }
 
@@ -55,6 +57,7 @@ function modelRules(model: Model): Set<Rule> {
   for (const group of [model.defaultGroup, ...model.groups.values()]) group.rules.forEach((rule) => rules.add(rule));
   for (const acl of [model.defaultAcl, ...model.acls.values()]) [...acl.inbound, ...acl.outbound].forEach((rule) => rules.add(rule));
   for (const table of [model.localOnly, ...model.routeTables.values()]) table.routes.forEach((route) => rules.add(route));
+  for (const group of [...model.statelessGroups.values(), ...model.statefulGroups.values()]) group.rules.forEach((rule) => rules.add(rule));
   return rules;
 }
 

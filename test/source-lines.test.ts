@@ -4,8 +4,8 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import {
-  LINE_CLOSES_BLOCK, LINE_HAS_COMMENT, LINE_HAS_TOKENS, LINE_IN_NETWORK_ACL, LINE_IN_ROUTE_TABLE, LINE_IN_SECURITY_GROUP,
-  SourceLines,
+  LINE_CLOSES_BLOCK, LINE_HAS_COMMENT, LINE_HAS_TOKENS, LINE_IN_FIREWALL_BLOCK, LINE_IN_NETWORK_ACL, LINE_IN_ROUTE_TABLE,
+  LINE_IN_SECURITY_GROUP, SourceLines,
 } from '../server/src/syntax/ast';
 import { lineLayout } from '../server/src/syntax/format';
 import { textLines } from '../server/src/syntax/lexer';
@@ -18,12 +18,21 @@ function describeLines(lines: SourceLines): string[] {
   return lines.texts.map((text, i) => {
     const flags = lines.flags[i];
     const block = flags & LINE_IN_SECURITY_GROUP ? 'security-group' : flags & LINE_IN_NETWORK_ACL ? 'network-acl'
-      : flags & LINE_IN_ROUTE_TABLE ? 'route-table' : '-';
+      : flags & LINE_IN_ROUTE_TABLE ? 'route-table' : flags & LINE_IN_FIREWALL_BLOCK ? firewallBlock(lines, i) : '-';
     return [
       i, JSON.stringify(text), flags & LINE_HAS_TOKENS ? 'tokens' : '-', flags & LINE_HAS_COMMENT ? 'comment' : '-',
       `in ${block}`, `of ${lines.blocks[i]}`, flags & LINE_CLOSES_BLOCK ? 'closes' : '-',
     ].join(' ');
   });
+}
+
+/**
+ * The firewall block open where a line starts (one flag for three kinds of block): the block the
+ * line before is part of, named by the first word of its header.
+ */
+function firewallBlock(lines: SourceLines, line: number): string {
+  const header = lines.blocks[line - 1];
+  return `firewall ${header === undefined || header < 0 ? '?' : lines.texts[header].trim().split(/[\s{]/)[0]}`;
 }
 
 /** The same facts, from the formatter's line layout. */
@@ -34,10 +43,13 @@ function expectedLines(text: string): string[] {
     const partOf = line.topLevel && !line.opensBlock ? -1 : line.blockLine ?? -1;
     return [
       i, JSON.stringify(texts[i]), line.tokens.length > 0 ? 'tokens' : '-', line.comment ? 'comment' : '-',
-      `in ${line.blockBefore ?? '-'}`, `of ${partOf}`, line.closesBlock ? 'closes' : '-',
+      `in ${FIREWALL_BLOCKS.includes(line.blockBefore ?? '') ? `firewall ${line.blockBefore}` : line.blockBefore ?? '-'}`, `of ${partOf}`,
+      line.closesBlock ? 'closes' : '-',
     ].join(' ');
   });
 }
+
+const FIREWALL_BLOCKS = ['firewall-policy', 'stateless-rule-group', 'stateful-rule-group'];
 
 function assertLinesOf(text: string, lines: SourceLines): void {
   assert.deepEqual(describeLines(lines), expectedLines(text));
@@ -71,6 +83,31 @@ describe('per-line facts of the parse', () => {
     const { lines } = parse(text).file;
     assertLinesOf(text, lines);
     assert.deepEqual([...lines.blocks], [0, 1, 1, 1, 1, -1, -1, 7, 7, 9, 9, 9, -1, 13, 14, 14, -1]);
+  });
+
+  it("follow the firewall blocks, with a '}' or a '#' inside a Suricata rule's options", () => {
+    const text = [
+      'firewall-policy p { stateless-default drop }',
+      'stateless-rule-group s {',
+      '  rule 10 pass all from any to any # a comment',
+      '}',
+      'stateful-rule-group g {',
+      '  pass tcp any any -> any any (msg:"} # not the end"; sid:1;)',
+      '  drop tcp any any -> any any (sid:2;) }',
+      'stateful-rule-group h {',
+      '  alert http any any -> any any (sid:3;) # a comment',
+      'firewall fw subnet a policy p',
+      'firewall-policy q {',
+      '',
+    ].join('\n');
+    const { lines } = parse(text).file;
+    assertLinesOf(text, lines);
+    assert.deepEqual([...lines.blocks], [0, 1, 1, 1, 4, 4, 4, 7, 7, -1, 10, 10]);
+    const has = (line: number, flag: number) => (lines.flags[line] & flag) !== 0;
+    assert.deepEqual([1, 2, 3, 5, 6, 8, 11].map((line) => has(line, LINE_IN_FIREWALL_BLOCK)), [false, true, true, true, true, true, true]);
+    assert.deepEqual([0, 4, 7, 9, 10].map((line) => has(line, LINE_IN_FIREWALL_BLOCK)), [false, false, false, true, false]);
+    assert.deepEqual([2, 5, 8].map((line) => has(line, LINE_HAS_COMMENT)), [true, false, true]);
+    assert.deepEqual([0, 3, 5, 6].map((line) => has(line, LINE_CLOSES_BLOCK)), [true, true, false, true]);
   });
 
   it('are those of an uncached parse after random line edits', () => {

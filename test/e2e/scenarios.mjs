@@ -1,6 +1,7 @@
 // The end-to-end scenarios: each one does what a person would do in the editor and asserts what
 // they would see. `ctx` carries the page, the file under test and the plan (plan.mjs).
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import {
   SELECTORS,
   activeTabLabel,
@@ -389,6 +390,49 @@ export const scenarios = [
         );
       }
       return `line ${fix.line}: "${edited}" (unsaved); Problems: ${rows.length} rows, no VR500${status ? `; status bar: "${status}"` : ''}`;
+    },
+  },
+  {
+    id: 'h',
+    name: 'firewall-hover',
+    title: 'hovering a flow through AWS Network Firewall shows both stages and the stateful rule that drops it',
+    async run(ctx) {
+      const { page } = ctx;
+      const fileName = 'inspection-vpc.vpcrules';
+      const flow = 'partner-sftp';
+      await hidePanel(page);
+      await quickOpen(page, fileName);
+      await waitForActiveTab(page, fileName);
+      await waitForEditorFocus(page);
+      const source = readFileSync(join(dirname(ctx.filePath), fileName), 'utf8').split('\n');
+      const line = source.findIndex((text) => new RegExp(flowLine(flow)).test(text)) + 1;
+      if (line === 0) throw new Error(`${fileName} has no flow ${flow}`);
+      await goToLine(page, line, 1);
+      // What the CLI says of this flow (examples.test.ts pins it): the stateless stage forwards the
+      // SYN, the stateful stage drops it by sid 290.
+      const wanted = [`flow ${flow}`, 'firewall inspect-a stateless', 'firewall inspect-a stateful', 'sid 290'];
+      let attempt = 0;
+      const text = await waitFor(
+        `a hover with ${wanted.map((part) => `"${part}"`).join(', ')}`,
+        async () => {
+          const shown = await hoverText(page);
+          if (shown && wanted.every((part) => shown.includes(part))) return shown;
+          const box = await wordBox(page, flowLine(flow), flow);
+          if (!box) return undefined;
+          attempt += 1;
+          if (attempt % 20 === 1) {
+            await page.mouse.move(box.x + box.width / 2, box.y - 3 * box.height);
+            await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 3 });
+          }
+          return undefined;
+        },
+        { timeout: SHOW_TIMEOUT, observe: () => hoverText(page) },
+      );
+      await scrollHoverTo(page, `flow ${flow}`);
+      await ctx.screenshot();
+      await page.mouse.move(5, 5);
+      const dropped = normalize(text).match(/firewall inspect-a stateful: deny[^\n]{0,120}/)?.[0] ?? '';
+      return `hover: ${dropped || normalize(text).slice(0, 160)}`;
     },
   },
 ];

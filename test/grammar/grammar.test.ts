@@ -7,7 +7,9 @@ import * as path from 'node:path';
 import * as oniguruma from 'vscode-oniguruma';
 import * as textmate from 'vscode-textmate';
 import { analyze } from '../../server/src/engine/analyze';
-import { DECLARATION_KEYWORDS, ROUTE_KEYWORD, ROUTE_TARGETS } from '../../server/src/syntax/parser';
+import {
+  DECLARATION_KEYWORDS, POLICY_STATEMENTS, ROUTE_KEYWORD, ROUTE_TARGETS, STATEFUL_ACTIONS, STATELESS_ACTIONS,
+} from '../../server/src/syntax/parser';
 import { modelFiles } from '../model-files';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
@@ -31,14 +33,17 @@ async function loadGrammar(): Promise<textmate.IGrammar> {
   return grammar;
 }
 
-/** A snippet body with every placeholder replaced by its default (a choice by its first option). */
+/**
+ * A snippet body with every placeholder replaced by its default (a choice by its first option).
+ * A `$` escaped as `\$` (a Suricata `$HOME_NET`) stays escaped, so that it is not taken for a placeholder.
+ */
 function expand(body: string): string {
   let text = body;
   for (let previous = ''; previous !== text; ) {
     previous = text;
     text = text.replace(/\$\{\d+\|([^,|]*)[^|]*\|\}/g, '$1').replace(/\$\{\d+:([^${}]*)\}/g, '$1');
   }
-  return text.replace(/\$\{\d+\}|\$\d+/g, '');
+  return text.replace(/\$\{\d+\}|(?<!\\)\$\d+/g, '');
 }
 
 describe('editor language files', () => {
@@ -83,6 +88,30 @@ describe('editor language files', () => {
     }
   });
 
+  /** The scopes at `column` of the last of `lines`, tokenised in order (the blocks they open still open). */
+  const scopesAfter = (grammar: textmate.IGrammar, lines: string[], column: number) => {
+    let stack = textmate.INITIAL;
+    let tokens: textmate.IToken[] = [];
+    for (const line of lines) ({ tokens, ruleStack: stack } = grammar.tokenizeLine(line, stack));
+    return tokens.find((token) => token.startIndex <= column && column < token.endIndex)?.scopes ?? [];
+  };
+
+  it('scopes every policy statement, stateless action and Suricata action of the parser in its block', async () => {
+    const grammar = await loadGrammar();
+    for (const statement of POLICY_STATEMENTS) {
+      const scopes = scopesAfter(grammar, ['firewall-policy p {', `  ${statement} x`], 2);
+      assert.ok(scopes.includes(`keyword.other.${statement}.vpcrules`), `${statement}: ${scopes.join(' ')}`);
+    }
+    for (const action of STATELESS_ACTIONS) {
+      const scopes = scopesAfter(grammar, ['stateless-rule-group g {', `  rule 10 ${action} all from any to any`], 10);
+      assert.ok(scopes.includes(`keyword.control.${action}.vpcrules`), `${action}: ${scopes.join(' ')}`);
+    }
+    for (const action of STATEFUL_ACTIONS) {
+      const scopes = scopesAfter(grammar, ['stateful-rule-group g {', `  ${action} tcp any any -> any any (sid:1;)`], 2);
+      assert.ok(scopes.includes(`keyword.control.${action}.vpcrules`), `${action}: ${scopes.join(' ')}`);
+    }
+  });
+
   it('every snippet expands, with its defaults, into text the parser accepts', () => {
     const snippets: Record<string, { prefix: string; body: string[]; description: string }> = JSON.parse(
       fs.readFileSync(path.join(ROOT, 'snippets', 'vpcrules.code-snippets'), 'utf8'),
@@ -90,7 +119,8 @@ describe('editor language files', () => {
     for (const [name, snippet] of Object.entries(snippets)) {
       assert.ok(snippet.description, `${name} has a description`);
       let text = expand(snippet.body.join('\n'));
-      assert.doesNotMatch(text, /\$/, `${name}: every placeholder is expanded`);
+      assert.doesNotMatch(text, /(?<!\\)\$/, `${name}: every placeholder is expanded`);
+      text = text.replace(/\\\$/g, '$');
       if (/-sg$/.test(snippet.prefix)) text = `security-group wrap {\n${text}\n}`;
       if (/nacl/.test(snippet.prefix)) text = `network-acl wrap {\n${text}\n}`;
       if (text.startsWith(`${ROUTE_KEYWORD} `)) text = `route-table wrap {\n${text}\n}`;

@@ -88,6 +88,12 @@ const GARBAGE = [
   '\r\n', '\n', '\u2028', '\ud800', '\udfff', '\u{1F600}', '\u0000', '☃', '=>', '@', 'ip', 'ip6',
   'internet-gateway', 'egress-only-gateway', 'nat-gateway', 'route-table', 'route', 'routes', 'main', 'edge', 'public-ip',
   'local', 'igw', 'eigw', 'nat', 'firewall', 'blackhole', 'unmodelled', '"tgw"',
+  // The firewall forms, and the tokens of Suricata rules (a line inside a stateful-rule-group is one).
+  'firewall-policy', 'stateless-rule-group', 'stateful-rule-group', 'stateful-rule-group g {', 'firewall-policy p {',
+  'stateless-default', 'stateless', 'stateful', 'stateful-order', 'stateful-default', 'priority', 'policy', 'rule', 'port',
+  'pass', 'drop', 'forward', 'reject', 'alert', 'any', 'default', 'strict', 'drop-strict', 'alert-established', '$HOME_NET',
+  '$', '!', '!!', '[', ']', '[1,2', '[[', '<>', '<', '1024:', '2:1', '80:90', '(', ')', '(msg:"x"; sid:1;)', '(msg:"',
+  '(sid:0;)', 'sid:', ';', ';;', '\\"', 'http', 'tls', 'flow:to_server', 'rule 10 pass tcp from any to any', 'pass ip any any -> any any',
 ];
 
 /** One random edit of a model's lines. */

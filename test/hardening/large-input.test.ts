@@ -54,6 +54,16 @@ describe('hardening: very large inputs', function () {
     assert.ok(syntax.message.length < 200, `the message quotes a short excerpt, not the whole line: ${syntax.message.length} characters`);
   });
 
+  it('answers on a 1 MB Suricata rule and on lists nested far too deep', () => {
+    const options = `(${'content:"a;b"; '.repeat(60_000)}sid:1;)`;
+    const nested = `${'['.repeat(200_000)}10.0.0.0/8${']'.repeat(200_000)}`;
+    const text = `stateful-rule-group g {\n  pass tcp any any -> any any ${options}\n  drop tcp ${nested} any -> any any\n  pass tcp ${'!'.repeat(100_000)}any any -> any any\n}\n`;
+    const analysis = timed('a 1 MB Suricata rule, lists nested 200000 deep', text);
+    // The group is unused (VR203) and its content rule cannot be decided (VR408); the two broken lines are syntax errors.
+    assert.deepEqual(analysis.diagnostics.map((d) => `${d.range.start.line}:${d.code}`), ['0:VR203', '1:VR408', '2:VR100', '3:VR100']);
+    assert.match(analysis.diagnostics[2].message, /nested more than 16 deep/);
+  });
+
   it('answers on one 1 MB line of tokens without a line break', () => {
     const text = 'inbound tcp 443 from 10.0.0.0/8 '.repeat(32_000);
     const analysis = timed('1 MB of tokens on one line', text);

@@ -17,8 +17,8 @@ const insideAcl = MODEL.split('\n').indexOf('network-acl web-acl {') + 1;
 describe('completion', () => {
   it('offers the declaration keywords at the start of a top-level line', () => {
     assert.deepEqual(labels(completeAt('')), [
-      'vpc', 'subnet', 'internet-gateway', 'egress-only-gateway', 'nat-gateway', 'route-table', 'prefix-list', 'security-group',
-      'network-acl', 'instance', 'flow',
+      'vpc', 'subnet', 'internet-gateway', 'egress-only-gateway', 'nat-gateway', 'route-table', 'firewall', 'firewall-policy',
+      'stateless-rule-group', 'stateful-rule-group', 'prefix-list', 'security-group', 'network-acl', 'instance', 'flow',
     ]);
   });
 

@@ -1,5 +1,6 @@
 // vpcrules check FILE... [--format text|json|sarif]
 // vpcrules explain FILE FLOW
+// vpcrules import aws FILE|DIR... [--vpc VPC-ID] [--out FILE|DIR]   (import-command.ts)
 // Exit codes: 0 all good, 1 an error diagnostic or a failed expectation, 2 bad usage or unreadable file.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { analyze } from '../engine/analyze';
 import type { ModelOptions } from '../engine/build-model';
 import { parsePortRange } from '../engine/keys';
 import { closest } from '../syntax/suggest';
+import { IMPORT_USAGE, importCommand, ImportUsageError } from './import-command';
 import { FileAnalysis, jsonReport } from './report';
 import { sarifReport } from './sarif';
 import { formatExplain, formatText, styleFor } from './text';
@@ -19,6 +21,7 @@ export const USAGE = `usage:
       holds; 1: an error or a failed expectation; 2: bad usage or an unreadable file.
   vpcrules explain FILE FLOW [--no-color] [--external-ephemeral N-M]
       Prints one flow's verdict, witness, hop-by-hop trace and packet sequence.
+${IMPORT_USAGE}
   --external-ephemeral N-M sets the source ports of clients outside the VPC for flows
       without from-ports (default 1024-65535, as the language specifies).
   vpcrules --help | --version`;
@@ -163,10 +166,11 @@ export function run(args: string[], io: CliIo): number {
     }
     if (command === 'check') return check(rest, io);
     if (command === 'explain') return explain(rest, io);
-    const suggestion = closest(command, ['check', 'explain']);
+    if (command === 'import') return importCommand(rest, io);
+    const suggestion = closest(command, ['check', 'explain', 'import']);
     throw new UsageError(`vpcrules: unknown command '${command}'${suggestion ? `; did you mean '${suggestion}'?` : ''}\n${USAGE}`);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof FileError) {
+    if (error instanceof UsageError || error instanceof FileError || error instanceof ImportUsageError) {
       io.stderr(error.message);
       return 2;
     }

@@ -1,7 +1,8 @@
 // The CLI's output contract: JSON objects as the spec fixes them (1-based lines and columns).
 import type { Analysis } from '../engine/analyze';
 import type { Connection, FlowResult, HopStep } from '../engine/evaluate';
-import { requestRewrites, ruleName, ruleRange } from '../engine/explain';
+import { assumptionLines, requestRewrites, ruleName, ruleRange } from '../engine/explain';
+import { FirewallPacketNote, firewallPackets } from '../engine/explain-firewall';
 import { formatAddress } from '../syntax/cidr';
 import type { Diagnostic } from '../diagnostics/diagnostic';
 
@@ -41,6 +42,8 @@ export interface JsonTraceStep {
   line: number | null;
   step: number;
   phase: string;
+  /** At a firewall stage: what it does with each packet of its direction. */
+  packets?: FirewallPacketNote[];
 }
 
 export interface JsonFlow {
@@ -53,6 +56,8 @@ export interface JsonFlow {
   witness: JsonWitness | null;
   trace: JsonTraceStep[];
   split?: string;
+  /** Stateful firewall rules left out of the evaluation that could decide some of its packets. */
+  assumes?: string[];
 }
 
 export function jsonDiagnostic(path: string, d: Diagnostic): JsonDiagnostic {
@@ -107,6 +112,7 @@ export function jsonTraceStep(step: HopStep): JsonTraceStep {
     line: range ? range.start.line + 1 : null,
     step: step.hop.step,
     phase: step.hop.phase,
+    ...(step.hop.kind === 'firewall' && step.firewall ? { packets: firewallPackets({ ...step, hop: step.hop }) } : {}),
   };
 }
 
@@ -122,6 +128,7 @@ export function jsonFlow(path: string, result: FlowResult): JsonFlow {
     trace: result.trace.map(jsonTraceStep),
   };
   if (result.split) json.split = result.split;
+  if (result.assumed.length > 0) json.assumes = assumptionLines(result);
   return json;
 }
 

@@ -45,6 +45,11 @@ export class BoxSet {
     return new BoxSet([]);
   }
 
+  /** The union of sets that share no tuple. */
+  static disjointUnion(sets: BoxSet[]): BoxSet {
+    return new BoxSet(sets.flatMap((set) => set.boxes));
+  }
+
   isEmpty(): boolean {
     return this.boxes.length === 0;
   }

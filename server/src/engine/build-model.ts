@@ -13,6 +13,7 @@ import { IntervalSet, PortSet } from './intervals';
 import { icmpKey, keysOf, ALL_KEYS } from './keys';
 import { textLines } from '../syntax/lexer';
 import { buildGateways, buildRouteTables, checkPublicAddress, RoutingContext } from './build-routing';
+import { buildFirewalls } from './build-firewall';
 import { connectablePairs, endRegions, instanceAt, singleAddress, withoutServiceAddresses } from './regions';
 import type {
   AwsService, Flow, FlowEnd, Instance, InstanceAddress, Model, NaclRuleModel, NetworkAcl, PrefixList, Reference, ReplyShape, SecurityGroup,
@@ -144,6 +145,7 @@ class ModelBuilder {
       instanceAddresses: { 4: [], 6: [] },
       awsServices: { 4: new Map(), 6: new Map() },
       routing: false, routeTables: new Map(), natGateways: new Map(),
+      firewalls: new Map(), firewallPolicies: new Map(), statelessGroups: new Map(), statefulGroups: new Map(),
       localOnly: { name: '(local routes)', main: false, routes: [] },
     };
   }
@@ -160,6 +162,7 @@ class ModelBuilder {
     this.checkSubnetOverlaps();
     this.model.awsServices = awsServices(this.model);
     buildGateways(this.routingContext(), decls);
+    buildFirewalls(this.routingContext(), decls);
     buildRouteTables(this.routingContext(), decls);
     yield;
     for (const decl of decls) if (decl.kind === 'instance') this.buildInstance(decl);

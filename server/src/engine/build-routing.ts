@@ -125,10 +125,11 @@ function resolveTarget(ctx: RoutingContext, route: Route, family: 4 | 6): RouteT
     case 'local': return { kind: 'local' };
     case 'blackhole': return { kind: 'blackhole' };
     case 'unmodelled': return { kind: 'unmodelled', text: target.text?.text ?? '' };
-    case 'firewall':
-      // Network Firewall endpoints are not part of the language yet.
-      ctx.report(makeDiagnostic('routeRefused', target.range, 'firewall endpoints are not modelled yet: write the route as unmodelled "..." to keep the file valid'));
-      return undefined;
+    case 'firewall': {
+      if (!target.name) return undefined;
+      const firewall = ctx.resolve('firewall', target.name, ctx.model.firewalls);
+      return firewall && { kind: 'firewall', firewall };
+    }
     case 'igw': case 'eigw': {
       if (!target.name) return undefined;
       const kind = target.kind === 'igw' ? 'internet-gateway' : 'egress-only-gateway';
@@ -188,17 +189,17 @@ function refusal(model: Model, table: RouteTable, dest: Cidr, target: RouteTarge
     return block?.first === dest.first && block.prefix === dest.prefix;
   });
   if (table.edgeOf) {
-    if (target.kind !== 'local' && target.kind !== 'unmodelled') return `an edge route table's routes target local, a firewall endpoint or a network interface: AWS refuses a route to ${target.kind}`;
+    if (target.kind !== 'local' && target.kind !== 'unmodelled' && target.kind !== 'firewall') return `an edge route table's routes target local, a firewall endpoint or a network interface: AWS refuses a route to ${target.kind}`;
     if (!replacesLocal && !subnetBlock) return `an edge route table's routes are for a whole VPC block or exactly a subnet's block; ${dest.text} is neither`;
     return undefined;
   }
   if (target.kind === 'local' && !replacesLocal) return `a local route is for a VPC block; ${dest.text} is not one`;
   if (replacesLocal) {
-    return target.kind === 'local' || target.kind === 'unmodelled' ? undefined : `a route that replaces the local route of ${dest.text} may target a firewall endpoint or a network interface only`;
+    return target.kind === 'local' || target.kind === 'unmodelled' || target.kind === 'firewall' ? undefined : `a route that replaces the local route of ${dest.text} may target a firewall endpoint or a network interface only`;
   }
   if (!insideVpc) return undefined;
   if (!subnetBlock) return `a route more specific than the local route must be for exactly a subnet's block; ${dest.text} is not one`;
-  return target.kind === 'nat' || target.kind === 'unmodelled' ? undefined : `a route for a subnet's block may target a NAT gateway, a firewall endpoint or a network interface only`;
+  return target.kind === 'nat' || target.kind === 'unmodelled' || target.kind === 'firewall' ? undefined : `a route for a subnet's block may target a NAT gateway, a firewall endpoint or a network interface only`;
 }
 
 /** Every table routes the VPC's own blocks locally, unless a route replaces that local route. */

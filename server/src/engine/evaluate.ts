@@ -9,12 +9,14 @@ import type { Family } from '../syntax/ast';
 import { formatAddress } from '../syntax/cidr';
 import { formatAddrSet } from './addresses';
 import { Box, BoxSet } from './boxes';
-import { Hop, hopCuts, judgeHop, KeySource, Remote, Rule } from './hops';
+import { Hop, hopCuts, judgeHop, KeySource, Remote, Rule, setCuts } from './hops';
+import { dropsAt, endpointConnection, firewallAddressSets, judgeFirewallStage, judgeSequence, connectionPackets, SequenceOutcome } from './firewall';
 import { examplePath, flowPaths, FlowPath, KEY_DIM, SOURCE_PORT_DIM } from './paths';
 import { BigSet, IntervalSet, PortSet } from './intervals';
 import { formatKeys, formatPorts } from './keys';
-import type { Flow, Model, Region } from './model';
+import type { Flow, Model, Region, StatefulRuleModel } from './model';
 import { preferredAddress, withServiceGapsFilled } from './witness-address';
+import { firewallRuleName } from './explain-firewall';
 
 export type Verdict = 'allow' | 'deny' | 'partial';
 
@@ -36,6 +38,8 @@ export interface HopStep {
   action: 'allow' | 'deny';
   /** The deciding rule; undefined when none matches (SG), the implicit `*` decides (NACL), or the hop has no rules. */
   rule?: Rule;
+  /** At a firewall stage: the connection's packets through the endpoint, up to the first dropped. */
+  firewall?: SequenceOutcome;
 }
 
 /** A piece of one path within which every hop decides alike. */
@@ -67,6 +71,14 @@ export interface FlowResult {
   split?: string;
   /** Every rule that decides some connection of this flow, at some hop. */
   decidingRules: Set<Rule>;
+  /** Stateful firewall rules left out of the evaluation whose header matches some packet of this flow: the verdict assumes they do not decide. */
+  assumed: StatefulRuleModel[];
+}
+
+/** What the evaluation gathers besides the admitted sets. */
+interface Gathered {
+  deciding: Set<Rule>;
+  assumed: Set<StatefulRuleModel>;
 }
 
 /** The keys a hop judges for this path: a dimension of the path's box, or a fixed ICMP key. */
@@ -81,11 +93,13 @@ function cutRegion(flow: Flow, path: FlowPath, side: 'src' | 'dst'): BigSet[] {
   // One address (an instance's, most often), or instances merged as alike, have nothing to cut.
   if ((set.intervals.length === 1 && set.intervals[0][0] === set.intervals[0][1]) || (region.kind === 'instance' && region.alike)) return [set];
   const cutting = path.hops.flatMap((hop) => ((hop.kind === 'sg' || hop.kind === 'nacl') && 'end' in hop.remote && hop.remote.end === side ? [hop] : []));
-  if (cutting.length === 0) return [set];
+  const firewallSets = path.hops.flatMap((hop) => (hop.kind === 'firewall' && hop.stage === 'stateless' && hop.phase === 'request' && seesEnd(hop.view, side) ? firewallAddressSets(hop.firewall, flow.family) : []));
+  if (cutting.length === 0 && firewallSets.length === 0) return [set];
   const pieces: BigSet[] = [];
   for (const [lo, hi] of set.intervals) {
     const cuts = new Set<bigint>();
     for (const hop of cutting) for (const cut of hopCuts(hop, flow.protocol, flow.family, judgedKeys(hop.key, path.box), lo, hi)) cuts.add(cut);
+    for (const cut of setCuts(firewallSets, lo, hi)) cuts.add(cut);
     let start = lo;
     for (const cut of [...cuts].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
       pieces.push(IntervalSet.of(start, cut - 1n));
@@ -96,13 +110,29 @@ function cutRegion(flow: Flow, path: FlowPath, side: 'src' | 'dst'): BigSet[] {
   return pieces;
 }
 
+function seesEnd(view: { initiator: Remote; responder: Remote }, side: 'src' | 'dst'): boolean {
+  return [view.initiator, view.responder].some((remote) => 'end' in remote && remote.end === side);
+}
+
 function remoteOf(remote: Remote, src: bigint, dst: bigint): bigint {
   return 'fixed' in remote ? remote.fixed : remote.end === 'src' ? src : dst;
 }
 
 /** The port tuples of `admitted` that a hop lets through, for one pair of addresses. */
-function hopAdmits(flow: Flow, hop: Hop, admitted: BoxSet, src: bigint, dst: bigint, deciding: Set<Rule>): BoxSet {
+function hopAdmits(flow: Flow, hop: Hop, admitted: BoxSet, src: bigint, dst: bigint, gathered: Gathered): BoxSet {
+  const deciding = gathered.deciding;
   switch (hop.kind) {
+    case 'firewall': {
+      const judged = judgeFirewallStage(hop, flow.protocol, flow.family, flow.reply.kind === 'none', admitted, src, dst);
+      for (const outcome of judged.outcomes) {
+        for (const rule of outcome.assumed) gathered.assumed.add(rule);
+        for (const packet of outcome.packets) {
+          if (packet.stateless.rule) deciding.add(packet.stateless.rule);
+          if (packet.stateful?.rule) deciding.add(packet.stateful.rule);
+        }
+      }
+      return judged.admitted;
+    }
     case 'aws-service': case 'nat':
       return admitted;
     case 'route': case 'gateway': case 'drop':
@@ -123,6 +153,7 @@ export type { FlowPath };
 export function evaluateFlow(flow: Flow, model: Model): FlowResult {
   const paths = flowPaths(flow, model);
   const decidingRules = new Set<Rule>();
+  const gathered: Gathered = { deciding: decidingRules, assumed: new Set() };
   const atoms: Atom[] = [];
   paths.forEach((path, index) => {
     const dstPieces = cutRegion(flow, path, 'dst');
@@ -131,7 +162,7 @@ export function evaluateFlow(flow: Flow, model: Model): FlowResult {
         let admitted = BoxSet.of(path.box);
         for (const hop of path.hops) {
           if (admitted.isEmpty()) break;
-          admitted = hopAdmits(flow, hop, admitted, src.min()!, dst.min()!, decidingRules);
+          admitted = hopAdmits(flow, hop, admitted, src.min()!, dst.min()!, gathered);
         }
         atoms.push({ path: index, src, dst, admitted });
       }
@@ -146,11 +177,22 @@ export function evaluateFlow(flow: Flow, model: Model): FlowResult {
   const route = examplePath(flow, model, paths[chosen.path], chosen.connection);
   const result: FlowResult = {
     flow, verdict, ok, paths, hops: route.hops, exampleEnds: [route.src, route.dst], atoms, example: chosen.connection, examplePath: chosen.path,
-    trace: traceConnection(flow, route.hops, chosen.connection), decidingRules,
+    trace: traceConnection(flow, route.hops, chosen.connection), decidingRules, assumed: [...gathered.assumed],
   };
   if (!ok) result.witness = chosen.connection;
-  if (verdict === 'partial') result.split = describeSplit(flow, paths, atoms, (set) => withServiceGapsFilled(model, set, flow.family));
+  if (verdict === 'partial') result.split = describeSplit(flow, paths, atoms, (set) => withServiceGapsFilled(model, set, flow.family), (atom) => firewallDropOf(flow, model, paths[atom.path], atom));
   return result;
+}
+
+/** " by stateless rule 10 of group g at firewall fw-a": what drops the atom's connections, when a firewall stage does. */
+function firewallDropOf(flow: Flow, model: Model, path: FlowPath, atom: Atom): string | undefined {
+  const dropped = atom.admitted.complementIn(path.box).first();
+  if (!dropped) return undefined;
+  const conn = connection(flow, atom.src.min()!, atom.dst.min()!, dropped);
+  const steps = traceConnection(flow, examplePath(flow, model, path, conn).hops, conn);
+  const last = steps[steps.length - 1];
+  if (last?.action !== 'deny' || last.hop.kind !== 'firewall') return undefined;
+  return ` by ${firewallRuleName({ ...last, hop: last.hop })} at firewall ${last.hop.firewall.name}`;
 }
 
 /**
@@ -198,6 +240,17 @@ function traceStep(flow: Flow, hop: Hop, conn: Connection, values: number[]): Ho
       return { hop, action: hop.action, rule: hop.route };
     case 'gateway': case 'drop':
       return { hop, action: hop.action };
+    case 'firewall': {
+      const policy = hop.firewall.policy;
+      if (!policy) return { hop, action: 'allow' };
+      const seen = endpointConnection(hop, flow.protocol, flow.family, conn.srcIp, conn.dstIp, values);
+      const outcome = judgeSequence(policy, seen, connectionPackets(flow.protocol, flow.reply.kind === 'none'));
+      const mine = outcome.packets.filter((line) => line.packet.fromInitiator === (hop.phase === 'request'));
+      const deciding = hop.stage === 'stateless'
+        ? (mine.find((line) => line.dropped) ?? mine[0])?.stateless.rule
+        : (mine.find((line) => line.dropped) ?? mine.find((line) => line.stateful?.how === 'rule'))?.stateful?.rule;
+      return { hop, action: dropsAt(hop, outcome) ? 'deny' : 'allow', rule: deciding, firewall: outcome };
+    }
     case 'sg': case 'nacl': {
       const key = 'dim' in hop.key ? values[hop.key.dim] : hop.key.fixed;
       const part = judgeHop(hop, flow.protocol, flow.family, remoteOf(hop.remote, conn.srcIp, conn.dstIp), IntervalSet.point(key)).parts[0];
@@ -243,6 +296,7 @@ interface SplitGroup {
   admitted: BoxSet;
   /** What the group's connections have in common: all admitted, none, or the same ports. */
   signature: string;
+  first: Atom;
 }
 
 function signature(paths: FlowPath[], atom: Atom): string {
@@ -253,14 +307,16 @@ function signature(paths: FlowPath[], atom: Atom): string {
 }
 
 /** "admitted for source ports 32768-65535, dropped for 1024-32767", and the like. */
-export function describeSplit(flow: Flow, paths: FlowPath[], atoms: Atom[], readable: (set: BigSet) => BigSet = (set) => set): string {
+export function describeSplit(
+  flow: Flow, paths: FlowPath[], atoms: Atom[], readable: (set: BigSet) => BigSet = (set) => set, droppedBy: (atom: Atom) => string | undefined = () => undefined,
+): string {
   // Merge atoms that decide alike, so the text speaks of address ranges, not rule boundaries.
   const bySignature = new Map<string, SplitGroup>();
   for (const atom of atoms) {
     const sig = signature(paths, atom);
     let group = bySignature.get(sig);
     if (!group) {
-      group = { srcParts: [], dstParts: [], src: atom.src, dst: atom.dst, path: paths[atom.path], admitted: atom.admitted, signature: sig };
+      group = { srcParts: [], dstParts: [], src: atom.src, dst: atom.dst, path: paths[atom.path], admitted: atom.admitted, signature: sig, first: atom };
       bySignature.set(sig, group);
     }
     group.srcParts.push(...atom.src.intervals);
@@ -281,7 +337,7 @@ export function describeSplit(flow: Flow, paths: FlowPath[], atoms: Atom[], read
   const clauses: string[] = [];
   if (admitting.length === 1 && dropping.length === 1) {
     const only = admitting[0];
-    clauses.push(`admitted for ${sideName} ${addresses(only[side])}, dropped for ${addresses(dropping[0][side])}`);
+    clauses.push(`admitted for ${sideName} ${addresses(only[side])}, dropped for ${addresses(dropping[0][side])}${droppedBy(dropping[0].first) ?? ''}`);
     clauses.push(...describePortsSplit(flow, only.path, only.admitted).map((clause) => `from those, ${clause}`));
     return clauses.join('; ');
   }
@@ -290,7 +346,10 @@ export function describeSplit(flow: Flow, paths: FlowPath[], atoms: Atom[], read
     clauses.push(`${sideName} ${addresses(group[side], 2)}: ${ports.length ? ports.join(', ') : 'admitted'}`);
   }
   if (admitting.length > 3) clauses.push(`and ${admitting.length - 3} more address ranges`);
-  if (dropping.length > 0) clauses.push(`dropped for ${sideName} ${addresses(dropping.reduce((set, group) => set.union(group[side]), IntervalSet.empty<bigint>()), 2)}`);
+  if (dropping.length > 0) {
+    const by = dropping.length === 1 ? droppedBy(dropping[0].first) ?? '' : '';
+    clauses.push(`dropped for ${sideName} ${addresses(dropping.reduce((set, group) => set.union(group[side]), IntervalSet.empty<bigint>()), 2)}${by}`);
+  }
   return clauses.join('; ');
 }
 

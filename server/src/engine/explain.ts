@@ -11,14 +11,17 @@ import type { Connection, FlowResult, HopStep } from './evaluate';
 import { formatConnection } from './evaluate';
 import type { Hop } from './hops';
 import type { Rule } from './hops';
-import type { Flow, NaclRuleModel, Region, RouteModel, SgRuleModel } from './model';
+import type { Flow, NaclRuleModel, Region, SgRuleModel } from './model';
+import { connectionPackets } from './firewall';
+import { describeFirewallStep, firewallRuleName, stageNote, statefulRuleName } from './explain-firewall';
+import { targetName } from './paths';
 
 export function isNaclRule(rule: Rule): rule is NaclRuleModel {
   return 'number' in rule;
 }
 
 export function isSgRule(rule: Rule): rule is SgRuleModel {
-  return 'group' in rule;
+  return 'peer' in rule;
 }
 
 /** The deciding rule as the contract names it: SG rule text, NACL number, * / "no rule matches", the route. */
@@ -28,18 +31,9 @@ export function ruleName(step: HopStep): string {
     case 'aws-service': return 'not filtered by AWS';
     case 'nacl': return rule && isNaclRule(rule) ? String(rule.number) : '*';
     case 'sg': return rule && isSgRule(rule) ? `${rule.group.name}: ${rule.text}` : 'no rule matches';
-    case 'route': return hop.route ? `route ${hop.route.destText} -> ${targetText(hop.route)}` : 'no route';
+    case 'route': return hop.route ? `route ${hop.route.destText} -> ${targetName(hop.route.target)}` : 'no route';
     case 'gateway': case 'nat': case 'drop': return hop.why;
-  }
-}
-
-function targetText(route: RouteModel): string {
-  const target = route.target;
-  switch (target.kind) {
-    case 'local': case 'blackhole': return target.kind;
-    case 'igw': case 'eigw': return `${target.kind} ${target.gateway.name}`;
-    case 'nat': return `nat ${target.nat.name}`;
-    case 'unmodelled': return `unmodelled "${target.text}"`;
+    case 'firewall': return firewallRuleName({ ...step, hop });
   }
 }
 
@@ -64,6 +58,7 @@ export function describeStep(step: HopStep): string {
   const hop = step.hop;
   if (hop.kind === 'aws-service') return `allow (AWS does not filter traffic between an instance and ${hop.service.name})`;
   if (hop.kind === 'gateway' || hop.kind === 'nat' || hop.kind === 'drop') return `${step.action} (${hop.why})`;
+  if (hop.kind === 'firewall') return describeFirewallStep({ ...step, hop });
   const range = ruleRange(step);
   if (hop.kind === 'route') return `${step.action} by ${ruleName(step)}${range ? ` (line ${range.start.line + 1})` : ''}${step.action === 'deny' ? ` (${hop.why})` : ''}`;
   const where = range ? ` (line ${range.start.line + 1})` : implicitOrigin(step);
@@ -150,17 +145,31 @@ export function packetSequence(result: FlowResult, conn: Connection = result.exa
       : 'passes on connection tracking';
     return { hop, direction: reversed ? flip(hop.direction) : hop.direction, judged: false, note };
   };
-  const requestLine = (packet: string, first: boolean): PacketLine => ({
+  const sequence = connectionPackets(flow.protocol, flow.reply.kind === 'none');
+  /** A firewall stage on the packet at `position` of the connection's sequence. */
+  const firewallLine = (hop: Hop, position: number): PacketLine['checks'][number] => {
+    // When the stateless stage of the same visit dropped the packet, the trace ends there: its
+    // outcome tells the stateful stage's part too.
+    const sibling = byStep.get(hop.step - 1);
+    const step = byStep.get(hop.step) ?? (sibling?.hop.kind === 'firewall' && sibling.action === 'deny' ? sibling : undefined);
+    const line = step?.firewall?.packets[position];
+    const policy = hop.kind === 'firewall' ? hop.firewall.policy : undefined;
+    if (hop.kind !== 'firewall' || !step || !policy) return { hop, direction: hop.direction, judged: true, note: 'not reached' };
+    if (position >= sequence.length) return { hop, direction: hop.direction, judged: false, note: 'not judged: a one-way flow is judged on its first packet' };
+    if (!line) return { hop, direction: hop.direction, judged: false, note: 'not sent: an earlier packet was dropped' };
+    return { hop, direction: hop.direction, ...stageNote(hop, line, policy) };
+  };
+  const requestLine = (packet: string, first: boolean, position: number): PacketLine => ({
     packet, direction: 'request',
-    checks: requestHops.map((hop) => (hop.kind === 'sg' && !first ? stateful(hop) : judgedLine(hop))),
+    checks: requestHops.map((hop) => (hop.kind === 'sg' && !first ? stateful(hop) : hop.kind === 'firewall' ? firewallLine(hop, position) : judgedLine(hop))),
   });
   // Reply packets cross the request's SGs in reverse (stateful) and the reply NACL hops (judged).
   const securityGroups = requestHops.filter((hop) => hop.kind === 'sg');
-  const replyLine = (packet: string): PacketLine => ({
+  const replyLine = (packet: string, position: number): PacketLine => ({
     packet, direction: 'reply',
     checks: [
       ...securityGroups.filter((hop) => hop.direction === 'inbound').map((hop) => stateful(hop, true)),
-      ...replyHops.map(judgedLine),
+      ...replyHops.map((hop) => (hop.kind === 'firewall' ? firewallLine(hop, position) : judgedLine(hop))),
       ...securityGroups.filter((hop) => hop.direction === 'outbound').map((hop) => stateful(hop, true)),
     ],
   });
@@ -172,32 +181,33 @@ export function packetSequence(result: FlowResult, conn: Connection = result.exa
 
 function buildSequence(
   flow: Flow, conn: Connection, requestAdmitted: boolean,
-  requestLine: (packet: string, first: boolean) => PacketLine, replyLine: (packet: string) => PacketLine,
+  requestLine: (packet: string, first: boolean, position: number) => PacketLine, replyLine: (packet: string, position: number) => PacketLine,
 ): PacketLine[] {
+  // Positions are those of the firewall's packet sequence (firewall.ts): a FIN is judged like data.
   const src = endpointText(conn, 'src');
   const dst = endpointText(conn, 'dst');
   const lines: PacketLine[] = [];
   if (flow.protocol === 6) {
-    lines.push(requestLine(`SYN ${src} -> ${dst}`, true));
+    lines.push(requestLine(`SYN ${src} -> ${dst}`, true, 0));
     if (!requestAdmitted) return lines;
     if (flow.reply.kind === 'none') {
-      lines.push(requestLine(`data ${src} -> ${dst}`, false));
+      lines.push(requestLine(`data ${src} -> ${dst}`, false, 2));
       return lines;
     }
-    lines.push(replyLine(`SYN-ACK ${dst} -> ${src}`));
-    lines.push(requestLine(`ACK, data ${src} -> ${dst}`, false));
-    lines.push(replyLine(`data ${dst} -> ${src}`));
-    lines.push(requestLine(`FIN ${src} -> ${dst}`, false));
-    lines.push(replyLine(`FIN-ACK ${dst} -> ${src}`));
+    lines.push(replyLine(`SYN-ACK ${dst} -> ${src}`, 1));
+    lines.push(requestLine(`ACK, data ${src} -> ${dst}`, false, 2));
+    lines.push(replyLine(`data ${dst} -> ${src}`, 3));
+    lines.push(requestLine(`FIN ${src} -> ${dst}`, false, 2));
+    lines.push(replyLine(`FIN-ACK ${dst} -> ${src}`, 3));
   } else if (flow.protocol === 17) {
-    lines.push(requestLine(`datagram ${src} -> ${dst}`, true));
+    lines.push(requestLine(`datagram ${src} -> ${dst}`, true, 0));
     if (!requestAdmitted) return lines;
-    lines.push(requestLine(`next datagrams ${src} -> ${dst}`, false));
-    if (flow.reply.kind !== 'none') lines.push(replyLine(`reply datagrams ${dst} -> ${src}`));
+    if (flow.reply.kind !== 'none') lines.push(replyLine(`reply datagrams ${dst} -> ${src}`, 1));
+    lines.push(requestLine(`next datagrams ${src} -> ${dst}`, false, 2));
   } else {
     const request = flow.reply.kind === 'icmp' ? 'echo request' : `ICMP type ${conn.key >> 8} code ${conn.key & 255}`;
-    lines.push(requestLine(`${request} ${src} -> ${dst}`, true));
-    if (requestAdmitted && flow.reply.kind === 'icmp') lines.push(replyLine(`echo reply ${dst} -> ${src}`));
+    lines.push(requestLine(`${request} ${src} -> ${dst}`, true, 0));
+    if (requestAdmitted && flow.reply.kind === 'icmp') lines.push(replyLine(`echo reply ${dst} -> ${src}`, 1));
   }
   return lines;
 }
@@ -214,6 +224,11 @@ export function verdictSummary(result: FlowResult): string {
   const expectation = result.ok ? `as expected` : `expected ${result.flow.expect}`;
   const split = result.split ? `: ${result.split}` : '';
   return `${result.verdict} (${expectation})${split}`;
+}
+
+/** "the verdict assumes stateful sid 5 ... (line 40) does not decide: ...", for rules left out that could. */
+export function assumptionLines(result: FlowResult): string[] {
+  return result.assumed.map((rule) => `the verdict assumes ${statefulRuleName(rule)} (line ${rule.decl.range.start.line + 1}) does not decide: ${rule.undecidable}`);
 }
 
 export function describeFlowEnds(flow: Flow): string {
@@ -266,6 +281,6 @@ export function witnessSentence(result: FlowResult): string | undefined {
   if (!result.witness) return undefined;
   const last = result.trace[result.trace.length - 1];
   const admitted = result.trace.every((step) => step.action === 'allow');
-  const fate = admitted ? 'is admitted' : `is dropped at ${last.hop.label} ${last.hop.direction}${last.hop.phase === 'reply' ? ' (the reply)' : ''}, ${describeStep(last)}`;
+  const fate = admitted ? 'is admitted' : `is dropped at ${checkPlace(last.hop, last.hop.direction)}${last.hop.phase === 'reply' ? ' (the reply)' : ''}, ${describeStep(last)}`;
   return `e.g. ${formatConnection(result.witness)}${rewritesText(result, result.witness)} ${fate}`;
 }

@@ -3,7 +3,6 @@
 import type { NaclRule, Range, SgRule } from '../syntax/ast';
 import type { AddrSet } from './addresses';
 import type { NatLeg } from './checks/nat-traffic';
-import type { Hop, KeySource, Remote } from './hops';
 import type { IntervalSet } from './intervals';
 import type { Flow, FlowEnd, Instance, Model, NaclRuleModel, NetworkAcl, Region, RouteTable, SecurityGroup, SgRuleModel, Subnet } from './model';
 
@@ -107,28 +106,6 @@ export function flowKey(flow: Flow): string {
   ].join('|');
 }
 
-/** A hop's shape, without the rules it consults. */
-export function hopShapeKey(hop: Hop): string {
-  const common = [hop.step, hop.kind, hop.direction, hop.phase, hop.label];
-  switch (hop.kind) {
-    case 'sg': return [...common, remoteKey(hop.remote), keySourceKey(hop.key)].join('|');
-    case 'nacl': return [...common, remoteKey(hop.remote), keySourceKey(hop.key), subnetKey(hop.subnet)].join('|');
-    case 'aws-service': return [...common, hop.service.name].join('|');
-    case 'route': return [...common, hop.action, hop.why, hop.table.name, hop.route ? hop.table.routes.indexOf(hop.route) : '-'].join('|');
-    case 'gateway': return [...common, hop.action, hop.why, hop.rewrite?.src ?? '-', hop.rewrite?.dst ?? '-'].join('|');
-    case 'nat': return [...common, hop.why, hop.dim].join('|');
-    case 'drop': return [...common, hop.why].join('|');
-  }
-}
-
-function remoteKey(remote: Remote): string {
-  return 'fixed' in remote ? `=${remote.fixed}` : remote.end;
-}
-
-function keySourceKey(key: KeySource): string {
-  return 'dim' in key ? `d${key.dim}` : `k${key.fixed}`;
-}
-
 /**
  * Everything routing reads: every route table (its routes cut the flows' ends), the gateways,
  * the NAT gateways and the instances' public addresses.
@@ -141,7 +118,21 @@ export function routingKey(model: Model): string {
   const associations = [...model.subnets.values()].map((subnet) => `${subnet.name}>${subnet.routeTable?.name ?? '-'}`);
   return [
     ...[model.localOnly, ...model.routeTables.values()].map(routes), model.internetGateway?.name ?? '-', model.egressOnlyGateway?.name ?? '-',
-    ...nats, ...publicIps, ...associations,
+    ...nats, ...publicIps, ...associations, firewallsKey(model),
+  ].join('\n');
+}
+
+/** The firewall endpoints, their policies and every rule group, as written and where. */
+function firewallsKey(model: Model): string {
+  const written = (decl: { range: Range }, text: string) => `${text}@${rangeKey(decl.range)}`;
+  return [
+    ...[...model.firewalls.values()].map((firewall) => `${firewall.name}:${firewall.subnet?.name ?? '-'}:${firewall.policy?.name ?? '-'}`),
+    ...[...model.firewallPolicies.values()].map((policy) => [policy.name, rangeKey(policy.decl.range), ...policy.decl.statements.map((statement) => rangeKey(statement.range)),
+      policy.statelessDefault, policy.order, policy.dropDefault ?? '-', ...policy.stateless.map((rule) => rule.group.name + rule.priority),
+      ...[...policy.stateful, ...policy.undecidable].map((rule) => rule.group.name + rule.group.rules.indexOf(rule))].join(';')),
+    ...[...model.statelessGroups.values(), ...model.statefulGroups.values()].map((group) => [
+      group.name, rangeKey(group.decl.range), ...group.rules.map((rule: { decl: { range: Range }; text: string }) => written(rule.decl, rule.text)),
+    ].join(';')),
   ].join('\n');
 }
 

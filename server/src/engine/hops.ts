@@ -5,7 +5,10 @@
 import type { Direction, Family } from '../syntax/ast';
 import { ofFamily } from './addresses';
 import { BigSet, IntervalSet, PortSet } from './intervals';
-import type { AwsService, Gateway, Instance, NaclRuleModel, NatGateway, NetworkAcl, RouteModel, RouteTable, SgRuleModel, Subnet } from './model';
+import type {
+  AwsService, Firewall, Gateway, Instance, NaclRuleModel, NatGateway, NetworkAcl, RouteModel, RouteTable, SgRuleModel, StatefulRuleModel,
+  StatelessRuleModel, Subnet,
+} from './model';
 
 export type Phase = 'request' | 'reply';
 
@@ -54,7 +57,21 @@ export type Hop =
   /** A NAT gateway: the source becomes its address and a port it chooses, dimension `dim`. */
   | (PathHop & { kind: 'nat'; nat: NatGateway; dim: number })
   /** A drop that no table or gateway decides: asymmetric routing, a routing loop. */
-  | (PathHop & { kind: 'drop' });
+  | (PathHop & { kind: 'drop' })
+  /**
+   * One stage of a firewall endpoint, for the packets of one direction of the connection (the
+   * request's phase: from the initiator; the reply's: to it). Both stages judge the whole packet
+   * sequence; each hop answers for the drops of its own stage and direction.
+   */
+  | (HopBase & { kind: 'firewall'; stage: 'stateless' | 'stateful'; firewall: Firewall; view: FirewallView });
+
+/** The connection as a firewall endpoint sees it: the initiator's and responder's addresses and ports there. */
+export interface FirewallView {
+  initiator: Remote;
+  initiatorPort: KeySource;
+  responder: Remote;
+  responderPort: KeySource;
+}
 
 /** How a gateway changes a packet's addresses. */
 export interface Rewrite {
@@ -62,7 +79,7 @@ export interface Rewrite {
   dst?: bigint;
 }
 
-export type Rule = SgRuleModel | NaclRuleModel | RouteModel;
+export type Rule = SgRuleModel | NaclRuleModel | RouteModel | StatelessRuleModel | StatefulRuleModel;
 
 export interface DecidedPart<R extends Rule = Rule> {
   /** The deciding rule; undefined for "no rule matches" (SG), `*` (NACL), or a hop without rules. */
@@ -127,17 +144,11 @@ export function judgeNacl(acl: NetworkAcl, direction: Direction, protocol: numbe
   return { allowed, parts };
 }
 
-/** How a hop judges packets of one protocol, from one remote address, on a set of keys. */
-export function judgeHop(hop: Hop, protocol: number, family: Family, remote: bigint, keys: PortSet): HopJudgement {
-  switch (hop.kind) {
-    case 'sg': return judgeSg(hop.instance, hop.direction, protocol, family, remote, keys);
-    case 'nacl': return judgeNacl(hop.acl, hop.direction, protocol, family, remote, keys);
-    case 'aws-service': return { allowed: keys, parts: [{ keys, action: 'allow' }] };
-    case 'route': case 'gateway': case 'nat': case 'drop': {
-      const rule = hop.kind === 'route' ? hop.route : undefined;
-      return { allowed: hop.action === 'allow' ? keys : IntervalSet.empty(), parts: [{ rule, keys, action: hop.action }] };
-    }
-  }
+/** How a filtering hop judges packets of one protocol, from one remote address, on a set of keys. */
+export function judgeHop(hop: Hop & { kind: 'sg' | 'nacl' }, protocol: number, family: Family, remote: bigint, keys: PortSet): HopJudgement {
+  return hop.kind === 'sg'
+    ? judgeSg(hop.instance, hop.direction, protocol, family, remote, keys)
+    : judgeNacl(hop.acl, hop.direction, protocol, family, remote, keys);
 }
 
 /** The index of the first interval of `set` that ends at or after `value`. */
@@ -164,7 +175,7 @@ function consultedAddresses(hop: Hop, protocol: number, family: Family, keys: Po
       return hop.acl[hop.direction]
         .filter((rule) => rule.family === family && matches(rule, protocol) && rule.keys.overlaps(keys))
         .map((rule) => ofFamily(rule.cidr, family));
-    case 'aws-service': case 'route': case 'gateway': case 'nat': case 'drop':
+    case 'aws-service': case 'route': case 'gateway': case 'nat': case 'drop': case 'firewall':
       return [];
   }
 }
@@ -176,8 +187,13 @@ function consultedAddresses(hop: Hop, protocol: number, family: Family, keys: Po
  * rule naming a large group costs a binary search. In no order, possibly repeated.
  */
 export function hopCuts(hop: Hop, protocol: number, family: Family, keys: PortSet, lo: bigint, hi: bigint): bigint[] {
+  return setCuts(consultedAddresses(hop, protocol, family, keys), lo, hi);
+}
+
+/** The addresses in (lo, hi] where membership in one of the sets changes. In no order, possibly repeated. */
+export function setCuts(sets: BigSet[], lo: bigint, hi: bigint): bigint[] {
   const cuts: bigint[] = [];
-  for (const set of consultedAddresses(hop, protocol, family, keys)) {
+  for (const set of sets) {
     for (let i = firstEndingFrom(set, lo); i < set.intervals.length && set.intervals[i][0] <= hi; i++) {
       const [start, end] = set.intervals[i];
       if (start > lo) cuts.push(start);

@@ -12,9 +12,10 @@ import { afterCommentEdit } from './comment-edit';
 import { expectationChecks } from './checks';
 import { AclCheckContext, aclCheckContext, naclAclChecks, serviceRuleClientPorts } from './checks/nacl-checks';
 import { routingChecks } from './checks/routing-checks';
+import { firewallChecks } from './checks/firewall-checks';
 import { sgGroupChecks } from './checks/sg-checks';
 import { unusedChecks } from './checks/unused';
-import { evaluateFlow, FlowResult } from './evaluate';
+import { evaluateFlow, FlowResult, traceConnection } from './evaluate';
 import type { Rule } from './hops';
 import { flowPaths, pathBetween } from './paths';
 import type { AddrSet } from './addresses';
@@ -67,6 +68,10 @@ class KeyIds {
 
 /** The current model's rule at the place of a rule of an earlier model of the same document. */
 function ruleIn(model: Model, rule: Rule): Rule | undefined {
+  if ('kind' in rule) {
+    const group = rule.kind === 'stateless' ? model.statelessGroups.get(rule.group.name) : model.statefulGroups.get(rule.group.name);
+    return group?.rules[(rule.group.rules as Rule[]).indexOf(rule)];
+  }
   if ('table' in rule) {
     const table = rule.table.decl ? model.routeTables.get(rule.table.name) : model.localOnly;
     return table?.routes[rule.table.routes.indexOf(rule)];
@@ -98,8 +103,12 @@ function rebase(old: FlowResult, flow: Flow, model: Model): FlowResult {
     flow,
     hops,
     exampleEnds: [route.src, route.dst],
-    trace: old.trace.map((step) => ({ hop: hops[old.hops.indexOf(step.hop)], action: step.action, rule: step.rule && current(step.rule) })),
+    // A firewall stage's packets name rules throughout: the trace is walked again on the current model.
+    trace: old.trace.some((step) => step.firewall)
+      ? traceConnection(flow, hops, old.example)
+      : old.trace.map((step) => ({ hop: hops[old.hops.indexOf(step.hop)], action: step.action, rule: step.rule && current(step.rule) })),
     decidingRules: new Set([...old.decidingRules].map(current)),
+    assumed: old.assumed.map((rule) => current(rule) as typeof rule),
   };
   // All the paths are made again only when a request asks for them.
   let paths: FlowResult['paths'] | undefined;
@@ -224,6 +233,7 @@ export class IncrementalAnalyzer {
     }
     diagnostics.push(...unusedChecks(model));
     diagnostics.push(...routingChecks(model));
+    diagnostics.push(...firewallChecks(model));
     const flows: FlowResult[] = [];
     for (const flow of model.flows) {
       const key = keys.flow(flow, model);

@@ -2,7 +2,8 @@
 // into (protocol, key set, address set) triples, NACL rules sorted by number.
 import type {
   Direction, Family, FlowDecl, GatewayDecl, InstanceDecl, NatGatewayDecl, Route, RouteTableDecl, NaclRule, NetworkAclDecl, PrefixListDecl, Range, SecurityGroupDecl,
-  SgRule, SubnetDecl, VpcDecl, Cidr,
+  SgRule, SubnetDecl, VpcDecl, Cidr, FirewallDecl, FirewallPolicyDecl, StatefulAction, StatefulRule, StatefulRuleGroupDecl,
+  StatelessAction, StatelessRule, StatelessRuleGroupDecl,
 } from '../syntax/ast';
 import type { AddrSet } from './addresses';
 import type { BigSet, PortSet } from './intervals';
@@ -98,6 +99,7 @@ export type RouteTargetModel =
   | { kind: 'igw'; gateway: Gateway }
   | { kind: 'eigw'; gateway: Gateway }
   | { kind: 'nat'; nat: NatGateway }
+  | { kind: 'firewall'; firewall: Firewall }
   | { kind: 'unmodelled'; text: string };
 
 export interface RouteModel {
@@ -123,6 +125,86 @@ export interface RouteTable {
   edgeOf?: Gateway;
   /** The routes written, and an implicit local route for each VPC block that no route replaces. */
   routes: RouteModel[];
+}
+
+/** An AWS Network Firewall endpoint in a subnet, judging what is routed to it by its policy. */
+export interface Firewall {
+  name: string;
+  decl: FirewallDecl;
+  subnet?: Subnet;
+  policy?: FirewallPolicy;
+}
+
+export interface FirewallPolicy {
+  name: string;
+  decl: FirewallPolicyDecl;
+  /** What the stateless stage does with a packet no stateless rule matches. */
+  statelessDefault: StatelessAction;
+  /** The stateless rules of every group, in the order the stage tries them (group priority, then rule priority). */
+  stateless: StatelessRuleModel[];
+  order: 'default' | 'strict';
+  /** The stateful rules that the stage can decide, in the order strict order tries them (group priority, then file order). */
+  stateful: StatefulRuleModel[];
+  /** The stateful rules the model cannot decide (application protocols, content options): left out of the evaluation. */
+  undecidable: StatefulRuleModel[];
+  /** `stateful-default` under strict order: what drops a packet no stateful rule decides. */
+  dropDefault?: 'drop-strict' | 'drop-established';
+  alertDefault?: 'alert-strict' | 'alert-established';
+}
+
+export interface StatelessRuleGroup {
+  name: string;
+  decl: StatelessRuleGroupDecl;
+  /** By ascending priority. */
+  rules: StatelessRuleModel[];
+}
+
+export interface StatelessRuleModel {
+  kind: 'stateless';
+  decl: StatelessRule;
+  group: StatelessRuleGroup;
+  priority: number;
+  action: StatelessAction;
+  /** IANA numbers; undefined: `all`. */
+  protocols?: number[];
+  sources: AddrSet;
+  destinations: AddrSet;
+  /** Undefined: every port (the rule then also matches protocols without ports). */
+  sourcePorts?: PortSet;
+  destinationPorts?: PortSet;
+  text: string;
+}
+
+export interface StatefulRuleGroup {
+  name: string;
+  decl: StatefulRuleGroupDecl;
+  /** In file order. */
+  rules: StatefulRuleModel[];
+}
+
+export interface StatefulRuleModel {
+  kind: 'stateful';
+  decl: StatefulRule;
+  group: StatefulRuleGroup;
+  action: StatefulAction;
+  /** IANA numbers the header matches; undefined: every protocol (`ip`). */
+  protocols?: number[];
+  sources: AddrSet;
+  sourcePorts: PortSet;
+  destinations: AddrSet;
+  destinationPorts: PortSet;
+  /** A port other than `any` on either side: the rule matches TCP and UDP only. */
+  hasPorts: boolean;
+  /** `<>`: the header matches either way. */
+  bidirectional: boolean;
+  /** `flow` options: from the initiator (`to_server`) or to it (`to_client`), and the connection's state. */
+  flowDirection?: 'to_server' | 'to_client';
+  flowState?: 'established' | 'not_established';
+  sid?: number;
+  msg?: string;
+  /** Why the model cannot decide this rule; such a rule is left out of the evaluation. */
+  undecidable?: string;
+  text: string;
 }
 
 export interface PrefixList {
@@ -220,6 +302,10 @@ export interface Model {
   internetGateway?: Gateway;
   egressOnlyGateway?: Gateway;
   natGateways: Map<string, NatGateway>;
+  firewalls: Map<string, Firewall>;
+  firewallPolicies: Map<string, FirewallPolicy>;
+  statelessGroups: Map<string, StatelessRuleGroup>;
+  statefulGroups: Map<string, StatefulRuleGroup>;
   /** Every instance address, sorted, by family: which instance an address of a flow end is. */
   instanceAddresses: Record<Family, InstanceAddress[]>;
   /** Addresses that AWS never filters (Amazon DNS, metadata, ...; each subnet's router), by family. */
@@ -243,7 +329,8 @@ export interface AwsService {
 
 export type SymbolKind =
   | 'vpc' | 'subnet' | 'prefix-list' | 'security-group' | 'network-acl' | 'instance' | 'flow'
-  | 'internet-gateway' | 'egress-only-gateway' | 'nat-gateway' | 'route-table';
+  | 'internet-gateway' | 'egress-only-gateway' | 'nat-gateway' | 'route-table'
+  | 'firewall' | 'firewall-policy' | 'stateless-rule-group' | 'stateful-rule-group';
 
 /** How messages and hovers name each kind of declaration. */
 export const SYMBOL_KIND_LABELS: Record<SymbolKind, string> = {
@@ -258,6 +345,10 @@ export const SYMBOL_KIND_LABELS: Record<SymbolKind, string> = {
   'egress-only-gateway': 'egress-only gateway',
   'nat-gateway': 'NAT gateway',
   'route-table': 'route table',
+  firewall: 'firewall',
+  'firewall-policy': 'firewall policy',
+  'stateless-rule-group': 'stateless rule group',
+  'stateful-rule-group': 'stateful rule group',
 };
 
 export interface Reference {

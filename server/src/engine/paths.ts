@@ -8,13 +8,14 @@ import type { Family } from '../syntax/ast';
 import { formatAddress } from '../syntax/cidr';
 import { Box } from './boxes';
 import { lookupRoute } from './build-routing';
-import { Hop, KeySource, Remote, Rewrite } from './hops';
+import { FirewallView, Hop, KeySource, Remote, Rewrite } from './hops';
 import { BigSet, IntervalSet, PortSet } from './intervals';
 import { NAT_GATEWAY_PORTS } from './services';
 import { ofFamily } from './addresses';
 import { instanceSgRules, judgeSg } from './hops';
-import type { Flow, Gateway, Instance, Model, NatGateway, Region, RouteModel, RouteTable, Subnet } from './model';
+import type { Firewall, Flow, Gateway, Instance, Model, NatGateway, Region, RouteModel, RouteTable, Subnet } from './model';
 import { connectablePairs, instanceHolding } from './regions';
+import { firewallAddressSets } from './firewall';
 
 /** The connections between two pieces of the flow's ends, and the hops their packets cross. */
 export interface FlowPath {
@@ -67,8 +68,8 @@ function effectiveDestination(src: Region, dst: Region): Region {
 /** Every pair of pieces of the flow's ends that holds a connection, with its path. */
 export function flowPaths(flow: Flow, model: Model): FlowPath[] {
   const paths: FlowPath[] = [];
-  for (const srcRegion of alikeInstances(flow, flow.srcRegions, flow.dstRegions, 'src')) {
-    for (const dstRegion of alikeInstances(flow, flow.dstRegions, flow.srcRegions, 'dst')) {
+  for (const srcRegion of alikeInstances(flow, model, flow.srcRegions, flow.dstRegions, 'src')) {
+    for (const dstRegion of alikeInstances(flow, model, flow.dstRegions, flow.srcRegions, 'dst')) {
       for (const [src, written] of connectablePairs(srcRegion, dstRegion)) {
         const dst = effectiveDestination(src, written);
         if (!model.routing || dst.kind === 'aws-service') {
@@ -144,12 +145,14 @@ function filterHops(flow: Flow, src: Region, dst: Region): Hop[] {
  * end, and, address by address, the same rules of the other end's filters holding them. Such a
  * merged region needs no cutting (`alike`); the example's trace names its own instance.
  */
-function alikeInstances(flow: Flow, regions: Region[], others: Region[], side: 'src' | 'dst'): Region[] {
+function alikeInstances(flow: Flow, model: Model, regions: Region[], others: Region[], side: 'src' | 'dst'): Region[] {
   const instances = regions.filter((region): region is Region & { kind: 'instance' } => region.kind === 'instance');
   if (instances.length < 2) return regions;
   const otherAddrs = IntervalSet.from(others.flatMap((region) => region.addrs.intervals));
   const direction = side === 'src' ? 'outbound' : 'inbound';
-  const consulted = otherEndRules(flow, others, side);
+  // Firewall rules judge both ends' addresses: instances they tell apart are not alike.
+  const firewallSets = model.routing ? [...model.firewalls.values()].flatMap((firewall) => firewallAddressSets(firewall, flow.family)) : [];
+  const consulted = [...otherEndRules(flow, others, side), ...firewallSets];
   const groups = new Map<string, { members: Instance[]; intervals: (readonly [bigint, bigint])[] }>();
   const apart: Region[] = [];
   // Against a few addresses, the groups' decisions themselves tell instances apart; else their rules.
@@ -281,7 +284,7 @@ function instancePieces(model: Model, family: Family, region: Region & { kind: '
 
 /** Where a packet is while it is routed. */
 type RoutingNode =
-  | { kind: 'subnet'; subnet: Subnet; nat?: NatGateway }
+  | { kind: 'subnet'; subnet: Subnet; nat?: NatGateway; firewall?: Firewall }
   | { kind: 'gateway'; gateway: Gateway };
 
 /** A packet on its way: its addresses and ports as the hops see them. */
@@ -298,12 +301,19 @@ interface Packet {
 /** Where the packet must arrive: a piece of a flow end, or a NAT gateway that undoes its rewrite. */
 type Arrival = { kind: 'end'; region: Region } | { kind: 'nat'; nat: NatGateway };
 
+/** A hop the reply must cross again, in reverse order: a NAT gateway or a firewall endpoint. */
+type Middlebox = { kind: 'nat'; nat: NatGateway } | { kind: 'firewall'; firewall: Firewall };
+
 class RoutedPath {
   readonly hops: Hop[] = [];
   /** The NAT gateways the request crossed, in order, with the source they replaced. */
   private readonly nats: { nat: NatGateway; from: Remote; srcPort: KeySource; dim: number }[] = [];
   private dims = 2;
   private leftThrough?: Gateway;
+  /** The NAT gateways and firewall endpoints the request crossed, in order. */
+  private readonly middleboxes: Middlebox[] = [];
+  /** The middleboxes the reply has yet to cross, the next first. */
+  private replyOwes: Middlebox[] = [];
 
   constructor(private readonly flow: Flow, private readonly model: Model, private readonly src: Region, private readonly dst: Region) {}
 
@@ -323,6 +333,7 @@ class RoutedPath {
   /** The reply: from the responder back to the initiator as the responder sees it, undoing each NAT. */
   private routeReply(request: Packet, key: KeySource): void {
     const last = this.nats[this.nats.length - 1];
+    this.replyOwes = [...this.middleboxes].reverse();
     const reply: Packet = {
       phase: 'reply', from: DST, to: request.from, toAddress: last ? last.nat.ip! : this.src.addrs.min()!,
       srcPort: request.dstPort, dstPort: key,
@@ -331,6 +342,7 @@ class RoutedPath {
     for (let i = this.nats.length - 1; i >= 0 && node; i--) {
       const crossed = this.nats[i];
       if (!this.travel(reply, node, { kind: 'nat', nat: crossed.nat })) return;
+      this.replyOwes.shift();
       // The NAT gateway gives the reply back its original destination.
       reply.to = crossed.from;
       reply.dstPort = 'fixed' in key ? key : crossed.srcPort;
@@ -417,7 +429,7 @@ class RoutedPath {
       return { table, label: table === this.model.localOnly ? `local routes of ${what}` : `route table ${table.name} of ${what}` };
     }
     const table = node.subnet.routeTable ?? this.model.localOnly;
-    const where = `subnet ${node.subnet.name}${node.nat ? ` (NAT gateway ${node.nat.name})` : ''}`;
+    const where = `subnet ${node.subnet.name}${node.nat ? ` (NAT gateway ${node.nat.name})` : node.firewall ? ` (firewall ${node.firewall.name})` : ''}`;
     return { table, label: table === this.model.localOnly ? `local routes of ${where}` : `route table ${table.name} of ${where}` };
   }
 
@@ -448,7 +460,12 @@ class RoutedPath {
         this.routeHop(label, table, route, 'deny', `asymmetric routing: the reply would go through NAT gateway ${target.nat.name}, which rewrites what the client would not recognise`, packet);
         return false;
       }
-      this.routeHop(label, table, route, 'allow', `to ${target.kind === 'local' ? 'local' : `${target.kind} ${'gateway' in target ? target.gateway.name : target.nat.name}`}`, packet);
+      const asymmetric = packet.phase === 'reply' ? this.partsFromRequest(target) : undefined;
+      if (asymmetric) {
+        this.routeHop(label, table, route, 'deny', `asymmetric routing: ${asymmetric}`, packet);
+        return false;
+      }
+      this.routeHop(label, table, route, 'allow', `to ${targetName(target)}`, packet);
       switch (target.kind) {
         case 'local': {
           const into = this.subnetHolding(packet.toAddress);
@@ -464,6 +481,9 @@ class RoutedPath {
           if (here && here !== target.nat.subnet) this.hops.push(naclHop(here, 'outbound', packet.phase, packet.to, packet.dstPort));
           if (target.nat.subnet && here !== target.nat.subnet) this.hops.push(naclHop(target.nat.subnet, 'inbound', packet.phase, packet.from, packet.dstPort));
           node = this.throughNat(packet, target.nat);
+          break;
+        case 'firewall':
+          node = this.throughFirewall(packet, target.firewall, here);
           break;
       }
     }
@@ -509,6 +529,42 @@ class RoutedPath {
     return { public: instance.publicIp };
   }
 
+  /**
+   * Where a reply's route leaves the request's path: it must go through the firewall endpoint the
+   * request crossed last of those it has yet to cross, and through no other (AWS Network Firewall
+   * requires symmetric routing). Undefined when it keeps to the path.
+   */
+  private partsFromRequest(target: RouteModel['target']): string | undefined {
+    const owed = this.replyOwes[0];
+    const owedFirewall = owed?.kind === 'firewall' ? owed.firewall : undefined;
+    if (target.kind === 'firewall') {
+      if (target.firewall === owedFirewall) return undefined;
+      return `the reply would go through firewall ${target.firewall.name}, which the request did not cross${owedFirewall ? ` (it crossed firewall ${owedFirewall.name})` : ''}`;
+    }
+    if (!owedFirewall) return undefined;
+    return `the reply would go ${targetName(target) === 'local' ? 'straight to its destination' : `to ${targetName(target)}`} around firewall ${owedFirewall.name}, which the request crossed`;
+  }
+
+  /** A packet routed to a firewall endpoint: into its subnet, judged by its two stages, then routed by that subnet's table. */
+  private throughFirewall(packet: Packet, firewall: Firewall, here: Subnet | undefined): RoutingNode | undefined {
+    const subnet = firewall.subnet;
+    if (!subnet || !firewall.policy) {
+      this.pathHop({ kind: 'drop', action: 'deny', why: `firewall ${firewall.name} has no ${subnet ? 'policy' : 'subnet'}` }, packet, 'inbound', `firewall ${firewall.name}`);
+      return undefined;
+    }
+    if (here && here !== subnet) this.hops.push(naclHop(here, 'outbound', packet.phase, packet.to, packet.dstPort));
+    if (here !== subnet) this.hops.push(naclHop(subnet, 'inbound', packet.phase, packet.from, packet.dstPort));
+    const view: FirewallView = packet.phase === 'request'
+      ? { initiator: packet.from, initiatorPort: packet.srcPort, responder: packet.to, responderPort: packet.dstPort }
+      : { initiator: packet.to, initiatorPort: packet.dstPort, responder: packet.from, responderPort: packet.srcPort };
+    for (const stage of ['stateless', 'stateful'] as const) {
+      this.hops.push({ kind: 'firewall', step: 0, phase: packet.phase, direction: 'inbound', stage, firewall, view, label: `firewall ${firewall.name} ${stage}` });
+    }
+    if (packet.phase === 'request') this.middleboxes.push({ kind: 'firewall', firewall });
+    else this.replyOwes.shift();
+    return { kind: 'subnet', subnet, firewall };
+  }
+
   /** A request through a NAT gateway: its source becomes the gateway's address and a port it chooses. */
   private throughNat(packet: Packet, nat: NatGateway): RoutingNode | undefined {
     if (nat.ip === undefined || !nat.subnet) {
@@ -517,6 +573,7 @@ class RoutedPath {
     }
     const dim = this.dims++;
     this.nats.push({ nat, from: packet.from, srcPort: packet.srcPort, dim });
+    this.middleboxes.push({ kind: 'nat', nat });
     this.hops.push({ kind: 'nat', step: 0, phase: packet.phase, direction: 'outbound', nat, dim, action: 'allow', why: `the source becomes ${formatted(nat.ip, 4)}${isIcmp(this.flow) ? '' : ' and a port it chooses in 1024-65535'}`, label: `NAT gateway ${nat.name}` });
     packet.from = { fixed: nat.ip };
     packet.srcPort = { dim };
@@ -532,6 +589,16 @@ class RoutedPath {
       ? `${hop.gateway.kind === 'internet-gateway' ? 'internet' : 'egress-only'} gateway ${hop.gateway.name}`
       : what ?? 'routing';
     this.hops.push({ ...hop, step: 0, phase: packet.phase, direction, label } as Hop);
+  }
+}
+
+export function targetName(target: RouteModel['target']): string {
+  switch (target.kind) {
+    case 'local': case 'blackhole': return target.kind;
+    case 'igw': case 'eigw': return `${target.kind} ${target.gateway.name}`;
+    case 'nat': return `nat ${target.nat.name}`;
+    case 'firewall': return `firewall ${target.firewall.name}`;
+    case 'unmodelled': return `unmodelled "${target.text}"`;
   }
 }
 

@@ -3,7 +3,7 @@
 // where the text goes and whether it is coloured.
 import type { FlowResult } from './evaluate';
 import { formatConnection } from './evaluate';
-import { checkPlace, describeFlowEnds, describeStep, exampleEnds, hopTitle, packetSequence, rewriteLines } from './explain';
+import { assumptionLines, checkPlace, describeFlowEnds, describeStep, exampleEnds, hopTitle, packetSequence, rewriteLines } from './explain';
 import { formatKeys } from './keys';
 
 export interface Style {
@@ -54,6 +54,7 @@ export function formatExplain(result: FlowResult, s: Style): string {
   out.push(s.bold(`flow ${flow.name}: ${flowShape(result)}`));
   out.push(`verdict: ${verdictText(result, s).trim()} (expected ${flow.expect}: ${result.ok ? s.green('holds') : s.red('fails')})`);
   if (result.split) out.push(`split: ${result.split}`);
+  for (const line of assumptionLines(result)) out.push(`note: ${s.yellow(line)}`);
   out.push(`${exampleKind(result)}: ${formatConnection(result.example)}`);
   const ends = exampleEnds(result);
   if (ends) out.push(`between: ${ends}`);

@@ -1,10 +1,10 @@
 // Completion: what may come next at the cursor, read from the tokens before it on its line, so
 // that it works on the half-typed lines that do not parse yet.
 import { CompletionItem, CompletionItemKind, Position, Range } from 'vscode-languageserver';
-import { lex, Token } from '../syntax/lexer';
+import type { Token } from '../syntax/lexer';
+import { lexSourceLine } from '../syntax/parser';
 import type { BlockKind } from '../syntax/format';
-import { WELL_KNOWN_PORTS } from '../engine/services';
-import type { NetworkAclDecl } from '../syntax/ast';
+import type { Comment, NetworkAclDecl } from '../syntax/ast';
 import type { SymbolKind } from '../engine/model';
 import type { AnalyzedDocument } from './analysis-source';
 import {
@@ -14,6 +14,8 @@ import {
 import { ROUTE_TARGET_DECLARATIONS } from '../syntax/parser';
 import { blockBefore, lineText } from './lines';
 import { namedDeclarations } from './symbol-index';
+import { cidrs, keywords, Suggestion, wellKnownPorts } from './completion-items';
+import { FirewallSuggester, openOptions } from './completion-firewall';
 
 const EPHEMERAL_RANGES: [string, string][] = [['32768-60999', 'Linux ephemeral ports'], ['49152-65535', 'Windows ephemeral ports'], ['1024-65535', 'every unprivileged port']];
 const ICMP_TYPES: Record<'icmp' | 'icmpv6', [number, string][]> = {
@@ -21,12 +23,6 @@ const ICMP_TYPES: Record<'icmp' | 'icmpv6', [number, string][]> = {
   icmpv6: [[1, 'destination unreachable'], [2, 'packet too big'], [3, 'time exceeded'], [128, 'echo request'], [129, 'echo reply'], [135, 'neighbor solicitation'], [136, 'neighbor advertisement']],
 };
 
-/** What completion offers, before it is tied to the text being replaced. */
-type Suggestion = { label: string; kind: CompletionItemKind; detail?: string; sortText?: string };
-
-function keywords(words: readonly string[], detail?: string): Suggestion[] {
-  return words.map((label) => ({ label, kind: CompletionItemKind.Keyword, detail }));
-}
 
 /** The clause keywords of a statement that its tokens do not hold yet. */
 function missingClauses(tokens: Token[], clauses: readonly string[]): Suggestion[] {
@@ -49,10 +45,7 @@ function routeTargets(): Suggestion[] {
 }
 
 function ports(): Suggestion[] {
-  const known = [...WELL_KNOWN_PORTS].map(([port, service]): Suggestion => ({
-    label: String(port), kind: CompletionItemKind.Value, detail: service, sortText: String(port).padStart(5, '0'),
-  }));
-  return [...known, { label: 'all', kind: CompletionItemKind.Keyword, detail: 'ports 0-65535', sortText: '99999' }];
+  return [...wellKnownPorts(), { label: 'all', kind: CompletionItemKind.Keyword, detail: 'ports 0-65535', sortText: '99999' }];
 }
 
 function portRanges(): Suggestion[] {
@@ -71,7 +64,11 @@ const isPortProtocol = (text: string) => ['tcp', 'udp', '6', '17'].includes(text
 const isIcmpProtocol = (text: string) => ['icmp', 'icmpv6', '1', '58'].includes(text);
 
 class Suggester {
-  constructor(private readonly analyzed: AnalyzedDocument) {}
+  readonly firewall: FirewallSuggester;
+
+  constructor(private readonly analyzed: AnalyzedDocument) {
+    this.firewall = new FirewallSuggester(analyzed.analysis.file, (kind, except) => this.names(kind, except));
+  }
 
   names(kind: SymbolKind, except: readonly string[] = []): Suggestion[] {
     const seen = new Set(except);
@@ -216,12 +213,16 @@ class Suggester {
       case 'route-table': return this.routeTable(tokens);
       case 'instance': return this.instance(tokens);
       case 'flow': return this.flow(tokens);
+      case 'firewall': return this.firewall.firewall(tokens);
       default: return [];
     }
   }
 
   inBlock(tokens: Token[], block: BlockKind, line: number): Suggestion[] {
     if (block === 'route-table') return this.route(tokens);
+    if (block === 'firewall-policy') return this.firewall.policy(tokens, line);
+    if (block === 'stateless-rule-group') return this.firewall.statelessRule(tokens, line);
+    if (block === 'stateful-rule-group') return this.firewall.statefulRule(tokens);
     const direction = tokens[0].text;
     if (!(DIRECTIONS as readonly string[]).includes(direction)) return [];
     if (block === 'security-group') return this.ruleTail(direction, tokens.slice(1), block);
@@ -231,12 +232,6 @@ class Suggester {
   }
 }
 
-function cidrs(): Suggestion[] {
-  return [
-    { label: '0.0.0.0/0', kind: CompletionItemKind.Value, detail: 'every IPv4 address' },
-    { label: '::/0', kind: CompletionItemKind.Value, detail: 'every IPv6 address' },
-  ];
-}
 
 /** The keyword of the list that ends with the comma last in `tokens`: `groups a,b,` gives groups. */
 function clauseOf(tokens: Token[]): string | undefined {
@@ -263,35 +258,57 @@ const COMPLETION_KINDS: Record<SymbolKind, CompletionItemKind> = {
   'egress-only-gateway': CompletionItemKind.Interface,
   'nat-gateway': CompletionItemKind.Constructor,
   'route-table': CompletionItemKind.Enum,
+  firewall: CompletionItemKind.Interface,
+  'firewall-policy': CompletionItemKind.Module,
+  'stateless-rule-group': CompletionItemKind.Struct,
+  'stateful-rule-group': CompletionItemKind.Class,
 };
 
 /** What a line of a block starts with. */
 function blockStarts(block: BlockKind): Suggestion[] {
-  return block === 'route-table' ? keywords([ROUTE_KEYWORD], 'a route: DEST -> TARGET') : keywords(DIRECTIONS, 'rule direction');
+  switch (block) {
+    case 'route-table': return keywords([ROUTE_KEYWORD], 'a route: DEST -> TARGET');
+    case 'security-group':
+    case 'network-acl':
+      return keywords(DIRECTIONS, 'rule direction');
+    default: return FirewallSuggester.blockStarts(block);
+  }
 }
 
 /** The tokens before the cursor on its line and the partly typed word the completion replaces. */
-function lineBeforeCursor(line: string, position: Position): { tokens: Token[]; replace: Range } | undefined {
-  const { tokens, comments } = lex(line.slice(0, position.character));
+function lineBeforeCursor(line: string, position: Position, block: BlockKind | undefined): { tokens: Token[]; replace: Range; text: string } | undefined {
+  const text = line.slice(0, position.character);
+  const onLine: Token[] = [];
+  const comments: Comment[] = [];
+  lexSourceLine(text, position.line, block === 'stateful-rule-group', onLine, comments);
   if (comments.length > 0) return undefined;
-  const onLine = tokens.filter((token) => token.kind !== 'newline' && token.kind !== 'eof');
   const last = onLine[onLine.length - 1];
   if (last?.kind === 'invalid' && last.text.startsWith('"')) return undefined;
-  const typing = last && last.range.end.character === position.character && ['word', 'number', 'portRange', 'ipv4', 'ipv6'].includes(last.kind);
+  // A lone `$` is the start of a Suricata variable being typed.
+  const typing = last && last.range.end.character === position.character
+    && (['word', 'number', 'portRange', 'ipv4', 'ipv6', 'variable'].includes(last.kind) || (last.kind === 'invalid' && last.text === '$'));
   const start = typing ? last.range.start.character : position.character;
   const replace = { start: { line: position.line, character: start }, end: position };
-  return { tokens: typing ? onLine.slice(0, -1) : onLine, replace };
+  return { tokens: typing ? onLine.slice(0, -1) : onLine, replace, text };
 }
 
 export function completionItems(analyzed: AnalyzedDocument, position: Position): CompletionItem[] {
   const { file } = analyzed.analysis;
-  const before = lineBeforeCursor(lineText(file, position.line), position);
-  if (!before) return [];
-  const { tokens, replace } = before;
   const block = blockBefore(file, position.line);
+  const before = lineBeforeCursor(lineText(file, position.line), position, block);
+  if (!before) return [];
+  const { tokens } = before;
+  let { replace } = before;
   const suggester = new Suggester(analyzed);
   const first = tokens[0];
   const startsDeclaration = first !== undefined && (DECLARATION_KEYWORDS as readonly string[]).includes(first.text);
+  const options = block === 'stateful-rule-group' && !startsDeclaration ? openOptions(before.text, tokens) : undefined;
+  if (options) {
+    const inOptions = suggester.firewall.options(options);
+    if (!inOptions) return [];
+    replace = { start: { line: position.line, character: inOptions.replaceFrom }, end: position };
+    return inOptions.suggestions.map((suggestion) => ({ ...suggestion, textEdit: { range: replace, newText: suggestion.label } }));
+  }
   let suggestions: Suggestion[];
   if (!first) suggestions = block ? blockStarts(block) : keywords(DECLARATION_KEYWORDS, 'declaration');
   else if (block && !startsDeclaration) suggestions = suggester.inBlock(tokens, block, position.line);

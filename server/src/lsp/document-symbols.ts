@@ -1,7 +1,11 @@
 // The outline: one symbol per declaration, the rules and routes of a block as its children.
 // Everything comes from the analysis: the syntax tree, the lines the parse kept, the flows' results.
 import { DocumentSymbol, SymbolKind as LspSymbolKind } from 'vscode-languageserver';
-import type { Declaration, Name, NaclRule, Route, RouteTableDecl, SgRule, SourceFile } from '../syntax/ast';
+import type {
+  Declaration, FirewallPolicyDecl, Name, NaclRule, PolicyStatement, Route, RouteTableDecl, SgRule, SourceFile, StatefulRule,
+  StatelessRule,
+} from '../syntax/ast';
+import { BLOCK_KEYWORDS } from '../syntax/parser';
 import type { SymbolKind } from '../engine/model';
 import type { Analysis } from '../engine/analyze';
 import type { AnalyzedDocument } from './analysis-source';
@@ -20,6 +24,10 @@ export const LSP_SYMBOL_KINDS: Record<SymbolKind, LspSymbolKind> = {
   'egress-only-gateway': LspSymbolKind.Interface,
   'nat-gateway': LspSymbolKind.Constructor,
   'route-table': LspSymbolKind.Enum,
+  firewall: LspSymbolKind.Interface,
+  'firewall-policy': LspSymbolKind.Package,
+  'stateless-rule-group': LspSymbolKind.Struct,
+  'stateful-rule-group': LspSymbolKind.Class,
 };
 
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
@@ -27,6 +35,12 @@ const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ?
 function routeTableDetail(decl: RouteTableDecl): string {
   const role = decl.main ? ['main'] : decl.edge ? [`edge ${decl.edge.text}`] : [];
   return [...role, plural(decl.routes.length, 'route')].join(', ');
+}
+
+function policyDetail(decl: FirewallPolicyDecl): string {
+  const count = (kind: PolicyStatement['kind']) => decl.statements.filter((statement) => statement.kind === kind).length;
+  const order = decl.statements.find((statement) => statement.kind === 'stateful-order')?.order;
+  return [plural(count('stateless'), 'stateless group'), plural(count('stateful'), 'stateful group'), ...(order ? [`${order.value} order`] : [])].join(', ');
 }
 
 function detailOf(decl: Declaration, analysis: Analysis): string {
@@ -48,6 +62,9 @@ function detailOf(decl: Declaration, analysis: Analysis): string {
       return parts.filter((part) => part !== undefined).join(' ');
     }
     case 'route-table': return routeTableDetail(decl);
+    case 'firewall': return [decl.subnet && `subnet ${decl.subnet.text}`, decl.policy && `policy ${decl.policy.text}`].filter((part) => part !== undefined).join(' ');
+    case 'firewall-policy': return policyDetail(decl);
+    case 'stateless-rule-group': case 'stateful-rule-group': return plural(decl.rules.length, 'rule');
     case 'flow': {
       const result = flowResultOf(analysis, decl);
       const expect = decl.expect ? `expect ${decl.expect.value}` : '';
@@ -102,6 +119,59 @@ function routeSymbol(route: Route, file: SourceFile): DocumentSymbol {
   return symbol;
 }
 
+const firewallSymbols = new WeakMap<PolicyStatement | StatelessRule | StatefulRule, DocumentSymbol>();
+
+/** A symbol kept for its node, made once. */
+function keptSymbol<T extends PolicyStatement | StatelessRule | StatefulRule>(node: T, make: (node: T) => DocumentSymbol): DocumentSymbol {
+  let symbol = firewallSymbols.get(node);
+  if (!symbol) firewallSymbols.set(node, (symbol = make(node)));
+  return symbol;
+}
+
+/** A policy statement as written: `stateless strict-in priority 10`. */
+function statementSymbol(statement: PolicyStatement, file: SourceFile): DocumentSymbol {
+  return keptSymbol(statement, () => ({
+    name: rangeText(file, statement.range) || statement.kind,
+    kind: LspSymbolKind.Key,
+    range: toLspRange(statement.range),
+    selectionRange: toLspRange(statement.range),
+  }));
+}
+
+/** `rule 10 pass tcp,udp`, the addresses and ports as its detail. */
+function statelessRuleSymbol(rule: StatelessRule, file: SourceFile): DocumentSymbol {
+  return keptSymbol(rule, () => {
+    const head = ['rule', rule.priority?.value, rule.action?.value, rule.protocols.map((protocol) => protocol.text).join(',')];
+    const from = rule.sources && { start: rule.sources.range.start, end: rule.range.end };
+    const symbol: DocumentSymbol = {
+      name: head.filter((part) => part !== undefined && part !== '').join(' '),
+      kind: LspSymbolKind.Field,
+      range: toLspRange(rule.range),
+      selectionRange: toLspRange(rule.priority?.range ?? rule.range),
+    };
+    const detail = from && rangeText(file, from);
+    if (detail) symbol.detail = `from ${detail}`;
+    return symbol;
+  });
+}
+
+/** `sid 10 pass tcp` (a rule without a sid: `pass tcp`), its `msg` as its detail. */
+function statefulRuleSymbol(rule: StatefulRule): DocumentSymbol {
+  return keptSymbol(rule, () => {
+    const sid = rule.options.find((option) => option.key.text === 'sid');
+    const msg = rule.options.find((option) => option.key.text === 'msg')?.value?.text;
+    const head = [sid?.value && `sid ${sid.value.text}`, rule.action?.value, rule.protocol?.text];
+    const symbol: DocumentSymbol = {
+      name: head.filter((part) => part !== undefined && part !== '').join(' '),
+      kind: LspSymbolKind.Property,
+      range: toLspRange(rule.range),
+      selectionRange: toLspRange(sid?.range ?? rule.action?.range ?? rule.range),
+    };
+    if (msg) symbol.detail = msg;
+    return symbol;
+  });
+}
+
 /** The rules or routes of a block, as children of its symbol, and the range of the last one. */
 function blockChildren(decl: Declaration, file: SourceFile): { children: DocumentSymbol[]; last?: Route['range'] } | undefined {
   switch (decl.kind) {
@@ -112,13 +182,19 @@ function blockChildren(decl: Declaration, file: SourceFile): { children: Documen
     }
     case 'route-table':
       return { children: decl.routes.map((route) => routeSymbol(route, file)), last: decl.routes[decl.routes.length - 1]?.range };
+    case 'firewall-policy':
+      return { children: decl.statements.map((statement) => statementSymbol(statement, file)), last: decl.statements[decl.statements.length - 1]?.range };
+    case 'stateless-rule-group':
+      return { children: decl.rules.map((rule) => statelessRuleSymbol(rule, file)), last: decl.rules[decl.rules.length - 1]?.range };
+    case 'stateful-rule-group':
+      return { children: decl.rules.map((rule) => statefulRuleSymbol(rule)), last: decl.rules[decl.rules.length - 1]?.range };
     default:
       return undefined;
   }
 }
 
 function declarationSymbol(decl: Declaration, name: Name, analysis: Analysis): DocumentSymbol {
-  const isBlock = decl.kind === 'security-group' || decl.kind === 'network-acl' || decl.kind === 'route-table';
+  const isBlock = (BLOCK_KEYWORDS as readonly string[]).includes(decl.kind);
   const verdict = decl.kind === 'flow' ? flowResultOf(analysis, decl)?.verdict : undefined;
   const kept = isBlock ? undefined : declarationSymbols.get(decl);
   if (kept && kept.verdict === verdict) return kept.symbol;

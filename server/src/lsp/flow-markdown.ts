@@ -2,7 +2,7 @@
 // on a flow and the explain report show the same story as `vpcrules explain`.
 import type { FlowResult } from '../engine/evaluate';
 import { formatConnection } from '../engine/evaluate';
-import { checkPlace, describeStep, exampleEnds, hopTitle, packetSequence, rewriteLines } from '../engine/explain';
+import { assumptionLines, checkPlace, describeStep, exampleEnds, hopTitle, packetSequence, rewriteLines } from '../engine/explain';
 import { exampleKind, flowShape } from '../engine/report-text';
 import { code, escapeMarkdown } from './markdown';
 
@@ -21,6 +21,7 @@ export function flowMarkdown(result: FlowResult): string {
   out.push(`**flow ${escapeMarkdown(result.flow.name)}**: ${code(flowShape(result))}`, '');
   out.push(verdictLine(result), '');
   if (result.split) out.push(`split: ${escapeMarkdown(result.split)}`, '');
+  for (const line of assumptionLines(result)) out.push(`_note: ${escapeMarkdown(line)}_`, '');
   out.push(`${exampleKind(result)}: ${code(formatConnection(result.example))}`, '');
   const ends = exampleEnds(result);
   if (ends) out.push(`between: ${escapeMarkdown(ends)}`, '');

@@ -10,6 +10,8 @@ import { toLspRange } from './convert';
 import { flowMarkdown } from './flow-markdown';
 import { cidrHover } from './hover-cidr';
 import { portsHover } from './hover-ports';
+import { firewallDetails, statefulRuleHover, statelessRuleHover } from './hover-firewall';
+import { firewallFlowDetails } from './hover-firewall-rules';
 import { naclRuleHover, sgRuleHover } from './hover-rule';
 import { routeHover, routingDetails } from './hover-routing';
 import { code, escapeMarkdown, lineLabel } from './markdown';
@@ -36,9 +38,10 @@ function instanceAddresses(instance: InstanceDecl): string[] {
   return [...family('IPv4', instance.ips), ...family('IPv6', instance.ip6s), ...publicIp];
 }
 
-/** The lines below a declaration's own line: an instance's addresses, what routing says of it. */
+/** The lines below a declaration's own line: an instance's addresses, what routing or a firewall says of it. */
 function declarationDetails(analysis: Analysis, declaration: Declaration): string[] {
-  return declaration.kind === 'instance' ? instanceAddresses(declaration) : routingDetails(analysis, declaration);
+  if (declaration.kind === 'instance') return instanceAddresses(declaration);
+  return [...routingDetails(analysis, declaration), ...firewallDetails(analysis.file, declaration), ...firewallFlowDetails(analysis, declaration)];
 }
 
 function declarationHover(analyzed: AnalyzedDocument, declaration: Declaration): string {
@@ -76,6 +79,9 @@ function targetRange(target: Target): Range {
     case 'sg-rule':
     case 'nacl-rule': return target.rule.range;
     case 'route': return target.route.range;
+    case 'policy-statement': return target.statement.range;
+    case 'stateless-rule':
+    case 'stateful-rule': return target.rule.range;
     case 'flow': return target.flow.range;
     case 'declaration': return target.declaration.name?.range ?? target.declaration.range;
   }
@@ -90,6 +96,9 @@ function markdownFor(analyzed: AnalyzedDocument, target: Target, position: Posit
     case 'sg-rule': return sgRuleHover(analysis, target.rule, target.group);
     case 'nacl-rule': return naclRuleHover(analysis, target.rule, target.acl);
     case 'route': return routeHover(analysis, target.route, target.table);
+    case 'policy-statement': return declarationHover(analyzed, target.policy);
+    case 'stateless-rule': return statelessRuleHover(analysis, target.rule, target.group);
+    case 'stateful-rule': return statefulRuleHover(analysis, target.rule, target.group);
     case 'flow': return flowHover(analysis, target.flow);
     case 'declaration': return declarationHover(analyzed, target.declaration);
   }

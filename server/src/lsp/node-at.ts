@@ -1,7 +1,8 @@
 // What lies under a position: the most specific thing a hover can speak about.
 import type {
-  Cidr, Declaration, FlowDecl, NaclRule, NetworkAclDecl, PortRange, Position, Range, Route, RouteTableDecl, SecurityGroupDecl,
-  SgRule, SourceFile,
+  Cidr, Declaration, FirewallPolicyDecl, FlowDecl, NaclRule, NetworkAclDecl, PolicyStatement, PortRange, Position, Range, Route,
+  RouteTableDecl, SecurityGroupDecl, SgRule, SourceFile, StatefulRule, StatefulRuleGroupDecl, StatelessAddresses, StatelessRule,
+  StatelessRuleGroupDecl, SuricataAddress,
 } from '../syntax/ast';
 import type { Reference } from '../engine/model';
 
@@ -12,6 +13,9 @@ export type Target =
   | { kind: 'sg-rule'; rule: SgRule; group: SecurityGroupDecl }
   | { kind: 'nacl-rule'; rule: NaclRule; acl: NetworkAclDecl }
   | { kind: 'route'; route: Route; table: RouteTableDecl }
+  | { kind: 'policy-statement'; statement: PolicyStatement; policy: FirewallPolicyDecl }
+  | { kind: 'stateless-rule'; rule: StatelessRule; group: StatelessRuleGroupDecl }
+  | { kind: 'stateful-rule'; rule: StatefulRule; group: StatefulRuleGroupDecl }
   | { kind: 'flow'; flow: FlowDecl }
   | { kind: 'declaration'; declaration: Declaration };
 
@@ -23,6 +27,15 @@ export function contains(range: Range, position: Position): boolean {
 
 function defined<T>(values: (T | undefined)[]): T[] {
   return values.filter((value): value is T => value !== undefined);
+}
+
+function statelessCidrs(addresses: StatelessAddresses | undefined): Cidr[] {
+  return addresses?.kind === 'cidrs' ? addresses.cidrs : [];
+}
+
+function suricataCidrs(address: SuricataAddress | undefined): Cidr[] {
+  if (address?.kind === 'cidr') return [address.cidr];
+  return address?.kind === 'list' ? address.items.flatMap(suricataCidrs) : [];
 }
 
 function cidrsOf(declaration: Declaration): Cidr[] {
@@ -43,8 +56,14 @@ function cidrsOf(declaration: Declaration): Cidr[] {
       return defined([declaration.ip, declaration.publicIp]);
     case 'route-table':
       return defined(declaration.routes.map((route) => route.dest));
+    case 'stateless-rule-group':
+      return declaration.rules.flatMap((rule) => [...statelessCidrs(rule.sources), ...statelessCidrs(rule.destinations)]);
+    case 'stateful-rule-group':
+      return declaration.rules.flatMap((rule) => [...suricataCidrs(rule.source), ...suricataCidrs(rule.destination)]);
     case 'internet-gateway':
     case 'egress-only-gateway':
+    case 'firewall':
+    case 'firewall-policy':
       return [];
   }
 }
@@ -58,6 +77,8 @@ function portsOf(declaration: Declaration): PortRange[] {
       return defined([declaration.ephemeral]);
     case 'flow':
       return defined([declaration.ports, declaration.fromPorts]);
+    case 'stateless-rule-group':
+      return declaration.rules.flatMap((rule) => [...(rule.sourcePorts ?? []), ...(rule.destinationPorts ?? [])]);
     default:
       return [];
   }
@@ -75,6 +96,18 @@ function ruleTarget(declaration: Declaration, position: Position): Target | unde
   if (declaration.kind === 'route-table') {
     const route = declaration.routes.find((r) => contains(r.range, position));
     return route && { kind: 'route', route, table: declaration };
+  }
+  if (declaration.kind === 'firewall-policy') {
+    const statement = declaration.statements.find((s) => contains(s.range, position));
+    return statement && { kind: 'policy-statement', statement, policy: declaration };
+  }
+  if (declaration.kind === 'stateless-rule-group') {
+    const rule = declaration.rules.find((r) => contains(r.range, position));
+    return rule && { kind: 'stateless-rule', rule, group: declaration };
+  }
+  if (declaration.kind === 'stateful-rule-group') {
+    const rule = declaration.rules.find((r) => contains(r.range, position));
+    return rule && { kind: 'stateful-rule', rule, group: declaration };
   }
   return undefined;
 }

@@ -53,6 +53,13 @@ function uses(analysis: Analysis): Occurrence[] {
     switch (decl.kind) {
       case 'subnet': use('network-acl', decl.acl); use('route-table', decl.routes); break;
       case 'nat-gateway': use('subnet', decl.subnet); break;
+      case 'firewall': use('subnet', decl.subnet); use('firewall-policy', decl.policy); break;
+      case 'firewall-policy':
+        for (const statement of decl.statements) {
+          if (statement.kind === 'stateless') use('stateless-rule-group', statement.group);
+          if (statement.kind === 'stateful') use('stateful-rule-group', statement.group);
+        }
+        break;
       case 'route-table': routeTableUses(analysis.file, decl, use); break;
       case 'instance': use('subnet', decl.subnet); decl.groups.forEach((group) => use('security-group', group)); break;
       case 'security-group':

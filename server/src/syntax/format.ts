@@ -2,8 +2,9 @@
 // between tokens, never the tokens of a line, and leaves every line the parser rejects exactly as
 // written, so it cannot change what a file means.
 import type { Comment, Range } from './ast';
-import { lex, textLines, Token } from './lexer';
-import { BLOCK_KEYWORDS, BlockDecl, DECLARATION_KEYWORDS, parse } from './parser';
+import { textLines, Token } from './lexer';
+import { BLOCK_KEYWORDS, BlockDecl, DECLARATION_KEYWORDS, lexSourceLine, parse } from './parser';
+import { formatOptions } from './suricata-options';
 import type { TextEdit } from '../diagnostics/diagnostic';
 
 export type BlockKind = BlockDecl['kind'];
@@ -19,7 +20,7 @@ export interface LineInfo {
   blockLine?: number;
   /** The line is a declaration, not a line of a block. */
   topLevel: boolean;
-  /** The line starts a block's declaration (security-group, network-acl, route-table). */
+  /** The line starts a block's declaration (one of BLOCK_KEYWORDS). */
   opensBlock?: BlockKind;
   /** The line's last token closes the open block. */
   closesBlock: boolean;
@@ -39,18 +40,18 @@ function isBlockKeyword(token: Token | undefined): token is Token & { text: Bloc
 
 /** Every line with its tokens and the block around it, tracked exactly as the parser does. */
 export function lineLayout(text: string): LineInfo[] {
-  const { tokens, comments, lineCount } = lex(text);
-  const lines: LineInfo[] = Array.from({ length: lineCount }, () => ({ tokens: [], topLevel: false, closesBlock: false, hasError: false }));
-  for (const token of tokens) {
-    if (token.kind !== 'newline' && token.kind !== 'eof') lines[token.range.start.line].tokens.push(token);
-  }
-  for (const comment of comments) lines[comment.range.start.line].comment = comment;
+  const texts = textLines(text);
+  const lines: LineInfo[] = texts.map(() => ({ tokens: [], topLevel: false, closesBlock: false, hasError: false }));
   for (const diagnostic of parse(text).diagnostics) markLines(lines, diagnostic.range);
   let block: BlockKind | undefined;
   let blockLine: number | undefined;
   lines.forEach((line, index) => {
     line.blockBefore = block;
     line.blockLine = blockLine;
+    // Each line lexed as the parser lexes it: a stateful rule group's lines are Suricata rules.
+    const comments: Comment[] = [];
+    lexSourceLine(texts[index], index, block === 'stateful-rule-group', line.tokens, comments);
+    line.comment = comments[0];
     const [first] = line.tokens;
     if (!first) return;
     if (block && !isDeclarationKeyword(first)) {
@@ -93,8 +94,54 @@ function routeCells(tokens: Token[]): string[] {
  * A line of a block split into its columns. A rule: direction, [number, action,] protocol,
  * arguments, from/to, peer, rest. A route: see routeCells.
  */
+/**
+ * A stateless rule split into its columns: `rule`, priority, action, protocols, `from`, sources,
+ * source ports, `to`, destinations, destination ports (a port column is empty without `port`).
+ */
+function statelessRuleCells(tokens: Token[]): string[] {
+  const isWord = (token: Token, text: string) => token.kind === 'word' && token.text === text;
+  const from = tokens.findIndex((token, i) => i > 3 && isWord(token, 'from'));
+  const to = tokens.findIndex((token, i) => i > from && isWord(token, 'to'));
+  if (from < 0 || to < 0) return [joinTokens(tokens)];
+  const portIn = (start: number, end: number) => {
+    const at = tokens.findIndex((token, i) => i > start && i < end && isWord(token, 'port'));
+    return at < 0 ? end : at;
+  };
+  const sourcePort = portIn(from, to);
+  const destinationPort = portIn(to, tokens.length);
+  return [
+    ...tokens.slice(0, 3).map((token) => token.text),
+    joinTokens(tokens.slice(3, from)),
+    tokens[from].text,
+    joinTokens(tokens.slice(from + 1, sourcePort)),
+    joinTokens(tokens.slice(sourcePort, to)),
+    tokens[to].text,
+    joinTokens(tokens.slice(to + 1, destinationPort)),
+    joinTokens(tokens.slice(destinationPort)),
+  ];
+}
+
+/**
+ * A Suricata rule in one column, its text kept: single spaces between the parts of its header,
+ * none inside `[...]` lists or after `!`, and its options written canonically (formatOptions).
+ */
+function suricataRule(tokens: Token[]): string {
+  return tokens.map((token, i) => {
+    const previous = tokens[i - 1];
+    const tight = i === 0 || token.kind === 'comma' || token.kind === 'rbracket'
+      || previous.kind === 'comma' || previous.kind === 'bang' || previous.kind === 'lbracket';
+    return (tight ? '' : ' ') + (token.kind === 'options' ? formatOptions(token.text) : token.text);
+  }).join('');
+}
+
 function ruleCells(tokens: Token[], kind: BlockKind): string[] {
-  if (kind === 'route-table') return routeCells(tokens);
+  switch (kind) {
+    case 'route-table': return routeCells(tokens);
+    case 'firewall-policy': return [joinTokens(tokens)];
+    case 'stateless-rule-group': return statelessRuleCells(tokens);
+    case 'stateful-rule-group': return [suricataRule(tokens)];
+    default: break;
+  }
   const protocolIndex = kind === 'network-acl' ? 3 : 1;
   let remote = tokens.findIndex((token, i) => i > protocolIndex && token.kind === 'word' && (token.text === 'from' || token.text === 'to'));
   if (remote < 0) remote = tokens.length;
@@ -108,12 +155,13 @@ function ruleCells(tokens: Token[], kind: BlockKind): string[] {
   ];
 }
 
-/** Pads each column to its widest cell; rule numbers (column 1 of a network ACL) align right. */
+/** Pads each column to its widest cell; rule numbers and priorities (column 1 of a network ACL or a stateless rule group) align right. */
 function alignRows(rows: string[][], kind: BlockKind): string[] {
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  const numbered = kind === 'network-acl' || kind === 'stateless-rule-group';
   return rows.map((row) => {
-    const padded = row.map((cell, i) => (kind === 'network-acl' && i === 1 ? cell.padStart(widths[i]) : cell.padEnd(widths[i])));
+    const padded = row.map((cell, i) => (numbered && i === 1 ? cell.padStart(widths[i]) : cell.padEnd(widths[i])));
     // Columns no row uses would otherwise leave double spaces.
     return padded.filter((_, i) => widths[i] > 0).join(' ').trimEnd();
   });

@@ -10,7 +10,12 @@ export type TokenKind =
   | 'lbrace'
   | 'rbrace'
   | 'comma'
-  | 'arrow'
+  | 'arrow' // `->`, and in a Suricata rule `<>`
+  | 'variable' // a Suricata `$NAME`
+  | 'bang' // a Suricata `!`
+  | 'lbracket' // a Suricata `[`
+  | 'rbracket' // a Suricata `]`
+  | 'options' // a Suricata rule's `(...)`, whole
   | 'newline'
   | 'invalid'
   | 'eof';
@@ -29,6 +34,13 @@ export interface LexResult {
   lineCount: number;
 }
 
+/**
+ * How a line is read: as the language's statements, or as a Suricata rule (the lines of a
+ * stateful-rule-group), where `$VAR`, `!`, `[`, `]`, `<>` and the `(...)` options are tokens and
+ * `#` inside the options is text.
+ */
+export type LexMode = 'vpcrules' | 'suricata';
+
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 /** Characters of words, names, numbers and addresses: [A-Za-z0-9_.:/-], by character code. */
 const WORD_CHARS = new Uint8Array(128);
@@ -45,6 +57,13 @@ const RBRACE = 125;
 const COMMA = 44;
 const MINUS = 45;
 const GREATER = 62;
+const LESS = 60;
+const BANG = 33;
+const DOLLAR = 36;
+const LBRACKET = 91;
+const RBRACKET = 93;
+const LPAREN = 40;
+const RPAREN = 41;
 
 /** NaN (past the end of the text) is no word character. */
 function isWordChar(code: number): boolean {
@@ -61,6 +80,15 @@ function isLineBreak(code: number): boolean {
 
 function isPunctuation(code: number): boolean {
   return code === HASH || code === QUOTE || code === LBRACE || code === RBRACE || code === COMMA;
+}
+
+/** The characters that are tokens of their own in a Suricata rule. */
+function isSuricataPunctuation(code: number): boolean {
+  return code === BANG || code === DOLLAR || code === LBRACKET || code === RBRACKET || code === LPAREN || code === LESS;
+}
+
+function isVariableChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 }
 
 /** Splits text into tokens. Never throws: text it cannot read becomes an `invalid` token. */
@@ -98,10 +126,14 @@ export function lineBreakWidth(text: string, at: number): number {
 
 /**
  * Appends the tokens and comments of one line, `text` from `lineStart` to `lineEnd` (its line
- * break or the end of the text), numbered `line`.
+ * break or the end of the text), numbered `line`; with `from`, only of the part of the line from there.
  */
-export function lexLine(text: string, lineStart: number, lineEnd: number, line: number, tokens: Token[], comments: Comment[]): void {
-  let i = lineStart;
+export function lexLine(
+  text: string, lineStart: number, lineEnd: number, line: number, tokens: Token[], comments: Comment[],
+  mode: LexMode = 'vpcrules', from = lineStart,
+): void {
+  const suricata = mode === 'suricata';
+  let i = from;
   const n = lineEnd;
   const pos = (offset: number) => ({ line, character: offset - lineStart });
   const push = (kind: TokenKind, start: number, end: number, problem?: string) => {
@@ -137,11 +169,18 @@ export function lexLine(text: string, lineStart: number, lineEnd: number, line: 
     if (code === RBRACE) { push('rbrace', i, i + 1); i++; continue; }
     if (code === COMMA) { push('comma', i, i + 1); i++; continue; }
     if (isArrowAt(i)) { push('arrow', i, i + 2); i += 2; continue; }
+    if (suricata) {
+      const end = lexSuricataPunctuation(text, i, n, push);
+      if (end > i) {
+        i = end;
+        continue;
+      }
+    }
     if (isWordChar(code)) {
       let end = i;
       while (end < n && isWordChar(text.charCodeAt(end)) && !isArrowAt(end)) end++;
       const word = text.slice(i, end);
-      const { kind, problem } = classifyWord(word);
+      const { kind, problem } = suricata && SURICATA_PORT_RANGE.test(word) ? { kind: 'portRange' as const, problem: undefined } : classifyWord(word);
       push(kind, i, end, problem);
       i = end;
       continue;
@@ -150,12 +189,65 @@ export function lexLine(text: string, lineStart: number, lineEnd: number, line: 
     let end = i + 1;
     while (end < n) {
       const next = text.charCodeAt(end);
-      if (isSpace(next) || isWordChar(next) || isPunctuation(next)) break;
+      if (isSpace(next) || isWordChar(next) || isPunctuation(next) || (suricata && (isSuricataPunctuation(next) || next === RPAREN))) break;
       end++;
     }
     push('invalid', i, end, `unexpected character${end - i > 1 ? 's' : ''} '${shorten(text.slice(i, end))}'`);
     i = end;
   }
+}
+
+/** `N:M` and `N:` (N and up): a Suricata port range. */
+const SURICATA_PORT_RANGE = /^[0-9]+:[0-9]*$/;
+
+/**
+ * The Suricata token at `at`, if one starts there (`<>`, `!`, `[`, `]`, `$NAME`, `(...)`): pushes it
+ * and returns where it ends, else returns `at`.
+ */
+function lexSuricataPunctuation(text: string, at: number, end: number, push: (kind: TokenKind, start: number, end: number, problem?: string) => void): number {
+  const code = text.charCodeAt(at);
+  if (code === LESS && text.charCodeAt(at + 1) === GREATER && at + 1 < end) { push('arrow', at, at + 2); return at + 2; }
+  if (code === BANG) { push('bang', at, at + 1); return at + 1; }
+  if (code === LBRACKET) { push('lbracket', at, at + 1); return at + 1; }
+  if (code === RBRACKET) { push('rbracket', at, at + 1); return at + 1; }
+  if (code === DOLLAR) {
+    let stop = at + 1;
+    while (stop < end && isVariableChar(text.charCodeAt(stop))) stop++;
+    if (stop === at + 1) push('invalid', at, at + 1, "expected a variable name after '$', as in $HOME_NET");
+    else push('variable', at, stop);
+    return stop;
+  }
+  if (code === LPAREN) {
+    const { close, quoted } = closingParenthesis(text, at + 1, end);
+    if (close !== undefined) {
+      push('options', at, close + 1);
+      return close + 1;
+    }
+    push('invalid', at, end, quoted ? 'unterminated string in the options: add the closing "' : "unterminated options: add the closing ')'");
+    return end;
+  }
+  return at;
+}
+
+/**
+ * Where the options whose text starts at `start` close: the first `)` outside a quoted value (a
+ * backslash takes the next character with it); undefined when they do not before `end`, and then
+ * whether a quoted value is still open there.
+ */
+export function closingParenthesis(text: string, start: number, end: number): { close?: number; quoted: boolean } {
+  let quoted = false;
+  let at = start;
+  while (at < end) {
+    const code = text.charCodeAt(at);
+    if (code === BACKSLASH) {
+      at += 2;
+      continue;
+    }
+    if (code === QUOTE) quoted = !quoted;
+    else if (code === RPAREN && !quoted) return { close: at, quoted };
+    at++;
+  }
+  return { quoted };
 }
 
 /** Where the string whose text starts at `start` closes: its `"`, or `end` when it does not. */

@@ -1,21 +1,37 @@
 // A line-oriented recursive-descent parser with error recovery: a bad line yields one
 // diagnostic at the offending token and parsing resumes on the next line. A mistake that leaves the
 // rest of the statement clear (a bad element of an address list, a reserved word as a name) is
-// noted and the line goes on.
+// noted and the line goes on. What every statement's parse shares is in cursor.ts, the AWS Network
+// Firewall forms in firewall-parser.ts.
 // It never throws.
 import type {
-  Cidr, Family, Comment, Declaration, Direction, Endpoint, FlowDecl, GatewayDecl, IcmpSpec, InstanceDecl, Keyword, Name,
-  NaclRule, NatGatewayDecl, NetworkAclDecl, Peer, PortRange, PrefixListDecl, Protocol, Range, Route, RouteTableDecl,
-  RouteTarget, SecurityGroupDecl, SgRule, SourceFile, SourceLines, SubnetDecl, VpcDecl,
+  Cidr, Family, Comment, Declaration, Direction, Endpoint, FirewallPolicyDecl, FlowDecl, GatewayDecl, IcmpSpec, InstanceDecl,
+  Keyword, NaclRule, NatGatewayDecl, NetworkAclDecl, Peer, PolicyStatement, PortRange, PrefixListDecl, Protocol, Range, Route,
+  RouteTableDecl, RouteTarget, SecurityGroupDecl, SgRule, SourceFile, SourceLines, StatefulRule, StatefulRuleGroupDecl,
+  StatelessRule, StatelessRuleGroupDecl, SubnetDecl, VpcDecl,
 } from './ast';
 import {
-  LINE_CLOSES_BLOCK, LINE_HAS_COMMENT, LINE_HAS_TOKENS, LINE_IN_NETWORK_ACL, LINE_IN_ROUTE_TABLE, LINE_IN_SECURITY_GROUP,
-  PROTOCOL_NUMBERS, protocolHasPorts, protocolIsIcmp,
+  LINE_CLOSES_BLOCK, LINE_HAS_COMMENT, LINE_HAS_TOKENS, LINE_IN_FIREWALL_BLOCK, LINE_IN_NETWORK_ACL, LINE_IN_ROUTE_TABLE,
+  LINE_IN_SECURITY_GROUP, protocolHasPorts, protocolIsIcmp,
 } from './ast';
-import { parseCidr } from './cidr';
+import {
+  describe, endOfLine, expected, expectWord, fail, LineCursor, LineError, noting, parseCidrToken, parseClauses, parseDeclaredName,
+  parseName, parseNumber, parsePorts, parseProtocol, requireClauses, RESERVED_NAMES, spanning,
+} from './cursor';
+import {
+  FIREWALL_CLAUSES, parseFirewall, parsePolicyStatement, parseStatefulRule, parseStatelessRule, POLICY_STATEMENTS,
+  PRIORITY_KEYWORD, STATEFUL_ACTIONS, STATEFUL_DEFAULT_ACTIONS, STATEFUL_ORDERS, STATELESS_ACTIONS, STATELESS_RULE_KEYWORD,
+  STATELESS_RULE_WORDS, SURICATA_DIRECTIONS, SURICATA_FLOW_VALUES, SURICATA_OPTIONS, SURICATA_PROTOCOLS, SURICATA_VARIABLES,
+} from './firewall-parser';
 import { lexLine, lineBreakWidth, lineEndAt, shorten, stringValue, Token } from './lexer';
 import { closest } from './suggest';
 import { Diagnostic, makeDiagnostic } from '../diagnostics/diagnostic';
+
+export {
+  FIREWALL_CLAUSES, POLICY_STATEMENTS, PRIORITY_KEYWORD, RESERVED_NAMES, STATEFUL_ACTIONS, STATEFUL_DEFAULT_ACTIONS,
+  STATEFUL_ORDERS, STATELESS_ACTIONS, STATELESS_RULE_KEYWORD, STATELESS_RULE_WORDS, SURICATA_DIRECTIONS, SURICATA_FLOW_VALUES,
+  SURICATA_OPTIONS, SURICATA_PROTOCOLS, SURICATA_VARIABLES,
+};
 
 export interface ParseResult {
   file: SourceFile;
@@ -30,22 +46,32 @@ export const DECLARATION_KEYWORDS = [
   'egress-only-gateway',
   'nat-gateway',
   'route-table',
+  'firewall',
+  'firewall-policy',
+  'stateless-rule-group',
+  'stateful-rule-group',
   'prefix-list',
   'security-group',
   'network-acl',
   'instance',
   'flow',
 ] as const;
-/** Words that can never be names: a flow end and the port/protocol word, and the targets of AWS routes. */
-export const RESERVED_NAMES = ['internet', 'any', 'all', 'local', 'blackhole'] as const;
 
 /** The declarations written as a header and a `{ ... }` block of lines. */
-export type BlockDecl = SecurityGroupDecl | NetworkAclDecl | RouteTableDecl;
+export type BlockDecl =
+  | SecurityGroupDecl | NetworkAclDecl | RouteTableDecl | FirewallPolicyDecl | StatelessRuleGroupDecl | StatefulRuleGroupDecl;
 /** One line inside a block. */
-type BlockEntry = SgRule | NaclRule | Route;
-export const BLOCK_KEYWORDS: readonly BlockDecl['kind'][] = ['security-group', 'network-acl', 'route-table'];
+type BlockEntry = SgRule | NaclRule | Route | PolicyStatement | StatelessRule | StatefulRule;
+export const BLOCK_KEYWORDS: readonly BlockDecl['kind'][] = [
+  'security-group', 'network-acl', 'route-table', 'firewall-policy', 'stateless-rule-group', 'stateful-rule-group',
+];
+/** The blocks of AWS Network Firewall, whose lines carry LINE_IN_FIREWALL_BLOCK. */
+export const FIREWALL_BLOCK_KEYWORDS: readonly BlockDecl['kind'][] = ['firewall-policy', 'stateless-rule-group', 'stateful-rule-group'];
 /** What the lines of each kind of block are called in messages. */
-const BLOCK_ENTRIES: Record<BlockDecl['kind'], string> = { 'security-group': 'rules', 'network-acl': 'rules', 'route-table': 'routes' };
+const BLOCK_ENTRIES: Record<BlockDecl['kind'], string> = {
+  'security-group': 'rules', 'network-acl': 'rules', 'route-table': 'routes', 'firewall-policy': 'statements',
+  'stateless-rule-group': 'rules', 'stateful-rule-group': 'rules',
+};
 
 export const SUBNET_CLAUSES = ['acl', 'routes'] as const;
 export const INSTANCE_ATTRIBUTES = ['subnet', 'ip', 'ip6', 'groups', 'os', 'ephemeral', 'public-ip'] as const;
@@ -58,155 +84,10 @@ export const ROUTE_KEYWORD = 'route';
 export const ROUTE_TARGETS = ['local', 'igw', 'eigw', 'nat', 'firewall', 'blackhole', 'unmodelled'] as const;
 /** The kind of declaration that the name after a route target names. */
 export const ROUTE_TARGET_DECLARATIONS: Partial<Record<RouteTarget['kind'], Declaration['kind']>> = {
-  igw: 'internet-gateway', eigw: 'egress-only-gateway', nat: 'nat-gateway',
+  igw: 'internet-gateway', eigw: 'egress-only-gateway', nat: 'nat-gateway', firewall: 'firewall',
 };
 const MAX_DIAGNOSTICS = 1000;
 
-/** Raised inside one line's parse to abandon the rest of that line; never escapes `parse`. */
-class LineError {
-  constructor(readonly diagnostic: Diagnostic) {}
-}
-
-function spanning(from: Range, to: Range): Range {
-  return { start: from.start, end: to.end };
-}
-
-class LineCursor {
-  private index = 0;
-  /** Problems that do not abandon the statement; reported with the line's diagnostics. */
-  readonly notes: Diagnostic[] = [];
-  constructor(private readonly tokens: Token[], private readonly lineEnd: Range) {}
-
-  note(diagnostic: Diagnostic): void {
-    this.notes.push(diagnostic);
-  }
-
-  peek(offset = 0): Token | undefined {
-    return this.tokens[this.index + offset];
-  }
-  next(): Token | undefined {
-    return this.tokens[this.index++];
-  }
-  atEnd(): boolean {
-    return this.index >= this.tokens.length;
-  }
-  /** The range to blame when a token is missing: the next token, or the line's last token. */
-  here(): Range {
-    return this.peek()?.range ?? this.last();
-  }
-  last(): Range {
-    return this.tokens[Math.max(0, this.index - 1)]?.range ?? this.lineEnd;
-  }
-  isWord(text: string, offset = 0): boolean {
-    const token = this.peek(offset);
-    return token !== undefined && token.kind === 'word' && token.text === text;
-  }
-}
-
-function fail(range: Range, message: string, outOfRange = false): never {
-  throw new LineError(makeDiagnostic(outOfRange ? 'outOfRange' : 'syntax', range, message));
-}
-
-/** Runs `work`; a failure becomes a note and the statement goes on after what `work` consumed. */
-function noting(cursor: LineCursor, work: () => void): void {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof LineError) cursor.note(error.diagnostic);
-    else throw error;
-  }
-}
-
-function describe(token: Token | undefined): string {
-  if (!token) return 'the end of the line';
-  if (token.kind === 'eof') return 'the end of the file';
-  return `'${shorten(token.text)}'`;
-}
-
-function expected(cursor: LineCursor, what: string): never {
-  const token = cursor.peek();
-  if (token?.kind === 'invalid' && token.problem) fail(token.range, token.problem);
-  fail(cursor.here(), `expected ${what}, found ${describe(token)}`);
-}
-
-function expectWord(cursor: LineCursor, text: string, hint = `'${text}'`): Token {
-  if (cursor.isWord(text)) return cursor.next()!;
-  const token = cursor.peek();
-  if (token?.kind === 'word' && closest(token.text, [text]) === text) fail(token.range, `unknown keyword '${token.text}'; did you mean '${text}'?`);
-  expected(cursor, hint);
-}
-
-function parseName(cursor: LineCursor, what: string): Name {
-  const token = cursor.peek();
-  if (token?.kind === 'word') {
-    cursor.next();
-    return { text: token.text, range: token.range };
-  }
-  expected(cursor, what);
-}
-
-/** The name a declaration gives: a reserved word is noted, and the declaration still counts. */
-function parseDeclaredName(cursor: LineCursor, what: string): Name {
-  const name = parseName(cursor, what);
-  if ((RESERVED_NAMES as readonly string[]).includes(name.text)) {
-    cursor.note(makeDiagnostic('syntax', name.range, `'${name.text}' cannot be a name: ${RESERVED_NAMES.slice(0, -1).join(', ')} and ${RESERVED_NAMES[RESERVED_NAMES.length - 1]} are reserved words; choose another name`));
-  }
-  return name;
-}
-
-function parseCidrToken(cursor: LineCursor, what: string): Cidr {
-  const token = cursor.peek();
-  if (token?.kind !== 'ipv4' && token?.kind !== 'ipv6') expected(cursor, what);
-  cursor.next();
-  const parsed = parseCidr(token.text, token.range);
-  if (!parsed.ok) fail(token.range, parsed.message, parsed.outOfRange);
-  return parsed.cidr;
-}
-
-function parseNumber(token: Token, min: number, max: number, what: string): number {
-  const value = token.text.length > 12 ? Infinity : Number(token.text);
-  if (value < min || value > max) fail(token.range, `${what} ${shorten(token.text)} is out of range ${min}-${max}`, true);
-  return value;
-}
-
-function parsePorts(cursor: LineCursor, what: string): PortRange {
-  const token = cursor.peek();
-  if (token?.kind === 'word' && token.text === 'all') {
-    cursor.next();
-    return { from: 0, to: 65535, range: token.range };
-  }
-  if (token?.kind === 'number') {
-    cursor.next();
-    const port = parseNumber(token, 0, 65535, 'port');
-    return { from: port, to: port, range: token.range };
-  }
-  if (token?.kind === 'portRange') {
-    cursor.next();
-    const [fromText, toText] = token.text.split('-');
-    const from = parseNumber({ ...token, text: fromText }, 0, 65535, 'port');
-    const to = parseNumber({ ...token, text: toText }, 0, 65535, 'port');
-    if (from > to) fail(token.range, `port range ${token.text} is reversed; write ${to}-${from}`, true);
-    return { from, to, range: token.range };
-  }
-  expected(cursor, what);
-}
-
-function parseProtocol(cursor: LineCursor): Protocol {
-  const token = cursor.peek();
-  if (token?.kind === 'word' && token.text in PROTOCOL_NUMBERS) {
-    cursor.next();
-    return { text: token.text, number: PROTOCOL_NUMBERS[token.text], range: token.range };
-  }
-  if (token?.kind === 'number') {
-    cursor.next();
-    return { text: token.text, number: parseNumber(token, 0, 255, 'protocol number'), range: token.range };
-  }
-  if (token?.kind === 'word') {
-    const suggestion = closest(token.text, Object.keys(PROTOCOL_NUMBERS));
-    fail(token.range, `unknown protocol '${shorten(token.text)}'${suggestion ? `; did you mean '${suggestion}'?` : '; expected tcp, udp, icmp, icmpv6, all or a number 0-255'}`);
-  }
-  expected(cursor, 'a protocol (tcp, udp, icmp, icmpv6, all or a number 0-255)');
-}
 
 function parseIcmp(cursor: LineCursor): IcmpSpec | undefined {
   const start = cursor.peek();
@@ -276,13 +157,6 @@ function parsePeer(cursor: LineCursor): Peer {
   return { kind: 'cidr', cidr, range: cidr.range };
 }
 
-function endOfLine(cursor: LineCursor): void {
-  const token = cursor.peek();
-  if (!token) return;
-  if (token.kind === 'invalid' && token.problem) fail(token.range, token.problem);
-  fail(token.range, `unexpected ${describe(token)} at the end of the statement`);
-}
-
 function parseSgRule(cursor: LineCursor, rule: SgRule): void {
   const protocol = (rule.protocol = parseProtocol(cursor));
   parseProtocolArguments(cursor, protocol, rule);
@@ -329,39 +203,6 @@ function parseCidrList(cursor: LineCursor, target: Cidr[], what: string, clauses
   }
 }
 
-/**
- * Keyword clauses in any order, each at most once, up to the end of the statement: `parseClause`
- * reads what follows the keyword it is given. `wanted` says what may come when a word is unknown.
- */
-function parseClauses(
-  cursor: LineCursor,
-  keywords: readonly string[],
-  wanted: string,
-  parseClause: (keyword: Token) => void,
-  givenTwice: (keyword: string) => string = (keyword) => `'${keyword}' is given twice`,
-): void {
-  const seen = new Set<string>();
-  while (!cursor.atEnd()) {
-    const token = cursor.peek()!;
-    if (token.kind !== 'word' || !keywords.includes(token.text)) {
-      const suggestion = token.kind === 'word' ? closest(token.text, keywords) : undefined;
-      if (suggestion) fail(token.range, `unknown keyword '${shorten(token.text)}'; did you mean '${suggestion}'?`);
-      expected(cursor, wanted);
-    }
-    if (seen.has(token.text)) fail(token.range, givenTwice(token.text));
-    seen.add(token.text);
-    cursor.next();
-    parseClause(token);
-  }
-}
-
-/** Fails on the statement's last token when a required clause was not read, naming every such clause. */
-function requireClauses(cursor: LineCursor, what: string, clauses: [value: unknown, clause: string][]): void {
-  const absent = clauses.filter(([value]) => value === undefined).map(([, clause]) => `'${clause}'`);
-  if (absent.length === 0) return;
-  const list = absent.length === 1 ? absent[0] : `${absent.slice(0, -1).join(', ')} and ${absent[absent.length - 1]}`;
-  fail(cursor.last(), `${what} needs ${list}`);
-}
 
 function parseVpc(cursor: LineCursor, decl: VpcDecl): void {
   decl.name = parseDeclaredName(cursor, 'a VPC name');
@@ -638,6 +479,10 @@ function newDeclaration(keyword: Token): Declaration {
     case 'network-acl': return { kind: 'network-acl', rules: [], range };
     case 'instance': return { kind: 'instance', ips: [], ip6s: [], groups: [], range };
     case 'flow': return { kind: 'flow', range };
+    case 'firewall': return { kind: 'firewall', range };
+    case 'firewall-policy': return { kind: 'firewall-policy', statements: [], range };
+    case 'stateless-rule-group': return { kind: 'stateless-rule-group', rules: [], range };
+    case 'stateful-rule-group': return { kind: 'stateful-rule-group', rules: [], range };
   }
 }
 
@@ -653,16 +498,30 @@ function parseStatementBody(cursor: LineCursor, decl: Declaration): void {
     case 'prefix-list': return parsePrefixList(cursor, decl);
     case 'instance': return parseInstance(cursor, decl);
     case 'flow': return parseFlow(cursor, decl);
+    case 'firewall': return parseFirewall(cursor, decl);
     case 'security-group':
     case 'network-acl':
-      decl.name = parseDeclaredName(cursor, decl.kind === 'security-group' ? 'a security group name' : 'a network ACL name');
+    case 'firewall-policy':
+    case 'stateless-rule-group':
+    case 'stateful-rule-group':
+      decl.name = parseDeclaredName(cursor, BLOCK_NAMES[decl.kind]);
       return;
   }
 }
 
+/** What the name after each block keyword without clauses is called in messages. */
+const BLOCK_NAMES: Record<Exclude<BlockDecl['kind'], 'route-table'>, string> = {
+  'security-group': 'a security group name', 'network-acl': 'a network ACL name', 'firewall-policy': 'a firewall policy name',
+  'stateless-rule-group': 'a stateless rule group name', 'stateful-rule-group': 'a stateful rule group name',
+};
+
 /** The lines a block holds so far. */
 function blockEntries(decl: BlockDecl): BlockEntry[] {
-  return decl.kind === 'route-table' ? decl.routes : decl.rules;
+  switch (decl.kind) {
+    case 'route-table': return decl.routes;
+    case 'firewall-policy': return decl.statements;
+    default: return decl.rules;
+  }
 }
 
 /** One line of a block (without a closing brace), added to the block as soon as its first word is read. */
@@ -684,6 +543,9 @@ function parseBlockEntry(cursor: LineCursor, decl: BlockDecl, range: Range): voi
       decl.routes.push(route);
       return parseRoute(cursor, route);
     }
+    case 'firewall-policy': return parsePolicyStatement(cursor, decl, range);
+    case 'stateless-rule-group': return parseStatelessRule(cursor, decl, range);
+    case 'stateful-rule-group': return parseStatefulRule(cursor, decl, range);
   }
 }
 
@@ -692,6 +554,9 @@ type Block = { decl: BlockDecl; braceOpened: boolean; line: number };
 /** The blocks whose lines start with each word, for such a line written outside any block. */
 const BLOCK_ENTRY_WORDS: Record<string, string> = {
   inbound: 'a security-group or network-acl', outbound: 'a security-group or network-acl', [ROUTE_KEYWORD]: 'a route-table',
+  ...Object.fromEntries(POLICY_STATEMENTS.map((word) => [word, 'a firewall-policy'])),
+  [STATELESS_RULE_KEYWORD]: 'a stateless-rule-group',
+  ...Object.fromEntries(STATEFUL_ACTIONS.map((word) => [word, 'a stateful-rule-group'])),
 };
 
 /** Why a top-level line that does not start with a declaration keyword is not one. */
@@ -703,6 +568,32 @@ function notADeclaration(first: Token): string {
   return suggestion
     ? `unknown keyword '${shorten(first.text)}'; did you mean '${suggestion}'?`
     : `expected a declaration (${DECLARATION_KEYWORDS.join(', ')}), found ${describe(first)}`;
+}
+
+/**
+ * Appends the tokens and comments of one line of a document, `text`, as the parser reads it. The
+ * lines of a stateful-rule-group block (`inRuleGroup`: the block is open where the line starts) are
+ * Suricata rules, but for a line that starts a declaration; so is what follows the `{` of a
+ * stateful-rule-group header.
+ */
+export function lexSourceLine(text: string, line: number, inRuleGroup: boolean, tokens: Token[], comments: Comment[]): void {
+  const start = tokens.length;
+  const commentsStart = comments.length;
+  lexLine(text, 0, text.length, line, tokens, comments, inRuleGroup ? 'suricata' : 'vpcrules');
+  const first = tokens[start];
+  if (first?.kind !== 'word' || !(DECLARATION_KEYWORDS as readonly string[]).includes(first.text)) return;
+  if (inRuleGroup) {
+    tokens.length = start;
+    comments.length = commentsStart;
+    lexLine(text, 0, text.length, line, tokens, comments);
+  }
+  if (first.text !== 'stateful-rule-group') return;
+  const brace = tokens.findIndex((token, i) => i > start && token.kind === 'lbrace');
+  if (brace < 0) return;
+  const from = tokens[brace].range.end.character;
+  tokens.length = brace + 1;
+  comments.length = commentsStart;
+  lexLine(text, 0, text.length, line, tokens, comments, 'suricata', from);
 }
 
 function isBlockDecl(decl: Declaration): decl is BlockDecl {
@@ -783,6 +674,7 @@ class LineFacts {
 
 const BLOCK_FLAGS: Record<BlockKind, number> = {
   none: 0, 'security-group': LINE_IN_SECURITY_GROUP, 'network-acl': LINE_IN_NETWORK_ACL, 'route-table': LINE_IN_ROUTE_TABLE,
+  'firewall-policy': LINE_IN_FIREWALL_BLOCK, 'stateless-rule-group': LINE_IN_FIREWALL_BLOCK, 'stateful-rule-group': LINE_IN_FIREWALL_BLOCK,
 };
 
 /** Lines parsed between two yields of `parseSteps`: a few milliseconds of work. */
@@ -914,7 +806,7 @@ export function* parseSteps(text: string, cache = new LineCache()): Generator<vo
       const ownText = detached(lineText);
       const lineTokens: Token[] = [];
       const lineComments: Comment[] = [];
-      lexLine(ownText, 0, ownText.length, lineIndex, lineTokens, lineComments);
+      lexSourceLine(ownText, lineIndex, blockKind === 'stateful-rule-group', lineTokens, lineComments);
       const blockBefore = block;
       const declarationsBefore = declarations.length;
       const entriesBefore = block ? blockEntries(block.decl).length : 0;

@@ -5,8 +5,9 @@ import type { Model } from '../model';
 import { naclChecks } from './nacl-checks';
 import { sgChecks } from './sg-checks';
 import { routingChecks } from './routing-checks';
+import { firewallChecks } from './firewall-checks';
 import { unusedChecks } from './unused';
 
-export const MODEL_CHECKS: ReadonlyArray<(model: Model) => Diagnostic[]> = [naclChecks, sgChecks, unusedChecks, routingChecks];
+export const MODEL_CHECKS: ReadonlyArray<(model: Model) => Diagnostic[]> = [naclChecks, sgChecks, unusedChecks, routingChecks, firewallChecks];
 
 export { expectationChecks } from './expectations';

@@ -4,6 +4,7 @@
 import type { Cidr, Family } from '../../syntax/ast';
 import { Diagnostic, makeDiagnostic } from '../../diagnostics/diagnostic';
 import { lookupRoute } from '../build-routing';
+import { ofFamily } from '../addresses';
 import { IntervalSet } from '../intervals';
 import type { Gateway, Model, NatGateway, RouteModel, RouteTable, Subnet } from '../model';
 import { internetGatewayRoutes, routeLocation, routeTableOf } from './route-reach';
@@ -35,7 +36,7 @@ function noInternetRoute(model: Model, subnet: Subnet): string | undefined {
   const igw = model.internetGateway;
   if (!igw) return 'the VPC has no internet gateway';
   const table = routeTableOf(model, subnet);
-  if (internetGatewayRoutes(table, 4).length > 0 || table.routes.some((route) => leavesThroughUnmodelled(model, route))) return undefined;
+  if (internetGatewayRoutes(table, 4).length > 0 || table.routes.some((route) => leavesThroughUnmodelled(model, route) || leavesThroughFirewall(model, route))) return undefined;
   if (!table.decl) return 'the subnet has only the local routes (no route table of its own, and no main one)';
   return `its route table '${table.name}' has no IPv4 route to internet gateway '${igw.name}'`;
 }
@@ -44,6 +45,14 @@ function noInternetRoute(model: Model, subnet: Subnet): string | undefined {
 function leavesThroughUnmodelled(model: Model, route: RouteModel): boolean {
   const vpcBlocks = model.vpc?.blocks.v4 ?? IntervalSet.empty();
   return route.family === 4 && route.target.kind === 'unmodelled' && !IntervalSet.of(route.first, route.last).within(vpcBlocks);
+}
+
+/** Whether a route sends addresses outside the VPC to a firewall endpoint whose subnet routes them to the internet gateway. */
+function leavesThroughFirewall(model: Model, route: RouteModel): boolean {
+  if (route.family !== 4 || route.target.kind !== 'firewall') return false;
+  const vpcBlocks = model.vpc?.blocks.v4 ?? IntervalSet.empty();
+  const endpoint = route.target.firewall.subnet;
+  return !IntervalSet.of(route.first, route.last).within(vpcBlocks) && endpoint !== undefined && internetGatewayRoutes(routeTableOf(model, endpoint), 4).length > 0;
 }
 
 /** VR313: a NAT gateway reaches the internet only from a subnet routed to the internet gateway. (Its public-ip is required by the syntax.) */
@@ -77,7 +86,11 @@ function checkPublicAddresses(model: Model): Diagnostic[] {
 
 /** A route target that carries packets through something that filters them, named for messages. */
 function middlebox(route: RouteModel): string | undefined {
-  return route.target.kind === 'unmodelled' ? `unmodelled "${route.target.text}"` : undefined;
+  switch (route.target.kind) {
+    case 'unmodelled': return `unmodelled "${route.target.text}"`;
+    case 'firewall': return `firewall ${route.target.firewall.name}`;
+    default: return undefined;
+  }
 }
 
 function subnetBlock(subnet: Subnet, family: Family): Cidr | undefined {
@@ -98,11 +111,23 @@ function checkAsymmetricEdgeRoutes(model: Model, igw: Gateway, edge: RouteTable)
       const inward = lookupRoute(edge, family, block.first);
       const through = inward && middlebox(inward);
       if (!inward?.decl || !through) continue;
-      for (const outward of internetGatewayRoutes(routeTableOf(model, subnet), family)) {
+      const table = routeTableOf(model, subnet);
+      for (const outward of internetGatewayRoutes(table, family)) {
         out.push(makeDiagnostic('asymmetricRouting', inward.decl.range,
           `edge route table '${edge.name}' sends the internet's traffic for subnet '${subnet.name}' through ${through}, but the subnet's route table '${outward.table.name}' ` +
           `sends ${outward.destText} straight to internet gateway '${igw.name}' (${routeLocation(outward)}): each connection crosses the appliance one way only (asymmetric routing), and a stateful appliance drops it`, {
             related: outward.decl ? [{ range: outward.decl.range, message: 'the route that bypasses the appliance' }] : [],
+          }));
+      }
+      // The copy-paste across availability zones: in through one endpoint, out through another.
+      const inwardFirewall = inward.target.kind === 'firewall' ? inward.target.firewall : undefined;
+      for (const outward of table.routes) {
+        if (!inwardFirewall || outward.family !== family || outward.target.kind !== 'firewall' || outward.target.firewall === inwardFirewall || !outward.decl) continue;
+        if (IntervalSet.of(outward.first, outward.last).within(model.vpc ? ofFamily(model.vpc.blocks, family) : IntervalSet.empty())) continue;
+        out.push(makeDiagnostic('asymmetricRouting', inward.decl.range,
+          `edge route table '${edge.name}' sends the internet's traffic for subnet '${subnet.name}' through ${through}, but the subnet's route table '${outward.table.name}' ` +
+          `sends ${outward.destText} through firewall ${outward.target.firewall.name} (${routeLocation(outward)}): each connection crosses each endpoint one way only (asymmetric routing), and AWS Network Firewall drops it`, {
+            related: [{ range: outward.decl.range, message: 'the route through the other endpoint' }],
           }));
       }
     }

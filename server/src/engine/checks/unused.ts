@@ -33,9 +33,19 @@ export function unusedChecks(model: Model): Diagnostic[] {
   for (const list of model.prefixLists.values()) {
     if (!isReferenced('prefix-list', list.name)) report('prefix list', list.name, list.decl.name!.range, list.decl.range, "no rule names it with 'pl'");
   }
-  const natSubnets = new Set([...model.natGateways.values()].map((nat) => nat.subnet));
+  const occupied = new Set([...model.natGateways.values(), ...model.firewalls.values()].map((holder) => holder.subnet));
   for (const subnet of model.subnets.values()) {
-    if (subnet.instances.length === 0 && !natSubnets.has(subnet)) report('subnet', subnet.name, subnet.decl.name!.range, subnet.decl.range, 'no instance or NAT gateway is in it', 'hint');
+    if (subnet.instances.length === 0 && !occupied.has(subnet)) report('subnet', subnet.name, subnet.decl.name!.range, subnet.decl.range, 'no instance, NAT gateway or firewall is in it', 'hint');
+  }
+  for (const policy of model.firewallPolicies.values()) {
+    if (!isReferenced('firewall-policy', policy.name)) report('firewall policy', policy.name, policy.decl.name!.range, policy.decl.range, 'no firewall names it with \'policy\'');
+  }
+  for (const group of [...model.statelessGroups.values(), ...model.statefulGroups.values()]) {
+    const kind = group.decl.kind;
+    if (!isReferenced(kind, group.name)) report(kind === 'stateless-rule-group' ? 'stateless rule group' : 'stateful rule group', group.name, group.decl.name!.range, group.decl.range, 'no firewall policy lists it');
+  }
+  for (const firewall of model.firewalls.values()) {
+    if (!isReferenced('firewall', firewall.name)) report('firewall', firewall.name, firewall.decl.name!.range, firewall.decl.range, 'no route sends packets to it');
   }
   for (const table of model.routeTables.values()) {
     if (!table.main && !table.edgeOf && !isReferenced('route-table', table.name)) {
