@@ -901,7 +901,7 @@ class Builder {
       if (!c.chance(0.3)) continue;
       const action = c.weighted([[4, 'forward'], [2, 'pass'], [1, 'drop']]);
       const protocol = flow.protocol;
-      const ports = flow.ports ? portsText(flow.ports) : undefined;
+      const ports = flow.ports ? (flow.ports[0] === flow.ports[1] ? `${flow.ports[0]}` : `${flow.ports[0]}-${flow.ports[1]}`) : undefined;
       rules.push({ action, protocols: protocol, from: 'any', to: 'any', toPorts: ports && c.chance(0.7) ? ports : undefined });
       if (!flow.oneway && c.chance(0.7)) rules.push({ action, protocols: protocol, from: 'any', fromPorts: ports && c.chance(0.7) ? ports : undefined, to: 'any' });
     }
