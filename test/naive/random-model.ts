@@ -204,6 +204,8 @@ interface Firewall {
   protects: Subnet[];
   /** East-west inspection between these two subnets. */
   between?: [Subnet, Subnet];
+  /** Inspection of the private subnets' traffic to this NAT gateway (and of its replies). */
+  natInspect?: NatGateway;
 }
 
 /** What the model declares of paths.md; `tables` empty: routing is not modelled. */
@@ -708,9 +710,10 @@ class Builder {
       const others = this.subnets.filter((s) => !this.isFirewallSubnet(s));
       const subnet = this.firewallSubnet(i);
       if (!subnet) return;
-      const layout = c.weighted([[igw ? 3 : 0, 'edge'], [2, 'east-west'], [igw ? 1 : 0, 'both']] as const);
+      const layout = c.weighted([[igw ? 3 : 0, 'edge'], [2, 'east-west'], [igw ? 1 : 0, 'both'], [nats.length > 0 ? 1 : 0, 'nat']] as const);
       const firewall: Firewall = { name: `fw${i}`, subnet, policy: '', protects: [] };
-      if (layout !== 'east-west') {
+      if (layout === 'nat') firewall.natInspect = c.pick(nats);
+      if (layout === 'edge' || layout === 'both') {
         // Mostly subnets whose instances reach the internet: public ones and NAT gateways' subnets.
         const natSubnets = nats.map((nat) => nat.subnet);
         const free = others.filter((s) => !protectedOnes.has(s));
@@ -722,7 +725,7 @@ class Builder {
           protectedOnes.add(chosen);
         }
       }
-      if (layout !== 'edge') {
+      if (layout === 'east-west' || layout === 'both') {
         const a = c.pick(others);
         firewall.between = [a, c.pick(others.filter((s) => s !== a))];
       }
@@ -787,9 +790,12 @@ class Builder {
     const c = this.c;
     const { igw } = this.routing;
     const edge: { dest: Block; target: string }[] = [];
-    for (const firewall of this.routing.firewalls) {
+    // Those in front of a NAT gateway last: another endpoint may give the NAT gateway's subnet its table.
+    const firewalls = [...this.routing.firewalls.filter((f) => !f.natInspect), ...this.routing.firewalls.filter((f) => f.natInspect)];
+    for (const firewall of firewalls) {
       const target = `firewall ${firewall.name}`;
       const own: RouteTable = { name: `${firewall.name}-rt`, main: false, edge: false, routes: [] };
+      if (firewall.natInspect) this.natInspectRoutes(firewall, firewall.natInspect, own, tables);
       if (igw && c.chance(0.95)) this.addRoute(own, blockOf(0n, 0, 4), `igw ${igw}`);
       if (igw && this.vpc6 && c.chance(0.7)) this.addRoute(own, blockOf(0n, 0, 6), `igw ${igw}`);
       tables.push(own);
@@ -817,6 +823,27 @@ class Builder {
       }
     }
     return edge;
+  }
+
+  /**
+   * An endpoint between private subnets and their NAT gateway: their table sends the internet to
+   * the endpoint, the endpoint's subnet sends it to the NAT gateway, and the NAT gateway's subnet
+   * sends their CIDRs back through the endpoint.
+   */
+  private natInspectRoutes(firewall: Firewall, nat: NatGateway, own: RouteTable, tables: RouteTable[]): void {
+    const c = this.c;
+    const target = `firewall ${firewall.name}`;
+    const privateTable = tables.find((t) => t.name === `private-${nat.name}`);
+    if (!privateTable) return;
+    const internet = privateTable.routes.find((r) => r.dest.family === 4 && r.dest.prefix === 0);
+    if (internet && c.chance(0.92)) internet.target = target;
+    this.addRoute(own, blockOf(0n, 0, 4), `nat ${nat.name}`);
+    const natTable = this.tableOf(nat.subnet, tables);
+    if (natTable === privateTable) return;
+    for (const subnet of this.subnets) {
+      if (subnet.routes !== privateTable.name || subnet === nat.subnet || this.isFirewallSubnet(subnet)) continue;
+      if (c.chance(0.92)) this.addRoute(natTable, subnet.v4, target);
+    }
   }
 
   private firewallLines(): string[][] {
@@ -1064,6 +1091,11 @@ class Builder {
         return [{ kind: 'instance', instance: c.pick(fromA) }, this.cidrEnd(single(this.hostAddressIn(b, family), family))];
       }
       return [{ kind: 'instance', instance: c.pick(fromA) }, { kind: 'instance', instance: c.pick(toB) }];
+    }
+    if (firewall.natInspect) {
+      const behind = pool.filter((inst) => !inst.subnet.isPublic && inst.subnet !== firewall.natInspect!.subnet);
+      if (behind.length === 0 || family === 6) return undefined;
+      return [{ kind: 'instance', instance: c.pick(behind) }, this.cidrEnd(blockOf(this.outsideAddress(family), this.endPrefix(family), family))];
     }
     if (firewall.protects.length === 0) return undefined;
     const inside = firewall.protects.flatMap(inSubnet);
