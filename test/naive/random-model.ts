@@ -838,8 +838,15 @@ class Builder {
     const internet = privateTable.routes.find((r) => r.dest.family === 4 && r.dest.prefix === 0);
     if (internet && c.chance(0.92)) internet.target = target;
     this.addRoute(own, blockOf(0n, 0, 4), `nat ${nat.name}`);
-    const natTable = this.tableOf(nat.subnet, tables);
-    if (natTable === privateTable) return;
+    let natTable = this.tableOf(nat.subnet, tables);
+    if (natTable === privateTable) {
+      // The NAT gateway's subnet would send the internet back to the endpoint: a loop through the
+      // endpoint and the NAT gateway, each turn adding a NAT port to enumerate. Not drawn.
+      natTable = { name: `${nat.subnet.name}-rt`, main: false, edge: false, routes: [] };
+      if (this.routing.igw) this.addRoute(natTable, blockOf(0n, 0, 4), `igw ${this.routing.igw}`);
+      tables.push(natTable);
+      nat.subnet.routes = natTable.name;
+    }
     for (const subnet of this.subnets) {
       if (subnet.routes !== privateTable.name || subnet === nat.subnet || this.isFirewallSubnet(subnet)) continue;
       if (c.chance(0.92)) this.addRoute(natTable, subnet.v4, target);
