@@ -39,10 +39,16 @@
 //   or /124-/128, at most 8 destination ports, at most 8 source ports, one ICMP type);
 // - large: flows with `internet` ends, wide CIDRs, wide port ranges, default ephemeral ranges,
 //   `icmp all`, where only boundary sampling is possible.
+// Either may be drawn with `firewall`: every model routed and with firewall endpoints.
 import * as fc from 'fast-check';
 
 export interface ModelOptions {
   large?: boolean;
+  /**
+   * Always routed, always with firewall endpoints, flows mostly through them, and filters that
+   * mostly let the flows reach them: models where the firewall decides.
+   */
+  firewall?: boolean;
 }
 
 export interface GeneratedModel {
@@ -282,7 +288,12 @@ class Builder {
   /** Whether the model declares route tables (decided before the flows, made after them). */
   private routed = false;
 
-  constructor(private readonly c: Chooser, private readonly large: boolean) {}
+  constructor(private readonly c: Chooser, private readonly large: boolean, private readonly firewalled = false) {}
+
+  /** The chance that a rule is written for a flow: higher when the firewall should decide. */
+  private get forFlow(): number {
+    return this.firewalled ? 0.9 : 0.7;
+  }
 
   build(): GeneratedModel {
     const c = this.c;
@@ -545,11 +556,11 @@ class Builder {
   /** Routing, or only gateways and public addresses (which then change nothing), or neither. */
   private makeGateways(): void {
     const c = this.c;
-    const kind = c.weighted([[5, 'none'], [1, 'gateways-only'], [4, 'routed']] as const);
+    const kind = this.firewalled ? 'routed' : c.weighted([[5, 'none'], [1, 'gateways-only'], [4, 'routed']] as const);
     if (kind === 'none') return;
     this.routed = kind === 'routed';
     const routing = this.routing;
-    if (c.chance(0.9)) routing.igw = 'igw';
+    if (this.firewalled || c.chance(0.9)) routing.igw = 'igw';
     if (this.vpc6 && c.chance(0.75)) routing.eigw = 'eigw';
     for (const subnet of this.subnets) subnet.isPublic = c.chance(0.4);
     if (routing.igw && !this.subnets.some((s) => s.isPublic)) this.subnets[this.subnets.length - 1].isPublic = true;
@@ -702,7 +713,7 @@ class Builder {
   /** Endpoints, each in a small subnet of its own, with what they inspect (decided before the flows). */
   private makeFirewalls(): void {
     const c = this.c;
-    if (!c.chance(0.55)) return;
+    if (!this.firewalled && !c.chance(0.55)) return;
     const { igw, nats } = this.routing;
     const count = c.weighted([[4, 1], [1, 2]]);
     const protectedOnes = new Set<Subnet>();
@@ -731,6 +742,10 @@ class Builder {
       }
       firewall.policy = this.policies.length > 0 && c.chance(0.3) ? c.pick(this.policies).name : this.newPolicy();
       this.routing.firewalls.push(firewall);
+      // Instances behind an endpoint that inspects the internet mostly have a public address.
+      if (this.firewalled) {
+        for (const inst of this.instances) if (firewall.protects.includes(inst.subnet) && inst.publicIp === undefined && c.chance(0.8)) inst.publicIp = this.newPublicAddress();
+      }
     }
   }
 
@@ -1085,7 +1100,7 @@ class Builder {
   private throughFirewall(family: Fam): [End, End] | undefined {
     const c = this.c;
     const firewalls = this.routing.firewalls;
-    if (firewalls.length === 0 || !c.chance(0.75)) return undefined;
+    if (firewalls.length === 0 || !c.chance(this.firewalled ? 0.9 : 0.75)) return undefined;
     const pool = this.pool(family);
     const firewall = c.pick(firewalls);
     const inSubnet = (subnet: Subnet) => pool.filter((inst) => inst.subnet === subnet);
@@ -1368,10 +1383,10 @@ class Builder {
     for (const flow of this.flows) {
       const src = namedInstance(flow.src);
       const dst = namedInstance(flow.dst);
-      if (src && this.inGroup(src, group) && this.c.chance(0.7)) {
+      if (src && this.inGroup(src, group) && this.c.chance(this.forFlow)) {
         lines.push(`  outbound ${this.flowProtocolText(flow)} to ${this.sgPeerFor(flow.dst, flow.family)}`);
       }
-      if (dst && this.inGroup(dst, group) && this.c.chance(0.7)) {
+      if (dst && this.inGroup(dst, group) && this.c.chance(this.forFlow)) {
         lines.push(`  inbound ${this.flowProtocolText(flow)} from ${this.sgPeerFor(flow.src, flow.family)}`);
       }
     }
@@ -1407,19 +1422,21 @@ class Builder {
     for (const flow of this.flows) {
       const onSource = this.subnetsOf(flow.src, flow.family).some((s) => s.acl === acl);
       const onDestination = this.subnetsOf(flow.dst, flow.family).some((s) => s.acl === acl);
-      if (onSource && c.chance(0.7)) {
+      if (onSource && c.chance(this.forFlow)) {
         allow('outbound', this.flowProtocolText(flow), this.naclPeerFor(flow.dst, flow.family));
         const reply = this.replyProtocolText(flow);
         if (reply) allow('inbound', reply, this.naclPeerFor(flow.dst, flow.family));
       }
-      if (onDestination && c.chance(0.7)) {
+      if (onDestination && c.chance(this.forFlow)) {
         allow('inbound', this.flowProtocolText(flow), this.naclPeerFor(flow.src, flow.family));
         const reply = this.replyProtocolText(flow);
         if (reply) allow('outbound', reply, this.naclPeerFor(flow.src, flow.family));
       }
-      // A NAT gateway's subnet passes requests both ways, and replies to the ports it chooses.
-      const onNatSubnet = this.routing.nats.some((nat) => nat.subnet.acl === acl);
-      if (onNatSubnet && flow.family === 4 && c.chance(0.85)) {
+      // A NAT gateway's subnet passes requests both ways, and replies to the ports it chooses; so
+      // does a firewall endpoint's.
+      const onNatSubnet = this.routing.nats.some((nat) => nat.subnet.acl === acl) && flow.family === 4;
+      const onFirewallSubnet = this.routing.firewalls.some((f) => f.subnet.acl === acl);
+      if ((onNatSubnet || onFirewallSubnet) && c.chance(0.85)) {
         allow('inbound', this.flowProtocolText(flow), this.naclPeerFor(flow.src, flow.family));
         allow('outbound', this.flowProtocolText(flow), this.naclPeerFor(flow.dst, flow.family));
         const reply = this.replyProtocolText(flow);
@@ -1546,7 +1563,7 @@ class Builder {
 
 /** Builds one model from a choice sequence (exported for debugging a failing case by hand). */
 export function modelFromChoices(choices: readonly number[], options: ModelOptions = {}): GeneratedModel {
-  return new Builder(new Chooser(choices), options.large ?? false).build();
+  return new Builder(new Chooser(choices), options.large ?? false, options.firewall ?? false).build();
 }
 
 /** Small valid models whose flows can be enumerated (or, with `large`, cannot). */

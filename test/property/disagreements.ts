@@ -5,7 +5,8 @@
 //   npm run build && node out/test/property/disagreements.js [--examples]
 //
 // FC_SEED and FC_RUNS as in engine-vs-naive.test.ts. Prints the naive verdict mix, then each kind
-// of disagreement with its count (and with --examples the smallest model that shows it).
+// of disagreement with its count (and with --examples the smallest model that shows it), for small
+// models, large ones, and small ones with AWS Network Firewall endpoints on the flows' way.
 import * as fc from 'fast-check';
 import { analyze } from '../../server/src/engine/analyze';
 import {
@@ -130,7 +131,7 @@ function verdictOrSkip(naive: NaiveModel, flow: NaiveFlow, large: boolean): Naiv
   }
 }
 
-function report(large: boolean, runs: number, seed: number): void {
+function report(large: boolean, runs: number, seed: number, firewall = false): void {
   const mix = new Tally();
   const errors = new Tally();
   const verdicts = new Tally();
@@ -139,7 +140,7 @@ function report(large: boolean, runs: number, seed: number): void {
   let routedModels = 0;
   let firewallModels = 0;
   let naiveNs = 0n;
-  for (const generated of fc.sample(randomModel({ large }), { numRuns: runs, seed })) {
+  for (const generated of fc.sample(randomModel({ large, firewall }), { numRuns: runs, seed })) {
     const analysis = analyze(generated.text);
     const naive = buildNaiveModel(generated.text);
     if (naive.routing) routedModels++;
@@ -174,7 +175,7 @@ function report(large: boolean, runs: number, seed: number): void {
       }
     }
   }
-  console.log(`\n=== ${large ? 'large' : 'small'} models: ${runs} models (${routedModels} with routing, ${firewallModels} with firewalls), ${flows} flows, seed ${seed}`);
+  console.log(`\n=== ${large ? 'large' : 'small'}${firewall ? ' firewall' : ''} models: ${runs} models (${routedModels} with routing, ${firewallModels} with firewalls), ${flows} flows, seed ${seed}`);
   mix.print(`naive verdicts (${Number(naiveNs / 1_000_000n)} ms)`);
   errors.print('engine errors on valid models (by message)');
   verdicts.print('verdict disagreements');
@@ -183,3 +184,4 @@ function report(large: boolean, runs: number, seed: number): void {
 
 report(false, RUNS, SEED);
 report(true, Math.max(1, Math.round(RUNS / 3)), SEED + 1);
+report(false, Math.max(1, Math.round(RUNS / 3)), SEED + 2, true);
