@@ -812,7 +812,9 @@ class Builder {
       const own: RouteTable = { name: `${firewall.name}-rt`, main: false, edge: false, routes: [] };
       if (firewall.natInspect) this.natInspectRoutes(firewall, firewall.natInspect, own, tables);
       if (igw && c.chance(0.95)) this.addRoute(own, blockOf(0n, 0, 4), `igw ${igw}`);
-      if (igw && this.vpc6 && c.chance(0.7)) this.addRoute(own, blockOf(0n, 0, 6), `igw ${igw}`);
+      // IPv6 out through the egress-only gateway now and then: the replies come back by local routes, around the endpoint.
+      const v6Out = c.weighted([[7, igw ? `igw ${igw}` : ''], [this.routing.eigw ? 1 : 0, `eigw ${this.routing.eigw}`], [2, '']]);
+      if (this.vpc6 && v6Out) this.addRoute(own, blockOf(0n, 0, 6), v6Out);
       tables.push(own);
       firewall.subnet.routes = own.name;
       if (firewall.protects.length > 0) {
