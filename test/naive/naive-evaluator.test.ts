@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import {
   buildNaiveModel, Conn, coverageSize, decideConnection, evaluateNaive, exactVerdict, NaiveModel, NaiveVerdict, traceConnection,
 } from './naive-evaluator';
+import { parse } from '../../server/src/syntax/parser';
 import { connectionOfJsonWitness } from './json-witness';
 
 // web: a NACL that admits 443, every port >= 1024 and all ICMP from IPv4, all of IPv6; sends anything.
@@ -290,6 +291,264 @@ const ROUTED_CASES: [network: string, title: string, cases: Case[]][] = [
 ];
 
 
+/**
+ * A network with one AWS Network Firewall endpoint fw (in fw-sub) and the policy `p` given:
+ * - public (web, with a public address, and nat-a) sends the internet to fw, fw-sub sends it to
+ *   igw, and igw's edge table sends public's subnets back through fw (ingress and egress
+ *   inspection, IPv4 and IPv6);
+ * - private (app) reaches the internet through nat-a, then fw: fw sees nat-a's address and port;
+ * - east and west send each other's subnet through fw (east-west inspection);
+ * - lopsided sends the internet straight to igw, but the edge table sends its replies through fw.
+ * Every NACL is the default one and every SG admits everything, so only routes and fw decide.
+ */
+function firewalled(policy: string, groups = '', fwSubnetAcl = ''): string {
+  return `vpc main 10.0.0.0/16 2600:1f18:0:100::/56
+internet-gateway igw
+nat-gateway nat-a subnet public ip 10.0.1.10 public-ip 52.0.0.10
+subnet fw-sub   10.0.0.0/28 2600:1f18:0:100::/64 routes fw-rt${fwSubnetAcl ? ' acl fw-acl' : ''}
+subnet public   10.0.1.0/24 2600:1f18:0:101::/64 routes protected-rt
+subnet private  10.0.2.0/24 routes private-rt
+subnet east     10.0.3.0/24 routes east-rt
+subnet west     10.0.4.0/24 routes west-rt
+subnet lopsided 10.0.5.0/24 routes lopsided-rt
+route-table fw-rt {
+  route 0.0.0.0/0 -> igw igw
+  route ::/0 -> igw igw
+}
+route-table protected-rt {
+  route 0.0.0.0/0 -> firewall fw
+  route ::/0 -> firewall fw
+}
+route-table private-rt {
+  route 0.0.0.0/0 -> nat nat-a
+}
+route-table east-rt {
+  route 10.0.4.0/24 -> firewall fw
+}
+route-table west-rt {
+  route 10.0.3.0/24 -> firewall fw
+}
+route-table lopsided-rt {
+  route 0.0.0.0/0 -> igw igw
+}
+route-table edge-rt edge igw {
+  route 10.0.1.0/24 -> firewall fw
+  route 2600:1f18:0:101::/64 -> firewall fw
+  route 10.0.5.0/24 -> firewall fw
+}
+${fwSubnetAcl ? `network-acl fw-acl {\n${fwSubnetAcl}\n}\n` : ''}security-group open {
+  inbound  all from 0.0.0.0/0
+  inbound  all from ::/0
+  outbound all to 0.0.0.0/0
+  outbound all to ::/0
+}
+instance web subnet public   ip 10.0.1.20 ip6 2600:1f18:0:101::20 public-ip 52.0.0.20 groups open
+instance app subnet private  ip 10.0.2.20 groups open
+instance e1  subnet east     ip 10.0.3.20 groups open
+instance w1  subnet west     ip 10.0.4.20 groups open
+instance lop subnet lopsided ip 10.0.5.20 public-ip 52.0.0.50 groups open
+firewall fw subnet fw-sub policy p
+firewall-policy p {
+${policy}
+}
+${groups}
+`;
+}
+
+/** A policy whose stateless stage forwards everything to the given stateful groups, in default order. */
+const FORWARD_ALL = 'stateless-default forward';
+
+const FIREWALL_CASES: [network: string, title: string, cases: Case[]][] = [
+  [firewalled('stateless-default pass'), 'a firewall that passes everything is only a detour', [
+    ['web -> 8.8.8.8 tcp 443 from-ports 40000', 'allow', "out through fw, fw-sub's table and igw; the reply back through igw's edge table and fw"],
+    ['8.8.8.8 -> web tcp 443', 'allow', "in through the edge table and fw; the reply out through fw"],
+    ['web -> 2001:db8::1 icmpv6 type 128', 'allow', "IPv6 takes the same way, through fw both ways"],
+    ['e1 -> w1 tcp 5432 from-ports 40000', 'allow', "east-west: each subnet sends the other's through fw"],
+    ['app -> 8.8.8.8 udp 53 from-ports 40000', 'allow', "private -> nat-a -> fw -> igw, and back the same way"],
+  ]],
+  [firewalled('stateless-default pass', '', '  inbound 100 allow all from 0.0.0.0/0\n  outbound 100 deny tcp 443 to 0.0.0.0/0\n  outbound 110 allow all to 0.0.0.0/0'),
+    "the endpoint's subnet NACL is crossed both ways, as a NAT gateway's", [
+      ['web -> 8.8.8.8 tcp 443 from-ports 40000', 'deny', "fw-acl denies 443 as the packet leaves fw-sub for igw"],
+      ['web -> 8.8.8.8 tcp 80 from-ports 40000', 'allow', "fw-acl lets 80 out, and the reply (to port 40000) in and out"],
+      ['e1 -> w1 tcp 443 from-ports 40000', 'deny', "fw-acl denies 443 as the packet leaves fw-sub for west"],
+    ]],
+  [firewalled('stateless-default drop'), 'the stateless default', [
+    ['web -> 8.8.8.8 tcp 443 from-ports 40000', 'deny', "no stateless rule: stateless-default drop"],
+    ['web -> 10.0.2.20 tcp 443 from-ports 40000', 'allow', "public reaches private by the local route: not through fw"],
+  ]],
+  [firewalled(`stateless-default forward\n  stateless sl priority 1\n  stateful sf`, `stateless-rule-group sl {
+  rule 1 pass tcp from any to any port 443
+  rule 2 pass tcp from any port 443 to any
+}
+stateful-rule-group sf {
+  drop tcp any any -> any any (sid:1;)
+}`), 'a stateless pass: the stateful stage never sees the packet', [
+    ['web -> 8.8.8.8 tcp 443 from-ports 40000', 'allow', "the stateless stage passes the request (to 443) and the reply (from 443): the stateful drop never sees them"],
+    ['web -> 8.8.8.8 tcp 80 from-ports 40000', 'deny', "forwarded by the default: the stateful stage drops the SYN"],
+  ]],
+  [firewalled(`stateless-default forward\n  stateless sl priority 1\n  stateful sf`, `stateless-rule-group sl {
+  rule 1 drop tcp from any port 443 to any
+}
+stateful-rule-group sf {
+  pass tcp any any -> any 443 (sid:1;)
+}`), 'the stateless stage judges every reply alone', [
+    ['web -> 8.8.8.8 tcp 443 from-ports 40000', 'deny', "the stateful pass of the SYN does not help the SYN-ACK: the stateless stage drops it (source port 443)"],
+    ['8.8.8.8 -> web tcp 443 from-ports 40000', 'deny', "the same from outside: the reply from web:443 is dropped by the stateless rule"],
+    ['web -> 8.8.8.8 tcp 80 from-ports 40000', 'allow', "forwarded both ways; no stateful rule matches: each packet passes"],
+  ]],
+  [firewalled(`stateless-default forward\n  stateless sl priority 1\n  stateless sl2 priority 2\n  stateful sf`, `stateless-rule-group sl2 {
+  rule 1 pass all from any to any
+}
+stateless-rule-group sl {
+  rule 20 forward tcp from any to 8.8.8.0/24
+  rule 10 drop tcp from any to 8.8.8.8 port 22
+}
+stateful-rule-group sf {
+  alert ip any any -> any any (msg:"everything"; sid:1;)
+}`), 'stateless groups by priority, rules by priority', [
+    ['web -> 8.8.8.8 tcp 22 from-ports 40000', 'deny', "rule 10 (drop) comes before rule 20 (forward) though written after it"],
+    ['web -> 8.8.8.9 tcp 22 from-ports 40000', 'allow', "rule 20 forwards the request; the stateful stage only alerts: the packets pass"],
+    ['web -> 9.9.9.9 tcp 22 from-ports 40000', 'allow', "no rule of sl: group sl2 (priority 2) passes it"],
+  ]],
+  [firewalled(`${FORWARD_ALL}\n  stateful a\n  stateful b`, `stateful-rule-group a {
+  drop tcp any any -> any 443 (sid:1;)
+  alert udp any any -> any any (sid:2;)
+}
+stateful-rule-group b {
+  pass tcp $HOME_NET any -> any 443 (sid:3;)
+}`), 'default order: pass wins over drop, alert only logs, no match passes', [
+    ['web -> 8.8.8.8 tcp 443 from-ports 40000', 'allow', "group a drops and group b passes the SYN: pass wins, and passes the connection"],
+    ['8.8.8.8 -> web tcp 443 from-ports 40000', 'deny', "8.8.8.8 is not in $HOME_NET: only the drop matches the SYN"],
+    ['web -> 8.8.8.8 udp 53 from-ports 40000', 'allow', "only an alert matches: every packet passes"],
+    ['web -> 8.8.8.8 tcp 80 from-ports 40000', 'allow', "no rule matches: every packet passes"],
+  ]],
+  [firewalled(`${FORWARD_ALL}\n  stateful a priority 1\n  stateful b priority 2\n  stateful-order strict`, `stateful-rule-group a {
+  drop tcp any any -> any 443 (sid:1;)
+}
+stateful-rule-group b {
+  pass tcp $HOME_NET any -> any 443 (sid:3;)
+}`), 'strict order: the group of lowest priority first', [
+    ['web -> 8.8.8.8 tcp 443 from-ports 40000', 'deny', "group a (priority 1) drops the SYN before group b is read"],
+  ]],
+  [firewalled(`${FORWARD_ALL}\n  stateful a priority 2\n  stateful b priority 1\n  stateful-order strict`, `stateful-rule-group a {
+  drop tcp any any -> any 443 (sid:1;)
+}
+stateful-rule-group b {
+  pass tcp $HOME_NET any -> any 443 (sid:3;)
+}`), '... by priority, not by the order written', [
+    ['web -> 8.8.8.8 tcp 443 from-ports 40000', 'allow', "group b (priority 1) passes the SYN, and with it the connection"],
+  ]],
+  [firewalled(`${FORWARD_ALL}\n  stateful sf priority 1\n  stateful-order strict\n  stateful-default drop-strict`, `stateful-rule-group sf {
+  alert tcp any any -> any any (sid:1;)
+  drop tcp any any -> 8.8.8.0/24 any (sid:2;)
+  pass tcp any any -> any any (sid:3;)
+}`), 'strict order: rules in file order, the first pass, drop or reject decides; else drop-strict', [
+    ['web -> 8.8.8.8 tcp 443 from-ports 40000', 'deny', "the alert goes on; the drop (sid 2) comes before the pass"],
+    ['web -> 1.1.1.1 tcp 443 from-ports 40000', 'allow', "the pass (sid 3) decides the SYN, and passes the connection"],
+    ['web -> 1.1.1.1 udp 53 from-ports 40000', 'deny', "no rule matches UDP: drop-strict drops the first datagram"],
+    ['web -> 1.1.1.1 icmp type 8', 'deny', "no rule matches ICMP: drop-strict"],
+  ]],
+  [firewalled(`${FORWARD_ALL}\n  stateful sf priority 1\n  stateful-order strict\n  stateful-default drop-established`, `stateful-rule-group sf {
+  pass tcp any any -> any 22 (flow:to_server,not_established; sid:1;)
+  drop udp any any -> any 5353 (sid:2;)
+}`), 'drop-established: the handshake gets through, the established packets are dropped', [
+    ['web -> 8.8.8.8 tcp 443 from-ports 40000', 'deny', "SYN and SYN-ACK (not established) pass; the data from web is dropped"],
+    ['web -> 8.8.8.8 tcp 443 from-ports 40000 oneway', 'allow', "a one-way flow is its SYN alone, not established"],
+    ['web -> 8.8.8.8 udp 53 from-ports 40000', 'deny', "the first datagram passes; the reply is established: dropped"],
+    ['web -> 8.8.8.8 icmp type 8', 'deny', "the echo request passes; the echo reply is established: dropped"],
+    ['web -> 8.8.8.8 tcp 22 from-ports 40000', 'allow', "the SYN matches to_server,not_established: pass, for the whole connection"],
+  ]],
+  [firewalled(`${FORWARD_ALL}\n  stateful sf`, `stateful-rule-group sf {
+  drop tcp any any -> any 443 (flow:to_server,established; sid:1;)
+  drop tcp any 8080 -> any any (flow:to_client; sid:2;)
+  drop tcp any any -> any 8443 (flow:not_established; sid:3;)
+  pass tcp any any -> any 8443 (flow:established; sid:4;)
+}`), 'flow options: direction and state', [
+    ['web -> 8.8.8.8 tcp 443 from-ports 40000', 'deny', "the SYN is not established; the data from web is: dropped"],
+    ['web -> 8.8.8.8 tcp 443 from-ports 40000 oneway', 'allow', "the SYN alone: not established, no drop"],
+    ['web -> 8.8.8.8 tcp 8080 from-ports 40000', 'deny', "the SYN-ACK goes to the client: dropped by sid 2"],
+    ['8.8.8.8 -> web tcp 8080 from-ports 40000', 'deny', "the same from outside: web's SYN-ACK from 8080 goes to the client"],
+    ['web -> 8.8.8.8 tcp 8443 from-ports 40000', 'deny', "the SYN is not established: sid 3 drops it before sid 4 could pass the connection"],
+  ]],
+  [firewalled(`${FORWARD_ALL}\n  stateful sf priority 1\n  stateful-order strict\n  stateful-default drop-strict`, `stateful-rule-group sf {
+  pass tcp $HOME_NET 443 <> $EXTERNAL_NET any (sid:1;)
+  pass tcp $HOME_NET 8443 -> $EXTERNAL_NET any (sid:2;)
+}`), '<> matches either way; -> only one', [
+    ['8.8.8.8 -> web tcp 443 from-ports 40000', 'allow', "the SYN from 8.8.8.8 to web:443 matches sid 1 read backwards: pass"],
+    ['8.8.8.8 -> web tcp 8443 from-ports 40000', 'deny', "sid 2 matches only packets from web:8443: the SYN meets drop-strict"],
+    ['web -> 8.8.8.8 tcp 443 from-ports 40000', 'deny', "web's SYN comes from port 40000, not 443, and goes to 443, not from it: no rule, drop-strict"],
+  ]],
+  [firewalled(`${FORWARD_ALL}\n  stateful sf`, `stateful-rule-group sf {
+  drop udp any 53 -> any any (sid:1;)
+}`), 'a one-way flow is its first packet only', [
+    ['web -> 8.8.8.8 udp 53 from-ports 40000', 'deny', "the reply comes from port 53: dropped"],
+    ['web -> 8.8.8.8 udp 53 from-ports 40000 oneway', 'allow', "one-way: the first datagram only, which no rule drops"],
+  ]],
+  [firewalled(`${FORWARD_ALL}\n  stateful sf`, `stateful-rule-group sf {
+  drop tcp 10.0.2.0/24 any -> any any (sid:1;)
+  drop udp 10.0.1.10 any -> any any (sid:2;)
+}`), 'a NAT gateway before the endpoint: the endpoint sees its address', [
+    ['app -> 8.8.8.8 tcp 443 from-ports 40000', 'allow', "fw sees nat-a's 10.0.1.10, not app's 10.0.2.20"],
+    ['app -> 8.8.8.8 udp 53 from-ports 40000', 'deny', "sid 2 names nat-a's address"],
+  ]],
+  [firewalled(`${FORWARD_ALL}\n  stateless sl priority 1`, `stateless-rule-group sl {
+  rule 1 drop tcp from 10.0.1.10 port 1024-32767 to any
+}`), "... and the port it chooses", [
+    ['app -> 8.8.8.8 tcp 443 from-ports 40000', 'partial', "fw drops the connections for which nat-a chooses a port in 1024-32767"],
+    ['web -> 8.8.8.8 tcp 443 from-ports 1024', 'allow', "web's own packets do not come from nat-a's address"],
+  ]],
+  [firewalled('stateless-default pass'), 'the reply must cross the endpoint the request crossed', [
+    ['lop -> 8.8.8.8 tcp 443 from-ports 40000', 'deny', "the request bypasses fw; the edge table sends the reply through fw: asymmetric"],
+    ['8.8.8.8 -> lop tcp 443 from-ports 40000', 'deny', "the request comes in through fw; the reply leaves by igw without it: asymmetric"],
+  ]],
+  [firewalled(`${FORWARD_ALL}\n  stateful sf`, `stateful-rule-group sf {
+  drop http any any -> any any (sid:1;)
+  drop tcp any any -> any 80 (content:"GET"; sid:2;)
+  drop tcp any any -> any 81 (msg:"a # is no comment here"; sid:3;)
+}`), 'rules on content the model does not have are left out', [
+    ['web -> 8.8.8.8 tcp 80 from-ports 40000', 'allow', "an application protocol (http) and an option (content) the model does not have: both left out"],
+    ['web -> 8.8.8.8 tcp 81 from-ports 40000', 'deny', "msg changes no verdict, and a # inside the options is text"],
+  ]],
+  [firewalled(`${FORWARD_ALL}\n  stateful sf`, `stateful-rule-group sf {
+  drop icmp any any -> any any (sid:1;)
+  drop ip any any -> any 0:65535 (sid:2;)
+}`), 'icmp matches ICMPv6 too; a port constraint matches TCP and UDP only', [
+    ['web -> 8.8.8.8 icmp type 8', 'deny', "icmp: dropped"],
+    ['web -> 2001:db8::1 icmpv6 type 128', 'deny', "icmp in a stateful rule is ICMPv6 too"],
+    ['web -> 8.8.8.8 udp 53 from-ports 40000', 'deny', "sid 2 has a port constraint, which UDP meets"],
+  ]],
+  [firewalled(`${FORWARD_ALL}\n  stateful sf`, `stateful-rule-group sf {
+  drop ip any any -> any 0:65535 (sid:2;)
+}`), '... a port constraint, however wide, never matches ICMP', [
+    ['web -> 8.8.8.8 icmp type 8', 'allow', "ICMP has no ports: the rule does not match it"],
+  ]],
+  [firewalled(`${FORWARD_ALL}\n  stateful sf`, `stateful-rule-group sf {
+  drop tcp any any -> [8.8.0.0/16,!8.8.8.0/24] any (sid:1;)
+  drop tcp $HOME_NET any -> ![1.0.0.0/8,2.0.0.0/8] [!1000:2000,!443] (sid:2;)
+  drop udp $HOME_NET any -> [!9.9.9.9] any (sid:3;)
+  drop udp any any -> $EXTERNAL_NET !53 (sid:4;)
+}`), 'Suricata lists: the positive items, less the negated ones', [
+    ['web -> 8.8.4.4 tcp 443 from-ports 40000', 'deny', "8.8.0.0/16 less 8.8.8.0/24 holds 8.8.4.4"],
+    ['web -> 8.8.8.8 tcp 443 from-ports 40000', 'allow', "8.8.8.8 is negated in sid 1; sid 2 excludes port 443"],
+    ['web -> 1.1.1.1 tcp 1500 from-ports 40000', 'allow', "sid 2's destination is every address but 1.0.0.0/8 and 2.0.0.0/8"],
+    ['web -> 8.8.8.8 tcp 1500 from-ports 40000', 'allow', "sid 2's ports are every port but 1000-2000 and 443"],
+    ['web -> 8.8.8.8 tcp 2001 from-ports 40000', 'deny', "sid 2: outside 1.0.0.0/8 and 2.0.0.0/8, port outside 1000-2000 and 443"],
+    ['web -> 9.9.9.9 udp 53 from-ports 40000', 'allow', "a list of negated items only: everything but 9.9.9.9; sid 4 excludes port 53; the reply comes from outside $HOME_NET"],
+    ['web -> 8.8.8.8 udp 54 from-ports 40000', 'deny', "sid 3: everything but 9.9.9.9"],
+  ]],
+  [firewalled(`${FORWARD_ALL}\n  stateless sl priority 1\n  stateful sf priority 1\n  stateful-order strict\n  stateful-default drop-established`, `stateless-rule-group sl {
+  rule 1 pass tcp from any to any port 443
+  rule 2 pass tcp from any to any port 8443
+}
+stateful-rule-group sf {
+  pass tcp any 8443 -> any any (flow:to_client; sid:1;)
+}`), 'a packet keeps its place and state whether or not the stateful stage saw those before it', [
+    ['web -> 8.8.8.8 tcp 443 from-ports 40000', 'deny', "the stateless stage passes web's packets; the SYN-ACK (not established) passes, the data back (established) is dropped"],
+    ['web -> 8.8.8.8 tcp 8443 from-ports 40000', 'allow', "the SYN-ACK, the first packet the stateful stage sees, is passed by sid 1: and with it the data back"],
+  ]],
+];
+
+
 const CASES: Record<string, Case[]> = {
   'an address end that is an instance\'s address is that instance': [
     ['tool-1 -> 10.0.1.20 tcp 5432', 'deny', "10.0.1.20 is web-2, whose SG admits no 5432 (an external end would have no SG)"],
@@ -382,6 +641,52 @@ describe('naive evaluator on hand-reasoned flows', () => {
         }
       });
     }
+  });
+
+  describe('AWS Network Firewall', () => {
+    it('every network of these cases parses without a diagnostic', () => {
+      for (const [network] of FIREWALL_CASES) {
+        const diagnostics = parse(network).diagnostics.map((d) => `${d.range.start.line + 1}: ${d.code} ${d.message}`);
+        assert.deepEqual(diagnostics, [], network);
+      }
+    });
+    for (const [network, title, cases] of FIREWALL_CASES) {
+      describe(title, () => {
+        for (const [flow, verdict, why] of cases) {
+          it(`${flow}: ${verdict} (${why})`, () => assert.equal(verdictOf(network, flow), verdict));
+        }
+      });
+    }
+
+    const lastHop = (network: string, flow: string): string => {
+      const model = buildNaiveModel(`${network}flow f ${flow} expect allow\n`);
+      const result = evaluateNaive(model, model.flows[0]);
+      const trace = traceConnection(model, model.flows[0], (result.someDropped ?? result.someAdmitted)!);
+      return trace.map((s) => `${s.hop}: ${s.allow ? 'allow' : 'deny'}`).join('\n');
+    };
+    it('the trace names the stage, the group and the rule, and the packet it drops', () => {
+      const network = firewalled(`${FORWARD_ALL}\n  stateful sf priority 1\n  stateful-order strict\n  stateful-default drop-established`, 'stateful-rule-group sf {\n  alert udp any any -> any any (sid:9;)\n}');
+      const trace = lastHop(network, 'web -> 8.8.8.8 tcp 443 from-ports 40000');
+      assert.match(trace.split('\n').pop()!, /firewall fw stateful \[data from the initiator, established\]: .*drop-established.*: deny$/, trace);
+      const dropped = lastHop(firewalled(`${FORWARD_ALL}\n  stateful sf`, 'stateful-rule-group sf {\n  drop tcp any any -> any 443 (sid:7;)\n}'), 'web -> 8.8.8.8 tcp 443 from-ports 40000');
+      assert.match(dropped.split('\n').pop()!, /firewall fw stateful \[SYN, not established\]: dropped by group sf drop rule sid 7 \(line \d+\): deny$/, dropped);
+      const stateless = lastHop(firewalled('stateless-default drop'), 'web -> 8.8.8.8 tcp 443 from-ports 40000');
+      assert.match(stateless.split('\n').pop()!, /firewall fw stateless .*stateless-default.*: deny$/, stateless);
+    });
+    it('the trace says asymmetric routing', () => {
+      const trace = lastHop(firewalled('stateless-default pass'), 'lop -> 8.8.8.8 tcp 443 from-ports 40000');
+      assert.match(trace.split('\n').pop()!, /asymmetric routing/, trace);
+    });
+    it('the trace says which rules are left out', () => {
+      const network = firewalled(`${FORWARD_ALL}\n  stateful sf`, 'stateful-rule-group sf {\n  drop http any any -> any any (sid:1;)\n}');
+      assert.match(lastHop(network, 'web -> 8.8.8.8 tcp 80 from-ports 40000'), /left out \(application protocol http\): the verdict assumes it does not decide/);
+    });
+    it('counts a connection through nat-a and fw once for every port nat-a may choose', () => {
+      const network = firewalled(`${FORWARD_ALL}\n  stateless sl priority 1`, 'stateless-rule-group sl {\n  rule 1 drop tcp from 10.0.1.10 port 1024-32767 to any\n}');
+      const model = buildNaiveModel(`${network}flow f app -> 8.8.8.8 tcp 443 from-ports 40000 expect allow\n`);
+      const result = evaluateNaive(model, model.flows[0]);
+      assert.deepEqual([result.verdict, result.total, result.admitted], ['partial', 64512, 65535 - 32768 + 1]);
+    });
   });
 
   describe('the trace of a dropped routed connection says why', () => {

@@ -45,8 +45,8 @@
 //   with a type but no code every code of it (the echo code-0 reading is for flows only);
 // - a rule's CIDR matches only packets of its family; `sg NAME` is every address of the group's
 //   members, `pl NAME` its CIDRs;
-// Routing (../shared/spec/paths.md, all but AWS Network Firewall; naive-routing.ts), once the file
-// declares a `route-table` (else nothing above changes):
+// Routing (../shared/spec/paths.md; naive-routing.ts), once the file declares a `route-table`
+// (else nothing above changes, and firewalls are not modelled either):
 // - every table holds an implicit local route per VPC block, unless a route with that exact DEST
 //   replaces it; a subnet uses its `routes` table, else the `main` one, else local routes only;
 //   the internet gateway its `edge` table, else local routes; the egress-only gateway local
@@ -71,11 +71,19 @@
 //   giving back the address and port it replaced, else it is dropped (asymmetric routing); SGs
 //   pass it, NACLs judge it;
 // - a packet that visits more than 16 nodes (route lookups) is dropped (routing loop);
+// - `firewall NAME`: the packet goes to the endpoint in its subnet (NACLs as for a NAT gateway),
+//   is judged there (naive-firewall.ts) and, when it passes, is routed on by that subnet's table;
+//   the reply must cross the request's NAT gateways and firewall endpoints in reverse order (else
+//   asymmetric routing); a connection is admitted when every packet of its sequence (TCP SYN,
+//   SYN-ACK, data, data back; UDP datagram, reply, datagram; ICMP echo request, reply; one-way:
+//   the first) gets through, each endpoint's stateful stage following the packets it sees with
+//   the addresses and ports it sees them with;
 // - a connection through NAT gateways counts once for every port each of them may choose. Only a
-//   NACL reads that port (as the destination port of the reply on its way back to the gateway),
-//   and a NACL rule reads a port only by whether it lies in its range: ports between two
-//   consecutive ends of NACL port ranges are decided alike, so one port of each such stretch,
-//   weighted by the stretch's length, counts every port exactly (natPortChoices).
+//   NACL (as the destination port of the reply on its way back to the gateway) and a firewall rule
+//   (the request's source port or the reply's destination port, after the gateway) read that
+//   port, and a rule reads a port only by whether it lies in its ranges: ports between two
+//   consecutive ends of NACL and firewall port ranges are decided alike, so one port of each such
+//   stretch, weighted by the stretch's length, counts every port exactly (natPortChoices).
 // Verdict: allow when every covered connection (with every NAT port) is admitted, deny when none
 // is, partial otherwise.
 import type { Cidr, Family, IcmpSpec, PortRange } from '../../server/src/syntax/ast';
@@ -84,6 +92,7 @@ import {
   addressesOf, amazonPoints, CLIENT_PORTS, classify, Conn, HopResult, LINUX_EPHEMERAL, MAX_ADDR, NaiveFlow, NaiveModel, NaiveVerdict,
   NEnd, NInstance, sameInstance, subnetBlock, subnetOf, unfilteredBecause, WINDOWS_EPHEMERAL,
 } from './naive-model';
+import { firewallCidrs, firewallPortRanges } from './naive-firewall';
 import { NAT_PORTS, routedTrace } from './naive-routing';
 
 export { naiveKnobs } from './naive-filters';
@@ -260,8 +269,8 @@ function isUnfiltered(model: NaiveModel, flow: NaiveFlow, conn: Conn): boolean {
 const stretchCache = new WeakMap<NaiveModel, Map<number, [number, number][]>>();
 
 /**
- * 1024-65535 cut at every end of the port ranges of the NACL rules of the flow's protocol: within
- * one stretch every NACL rule matches a reply addressed to the NAT port alike.
+ * 1024-65535 cut at every end of the port ranges of the NACL rules of the flow's protocol and of
+ * every firewall rule: within one stretch every such rule matches a packet with the NAT port alike.
  */
 function natPortStretches(model: NaiveModel, protocol: number): [number, number][] {
   let byProtocol = stretchCache.get(model);
@@ -276,6 +285,7 @@ function natPortStretches(model: NaiveModel, protocol: number): [number, number]
       for (const start of [rule.ports.from, rule.ports.to + 1]) if (lowest < start && start <= highest) starts.add(start);
     }
   }
+  for (const [from, to] of firewallPortRanges(model)) for (const start of [from, to + 1]) if (lowest < start && start <= highest) starts.add(start);
   const sorted = [...starts].sort((a, b) => a - b);
   const stretches = sorted.map((from, i): [number, number] => [from, (sorted[i + 1] ?? highest + 1) - 1]);
   byProtocol.set(protocol, stretches);
@@ -291,12 +301,14 @@ interface NatChoice {
 
 /**
  * The NAT ports to try for a connection whose request crosses `crossings` NAT gateways, each
- * weighted by the choices it stands for. Only a reply reads them: when there is none (a one-way
- * flow, or a request that never arrives), one port per gateway stands for all. ICMP has no port.
+ * weighted by the choices it stands for. Without firewalls only a reply reads them: when there is
+ * none (a one-way flow, or a request that never arrives), one port per gateway stands for all.
+ * ICMP has no port.
  */
 function natPortChoices(model: NaiveModel, flow: NaiveFlow, crossings: number, replied: boolean): NatChoice[] {
   if (crossings === 0 || !isPortProtocol(flow.protocol)) return [{ ports: [], weight: 1n }];
-  const stretches = flow.oneway || !replied ? [NAT_PORTS] : natPortStretches(model, flow.protocol);
+  const noReplyReads = (flow.oneway || !replied) && model.firewalls.size === 0;
+  const stretches = noReplyReads ? [NAT_PORTS] : natPortStretches(model, flow.protocol);
   let choices: NatChoice[] = [{ ports: [], weight: 1n }];
   for (let i = 0; i < crossings; i++) {
     choices = choices.flatMap((choice) => stretches.map(([from, to]) => ({ ports: [...choice.ports, from], weight: choice.weight * BigInt(to - from + 1) })));
@@ -313,15 +325,17 @@ export interface Outcome {
 }
 
 /** One walk of the connection, without words: whether it is admitted, and the NAT gateways its request crosses. */
-function walkQuietly(model: NaiveModel, flow: NaiveFlow, conn: Conn): { admitted: boolean; nats: string[]; requestArrived: boolean } {
-  if (!model.routing || isUnfiltered(model, flow, conn)) return { admitted: hopsOf(model, flow, conn, false).every((s) => s.allow), nats: [], requestArrived: true };
+function walkQuietly(model: NaiveModel, flow: NaiveFlow, conn: Conn): { admitted: boolean; nats: string[]; requestArrived: boolean; requestLooped: boolean } {
+  if (!model.routing || isUnfiltered(model, flow, conn)) {
+    return { admitted: hopsOf(model, flow, conn, false).every((s) => s.allow), nats: [], requestArrived: true, requestLooped: false };
+  }
   const trace = routedTrace(model, flow, conn, (port) => replyKey(flow, port), false);
-  return { admitted: trace.steps.every((s) => s.allow), nats: trace.nats, requestArrived: trace.requestArrived };
+  return { admitted: trace.steps.every((s) => s.allow), nats: trace.nats, requestArrived: trace.requestArrived, requestLooped: trace.requestLooped };
 }
 
 /**
  * One connection over the NAT ports: the ports it names, and every port the other NAT gateways
- * it crosses may choose (one walk when no reply reads them).
+ * it crosses may choose (one port standing for all when nothing reads them).
  */
 export function connectionOutcome(model: NaiveModel, flow: NaiveFlow, conn: Conn): Outcome {
   const outcome: Outcome = { admitted: 0n, dropped: 0n };
@@ -334,17 +348,25 @@ export function connectionOutcome(model: NaiveModel, flow: NaiveFlow, conn: Conn
       outcome.someDropped ??= c;
     }
   };
-  const first = walkQuietly(model, flow, conn);
-  const named = conn.natPorts ?? [];
-  const missing = first.nats.length - named.length;
-  if (missing <= 0 || !isPortProtocol(flow.protocol)) {
-    add(conn, first.admitted, 1n);
-    return outcome;
-  }
-  for (const choice of natPortChoices(model, flow, missing, first.requestArrived)) {
-    const withPorts: Conn = { ...conn, natPorts: [...named, ...choice.ports] };
-    add(withPorts, walkQuietly(model, flow, withPorts).admitted, choice.weight);
-  }
+  // One NAT gateway at a time: a port of each stretch for the next gateway the request crosses
+  // without one, then the walk again (a firewall may drop the request before a later gateway for
+  // some ports only).
+  const explore = (c: Conn, weight: bigint): void => {
+    const walk = walkQuietly(model, flow, c);
+    const named = c.natPorts ?? [];
+    if (walk.nats.length <= named.length || !isPortProtocol(flow.protocol)) {
+      add(c, walk.admitted, weight);
+      return;
+    }
+    // A request that loops is dropped whatever the ports: routes do not read them, so with any
+    // other ports it is dropped on the way or loops the same way. Every port of every gateway left.
+    if (walk.requestLooped) {
+      add(c, false, weight * BigInt(NAT_PORTS[1] - NAT_PORTS[0] + 1) ** BigInt(walk.nats.length - named.length));
+      return;
+    }
+    for (const choice of natPortChoices(model, flow, 1, walk.requestArrived)) explore({ ...c, natPorts: [...named, ...choice.ports] }, weight * choice.weight);
+  };
+  explore(conn, 1n);
   return outcome;
 }
 
@@ -518,6 +540,7 @@ function addressBoundaries(model: NaiveModel, family: Family): bigint[] {
     for (const nat of model.natGateways.values()) [nat.ip, nat.publicIp].forEach(single);
   }
   for (const flow of model.flows) for (const end of [flow.src, flow.dst]) if (end.kind === 'cidr') cidr(end.cidr);
+  firewallCidrs(model).forEach(cidr);
   return points;
 }
 
@@ -535,6 +558,7 @@ function portBoundaries(model: NaiveModel): number[] {
   for (const rules of model.groups.values()) for (const rule of rules) { range(rule.ports); icmp(rule.icmp); }
   for (const flow of model.flows) { range(flow.ports); range(flow.fromPorts); icmp(flow.icmp); }
   for (const instance of model.instances.values()) range(instance.ephemeral);
+  for (const [from, to] of firewallPortRanges(model)) points.push(from - 1, from, to, to + 1);
   points.push(0, 1023, 1024, 32767, 32768, 49151, 49152, 60999, 61000, 65535);
   return points;
 }

@@ -1,7 +1,8 @@
 // The naive evaluator's reading of a model: the syntax tree from the project's parser (and
 // nothing from server/src/engine) turned into plain tables, and who an address is.
 import type {
-  Cidr, Declaration, Family, FlowDecl, IcmpSpec, NaclRule, PortRange, Range, RouteTableDecl, RouteTarget, SgRule,
+  Cidr, Declaration, Family, FirewallPolicyDecl, FlowDecl, IcmpSpec, NaclRule, PortRange, Range, RouteTableDecl, RouteTarget, SgRule,
+  StatefulAction, StatefulDefaultAction, StatefulRule, StatelessAction, StatelessRule, SuricataAddress, SuricataPort,
 } from '../../server/src/syntax/ast';
 import { parseCidr } from '../../server/src/syntax/cidr';
 import { parse } from '../../server/src/syntax/parser';
@@ -85,6 +86,67 @@ export interface NNatGateway {
   publicIp: bigint;
 }
 
+/** `firewall NAME subnet SUBNET policy POLICY`: one AWS Network Firewall endpoint. */
+export interface NFirewall {
+  name: string;
+  subnet: string;
+  policy: string;
+}
+
+/** A `firewall-policy`, its groups in the order they are tried. */
+export interface NFirewallPolicy {
+  name: string;
+  statelessDefault: StatelessAction;
+  /** The stateless groups in ascending priority. */
+  statelessGroups: string[];
+  /** The stateful groups: in ascending priority under strict order, as listed under default order. */
+  statefulGroups: string[];
+  order: 'default' | 'strict';
+  statefulDefault: StatefulDefaultAction[];
+}
+
+/** One stateless rule; undefined addresses or ports: any. */
+export interface NStatelessRule {
+  priority: number;
+  action: StatelessAction;
+  /** Protocol numbers; -1 is `all`. */
+  protocols: number[];
+  sources?: Cidr[];
+  sourcePorts?: PortRange[];
+  destinations?: Cidr[];
+  destinationPorts?: PortRange[];
+  line: number;
+}
+
+/** A Suricata `flow` option, read: each field undefined when the option does not constrain it. */
+export interface NFlowOption {
+  /** to_server/from_client: true; to_client/from_server: false. */
+  fromInitiator?: boolean;
+  /** established: true; not_established: false. */
+  established?: boolean;
+  /** Contradictory keywords (to_server,to_client): matches no packet. */
+  never?: boolean;
+}
+
+/** One stateful (Suricata) rule. */
+export interface NStatefulRule {
+  action: StatefulAction;
+  /** `ip`, `tcp`, `udp`, `icmp`, or (for a rule left out) what was written. */
+  protocol: string;
+  source: SuricataAddress;
+  sourcePort: SuricataPort;
+  /** `<>`: the header matches either way. */
+  bidirectional: boolean;
+  destination: SuricataAddress;
+  destinationPort: SuricataPort;
+  flow: NFlowOption;
+  sid?: string;
+  msg?: string;
+  line: number;
+  /** Set when the rule is left out of the evaluation: why (an application protocol, an option not modelled). */
+  leftOut?: string;
+}
+
 /** An address that AWS does not filter traffic to (from an instance). */
 export interface AmazonAddress {
   family: Family;
@@ -128,6 +190,12 @@ export interface NaiveModel {
   natGateways: Map<string, NNatGateway>;
   internetGateway?: string;
   egressOnlyGateway?: string;
+  firewalls: Map<string, NFirewall>;
+  firewallPolicies: Map<string, NFirewallPolicy>;
+  /** Each stateless group's rules in ascending priority. */
+  statelessGroups: Map<string, NStatelessRule[]>;
+  /** Each stateful group's rules in file order (left-out rules included, marked). */
+  statefulGroups: Map<string, NStatefulRule[]>;
 }
 
 export const MAX_ADDR: Record<Family, bigint> = { 4: (1n << 32n) - 1n, 6: (1n << 128n) - 1n };
@@ -174,6 +242,7 @@ export function buildNaiveModel(text: string): NaiveModel {
   const model: NaiveModel = {
     vpcBlocks: [], subnets: new Map(), instances: new Map(), groups: new Map(), acls: new Map(), prefixLists: new Map(),
     amazonAddresses: [], flows: [], routing: false, routeTables: new Map(), natGateways: new Map(),
+    firewalls: new Map(), firewallPolicies: new Map(), statelessGroups: new Map(), statefulGroups: new Map(),
   };
   let sawVpc = false;
   for (const decl of file.declarations) {
@@ -245,7 +314,133 @@ function readRouting(model: NaiveModel, decl: Declaration): void {
       model.routing = true;
       if (decl.name) model.routeTables.set(decl.name.text, routeTable(decl));
       break;
+    case 'firewall':
+      if (decl.name && decl.subnet && decl.policy) {
+        model.firewalls.set(decl.name.text, { name: decl.name.text, subnet: decl.subnet.text, policy: decl.policy.text });
+      }
+      break;
+    case 'firewall-policy':
+      if (decl.name) model.firewallPolicies.set(decl.name.text, firewallPolicy(decl));
+      break;
+    case 'stateless-rule-group':
+      if (decl.name) model.statelessGroups.set(decl.name.text, byPriority(decl.rules.flatMap(statelessRule)));
+      break;
+    case 'stateful-rule-group':
+      if (decl.name) model.statefulGroups.set(decl.name.text, decl.rules.flatMap(statefulRule));
+      break;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// AWS Network Firewall: policies and rule groups.
+
+/** Plain selection of the lowest remaining priority, again and again. */
+function byPriority<T extends { priority: number }>(items: T[]): T[] {
+  const remaining = [...items];
+  const ordered: T[] = [];
+  while (remaining.length > 0) {
+    let best = 0;
+    for (let i = 1; i < remaining.length; i++) if (remaining[i].priority < remaining[best].priority) best = i;
+    ordered.push(remaining.splice(best, 1)[0]);
+  }
+  return ordered;
+}
+
+function firewallPolicy(decl: FirewallPolicyDecl): NFirewallPolicy {
+  const policy: NFirewallPolicy = {
+    name: decl.name!.text, statelessDefault: 'drop', statelessGroups: [], statefulGroups: [], order: 'default', statefulDefault: [],
+  };
+  const stateless: { group: string; priority: number }[] = [];
+  const stateful: { group: string; priority: number }[] = [];
+  for (const statement of decl.statements) {
+    switch (statement.kind) {
+      case 'stateless-default':
+        if (statement.action) policy.statelessDefault = statement.action.value;
+        break;
+      case 'stateless':
+        if (statement.group) stateless.push({ group: statement.group.text, priority: statement.priority?.value ?? 0 });
+        break;
+      case 'stateful':
+        if (statement.group) stateful.push({ group: statement.group.text, priority: statement.priority?.value ?? 0 });
+        break;
+      case 'stateful-order':
+        if (statement.order) policy.order = statement.order.value;
+        break;
+      case 'stateful-default':
+        policy.statefulDefault = statement.actions.map((a) => a.value);
+        break;
+    }
+  }
+  policy.statelessGroups = byPriority(stateless).map((g) => g.group);
+  policy.statefulGroups = (policy.order === 'strict' ? byPriority(stateful) : stateful).map((g) => g.group);
+  return policy;
+}
+
+function statelessRule(rule: StatelessRule): NStatelessRule[] {
+  if (!rule.priority || !rule.action || !rule.sources || !rule.destinations) return [];
+  return [{
+    priority: rule.priority.value, action: rule.action.value, protocols: rule.protocols.map((p) => p.number),
+    sources: rule.sources.kind === 'any' ? undefined : rule.sources.cidrs, sourcePorts: rule.sourcePorts,
+    destinations: rule.destinations.kind === 'any' ? undefined : rule.destinations.cidrs, destinationPorts: rule.destinationPorts,
+    line: rule.range.start.line,
+  }];
+}
+
+/** The protocols a stateful rule's header may name and the model has; others are application protocols. */
+const STATEFUL_PROTOCOLS = ['ip', 'tcp', 'udp', 'icmp'];
+/** Options that change no verdict. */
+const INERT_OPTIONS = ['msg', 'sid', 'rev', 'priority', 'metadata', 'classtype'];
+
+function statefulRule(rule: StatefulRule): NStatefulRule[] {
+  const { action, protocol, source, sourcePort, direction, destination, destinationPort } = rule;
+  if (!action || !protocol || !source || !sourcePort || !direction || !destination || !destinationPort) return [];
+  const out: NStatefulRule = {
+    action: action.value, protocol: protocol.text, source, sourcePort, bidirectional: direction.value === '<>', destination, destinationPort,
+    flow: {}, line: rule.range.start.line,
+  };
+  const leftOut: string[] = [];
+  if (!STATEFUL_PROTOCOLS.includes(protocol.text)) leftOut.push(`application protocol ${protocol.text}`);
+  for (const option of rule.options) {
+    const key = option.key.text;
+    if (key === 'sid') out.sid = option.value?.text;
+    else if (key === 'msg') out.msg = option.value?.text;
+    else if (key === 'flow') {
+      const unknown = readFlowOption(out.flow, option.value?.text ?? '');
+      if (unknown.length > 0) leftOut.push(`flow:${unknown.join(',')}`);
+    } else if (!INERT_OPTIONS.includes(key)) leftOut.push(`option ${key}`);
+  }
+  if (leftOut.length > 0) out.leftOut = leftOut.join(', ');
+  return [out];
+}
+
+/** Reads `flow:` keywords into the option; returns those the model does not have. */
+function readFlowOption(flow: NFlowOption, value: string): string[] {
+  const unknown: string[] = [];
+  const set = (field: 'fromInitiator' | 'established', v: boolean) => {
+    if (flow[field] !== undefined && flow[field] !== v) flow.never = true;
+    flow[field] = v;
+  };
+  for (const word of value.split(',').map((w) => w.trim()).filter((w) => w.length > 0)) {
+    switch (word) {
+      case 'to_server':
+      case 'from_client':
+        set('fromInitiator', true);
+        break;
+      case 'to_client':
+      case 'from_server':
+        set('fromInitiator', false);
+        break;
+      case 'established':
+        set('established', true);
+        break;
+      case 'not_established':
+        set('established', false);
+        break;
+      default:
+        unknown.push(word);
+    }
+  }
+  return unknown;
 }
 
 function routeTable(decl: RouteTableDecl): NRouteTable {

@@ -1,7 +1,7 @@
-// The naive evaluator's routing (../shared/spec/paths.md, all but AWS Network Firewall): one
-// concrete connection's request, then its reply, walked node by node through route tables, NAT
-// gateways and the internet and egress-only gateways, with every NACL and SG met on the way.
-// Only the project's parser and plain loops: nothing from server/src/engine.
+// The naive evaluator's routing (../shared/spec/paths.md): one concrete connection's packets, in
+// the order they are sent, each walked node by node through route tables, NAT gateways, AWS
+// Network Firewall endpoints and the internet and egress-only gateways, with every NACL and SG
+// met on the way. Only the project's parser and plain loops: nothing from server/src/engine.
 //
 // Readings where paths.md is silent or loose:
 // - a node is a route lookup (in a subnet's table, or at a gateway on the way in); delivery inside
@@ -18,11 +18,27 @@
 // - an Amazon-provided address as a source is outside the VPC: it comes in through the internet
 //   gateway like any external address (vpcrules.md: judged like any other);
 // - at the internet gateway, the NACL of the subnet left is crossed before the public address is
-//   checked (the order changes traces, not verdicts).
+//   checked (the order changes traces, not verdicts);
+// - a firewall endpoint is a node in its subnet, as a NAT gateway is: a packet routed to it
+//   crosses the NACLs into that subnet (none when it comes from that subnet), is judged, and is
+//   routed on by that subnet's table (delivered when its destination is in that subnet);
+// - the reply must cross the request's NAT gateways and firewall endpoints as one sequence, in
+//   reverse order: a firewall endpoint met out of turn, one the request did not cross, or a reply
+//   that reaches its client or leaves the VPC with one still to cross, is asymmetric routing;
+// - a connection is its packet sequence (paths.md, Network Firewall): TCP SYN, SYN-ACK, data
+//   from the initiator, data back; UDP first datagram, reply, later datagram; ICMP echo request,
+//   reply; a one-way flow, and ICMP that is not echo, its first packet. Each packet is walked
+//   from its sender, the request's way or the reply's; the connection is admitted when every
+//   packet arrives. SGs, NACLs, routes and the stateless stage judge each packet alone, so when
+//   the request crosses no firewall endpoint the later packets fare as the first two and are not
+//   walked;
+// - a firewall endpoint crossed twice by one request (before and after a NAT gateway) sees two
+//   connections: each crossing keeps its own state.
 import type { Family } from '../../server/src/syntax/ast';
+import { FirewallPacket, statefulStage, statelessStage } from './naive-firewall';
 import { isPortProtocol, naclAdmits, Packet, sgAdmits } from './naive-filters';
 import {
-  cidrHas, classify, Conn, HopResult, insideVpc, NaiveFlow, NaiveModel, NInstance, NNatGateway, NRoute, NRouteTable,
+  cidrHas, classify, Conn, HopResult, insideVpc, NaiveFlow, NaiveModel, NFirewall, NInstance, NNatGateway, NRoute, NRouteTable,
   subnetHolding,
 } from './naive-model';
 
@@ -50,10 +66,51 @@ type Place =
   | { kind: 'unsubnetted' }
   | { kind: 'outside'; gateway: 'igw' | 'eigw' };
 
-/** A NAT gateway the request crossed, with the source it replaced (the reply gets it back). */
-interface NatCrossing {
-  nat: NNatGateway;
-  before: { ip: bigint; port: number };
+/**
+ * A NAT gateway the request crossed, with the source it replaced (the reply gets it back), or a
+ * firewall endpoint it crossed: the reply must cross them all again, in reverse order.
+ */
+type Crossing =
+  | { kind: 'nat'; nat: NNatGateway; before: { ip: bigint; port: number } }
+  | { kind: 'firewall'; firewall: NFirewall };
+
+function crossingName(crossing: Crossing): string {
+  return crossing.kind === 'nat' ? `NAT gateway ${crossing.nat.name}` : `firewall ${crossing.firewall.name}`;
+}
+
+/** One packet of a connection's sequence (paths.md, Network Firewall). */
+export interface SequencePacket {
+  /** What the trace calls it. */
+  name: string;
+  /** Sent by the initiator (the request's way), else by the responder (the reply's way). */
+  fromInitiator: boolean;
+  established: boolean;
+}
+
+/**
+ * The packets of one connection in the order they are sent: TCP SYN, SYN-ACK, data, data back;
+ * UDP first datagram, reply, later datagram; ICMP echo request and reply; without a reply (a
+ * one-way flow, ICMP that is not echo) the first packet only.
+ */
+export function packetSequence(protocol: number, hasReply: boolean): SequencePacket[] {
+  const first = (name: string): SequencePacket => ({ name, fromInitiator: true, established: false });
+  if (protocol === 6) {
+    if (!hasReply) return [first('SYN')];
+    return [first('SYN'), { name: 'SYN-ACK', fromInitiator: false, established: false },
+      { name: 'data from the initiator', fromInitiator: true, established: true }, { name: 'data back', fromInitiator: false, established: true }];
+  }
+  if (protocol === 17) {
+    if (!hasReply) return [first('first datagram')];
+    return [first('first datagram'), { name: 'reply', fromInitiator: false, established: true },
+      { name: 'later datagram from the initiator', fromInitiator: true, established: true }];
+  }
+  if (!hasReply) return [first('first packet')];
+  return [first('echo request'), { name: 'echo reply', fromInitiator: false, established: true }];
+}
+
+/** What the firewall endpoints remember of one connection: the crossings whose stateful stage passed it, and why. */
+interface ConnectionState {
+  passed: Map<number, string>;
 }
 
 export interface RoutedTrace {
@@ -62,6 +119,8 @@ export interface RoutedTrace {
   nats: string[];
   /** Whether the request reached its destination (only then does a reply read the NAT ports). */
   requestArrived: boolean;
+  /** Whether the first packet's request was dropped as a routing loop (its path does not depend on NAT ports). */
+  requestLooped: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -154,13 +213,15 @@ function formatAddress(family: Family, address: bigint): string {
 
 type Phase =
   /** The request: `natPorts` are the ports the NAT gateways choose, `crossed` fills as it goes. */
-  | { kind: 'request'; natPorts: number[] | undefined; crossed: NatCrossing[] }
-  /** The reply: the NAT gateways still to undo, the last one crossed at the end. */
-  | { kind: 'reply'; toUndo: NatCrossing[] };
+  | { kind: 'request'; natPorts: number[] | undefined; crossed: Crossing[] }
+  /** The reply: the NAT gateways and firewall endpoints still to cross, the last one crossed at the end. */
+  | { kind: 'reply'; toUndo: Crossing[] };
 
 /** One packet from where it starts to where it arrives; each method returns where it arrived, or undefined when dropped. */
 class PacketWalk {
   private nodes = 0;
+  /** Set when the walk is dropped as a routing loop. */
+  looped = false;
 
   constructor(
     private readonly model: NaiveModel,
@@ -169,6 +230,10 @@ class PacketWalk {
     private readonly phase: Phase,
     private readonly steps: HopResult[],
     private readonly describe: boolean,
+    private readonly packetOfSequence: SequencePacket,
+    /** The packet's place in the sequence: the first two carry the words they always had. */
+    private readonly index: number,
+    private readonly state: ConnectionState,
   ) {}
 
   private get family(): Family {
@@ -176,6 +241,7 @@ class PacketWalk {
   }
 
   private get label(): string {
+    if (this.index >= 2) return ` (${this.packetOfSequence.name})`;
     return this.phase.kind === 'reply' ? ' (reply)' : '';
   }
 
@@ -266,7 +332,10 @@ class PacketWalk {
 
   /** A node: the destination looked up in the node's table, then the route followed. */
   private route(table: NRouteTable | undefined, node: () => string, here: Place): Place | undefined {
-    if (++this.nodes > MAX_NODES) return this.drop(() => `${node()}: routing loop (more than ${MAX_NODES} nodes)`);
+    if (++this.nodes > MAX_NODES) {
+      this.looped = true;
+      return this.drop(() => `${node()}: routing loop (more than ${MAX_NODES} nodes)`);
+    }
     const route = lookup(this.model, table, this.family, this.header.dst);
     if (!route) return this.drop(() => `${node()}: no route to ${this.addr(this.header.dst)}`);
     const target = route.target;
@@ -287,7 +356,8 @@ class PacketWalk {
       case 'unmodelled':
         return this.drop(() => `${where()}: not modelled: ${target.text}`);
       case 'firewall':
-        throw new Error('the naive evaluator does not model AWS Network Firewall');
+        this.step(where, true);
+        return this.toFirewall(here, this.model.firewalls.get(target.firewall)!);
     }
   }
 
@@ -305,7 +375,7 @@ class PacketWalk {
     if (!this.cross(from, { kind: 'outside', gateway })) return undefined;
     if (gateway === 'igw' && this.family === 4 && !this.toPublicSource()) return undefined;
     const pending = this.phase.kind === 'reply' ? this.phase.toUndo[this.phase.toUndo.length - 1] : undefined;
-    if (pending) return this.asymmetric(() => `it leaves the VPC before NAT gateway ${pending.nat.name}`);
+    if (pending) return this.asymmetric(() => `it leaves the VPC before ${crossingName(pending)}`);
     return { kind: 'outside', gateway };
   }
 
@@ -327,8 +397,9 @@ class PacketWalk {
   private natRewrite(nat: NNatGateway, phase: Extract<Phase, { kind: 'request' }>): Place | undefined {
     const before = { ip: this.header.src, port: this.header.srcPort };
     // ICMP has no port for the gateway to choose.
-    const port = isPortProtocol(this.flow.protocol) ? phase.natPorts?.[phase.crossed.length] ?? NAT_PORTS[0] : 0;
-    phase.crossed.push({ nat, before });
+    const natsBefore = phase.crossed.filter((c) => c.kind === 'nat').length;
+    const port = isPortProtocol(this.flow.protocol) ? phase.natPorts?.[natsBefore] ?? NAT_PORTS[0] : 0;
+    phase.crossed.push({ kind: 'nat', nat, before });
     this.header.src = nat.ip;
     this.header.srcPort = port;
     this.step(() => `NAT gateway ${nat.name}: source ${this.endpoint(before.ip, before.port)} -> ${this.endpoint(nat.ip, port)}`, true);
@@ -339,7 +410,9 @@ class PacketWalk {
   private natUndo(nat: NNatGateway): Place | undefined {
     const toUndo = (this.phase as Extract<Phase, { kind: 'reply' }>).toUndo;
     const expected = toUndo[toUndo.length - 1];
-    if (expected?.nat !== nat || this.header.dst !== nat.ip) return this.asymmetric(() => `the request did not leave through NAT gateway ${nat.name} here`);
+    if (expected?.kind !== 'nat' || expected.nat !== nat || this.header.dst !== nat.ip) {
+      return this.asymmetric(() => `the request did not leave through NAT gateway ${nat.name} here`);
+    }
     toUndo.pop();
     const to = expected.before;
     this.step(() => `NAT gateway ${nat.name}: destination ${this.endpoint(nat.ip, this.header.key)} -> ${this.endpoint(to.ip, to.port)}`, true);
@@ -353,14 +426,59 @@ class PacketWalk {
   }
 
   /**
+   * To a firewall endpoint: into its subnet, the request recording the crossing, the reply
+   * checking that it is the one to cross next; judged; then routed on from its subnet.
+   */
+  private toFirewall(from: Place, firewall: NFirewall): Place | undefined {
+    if (!this.cross(from, { kind: 'subnet', subnet: firewall.subnet })) return undefined;
+    let crossing: number;
+    if (this.phase.kind === 'request') {
+      crossing = this.phase.crossed.length;
+      this.phase.crossed.push({ kind: 'firewall', firewall });
+    } else {
+      const toUndo = this.phase.toUndo;
+      const expected = toUndo[toUndo.length - 1];
+      if (expected?.kind !== 'firewall' || expected.firewall !== firewall) {
+        return this.asymmetric(() => `the request did not cross firewall ${firewall.name} here${expected ? ` (${crossingName(expected)} is next)` : ''}`);
+      }
+      toUndo.pop();
+      crossing = toUndo.length;
+    }
+    if (!this.judge(firewall, crossing)) return undefined;
+    return this.fromSubnet(firewall.subnet);
+  }
+
+  /** The endpoint's two stages on this packet, as the endpoint sees it. */
+  private judge(firewall: NFirewall, crossing: number): boolean {
+    const policy = this.model.firewallPolicies.get(firewall.policy)!;
+    const seq = this.packetOfSequence;
+    const packet: FirewallPacket = {
+      protocol: this.flow.protocol, family: this.family, src: this.header.src, srcPort: this.header.srcPort, dst: this.header.dst,
+      dstPort: this.header.key, fromInitiator: seq.fromInitiator, established: seq.established,
+    };
+    const what = () => `${seq.name}, ${seq.established ? 'established' : 'not established'}`;
+    const stateless = statelessStage(this.model, policy, packet);
+    if (stateless.action !== 'forward') {
+      return this.step(() => `firewall ${firewall.name} stateless [${what()}]: ${stateless.why}${stateless.action === 'pass' ? ' (the stateful stage does not see it)' : ''}`, stateless.action === 'pass');
+    }
+    this.step(() => `firewall ${firewall.name} stateless [${what()}]: ${stateless.why}`, true);
+    const passedBy = this.state.passed.get(crossing);
+    if (passedBy !== undefined) return this.step(() => `firewall ${firewall.name} stateful [${what()}]: passes on state (${passedBy})`, true);
+    const stateful = statefulStage(this.model, policy, packet);
+    for (const note of stateful.leftOut) this.step(() => `firewall ${firewall.name} stateful [${what()}]: ${note}`, true);
+    if (stateful.verdict === 'pass-connection') this.state.passed.set(crossing, `${seq.name}: ${stateful.why}`);
+    return this.step(() => `firewall ${firewall.name} stateful [${what()}]: ${stateful.why}`, stateful.verdict !== 'drop');
+  }
+
+  /**
    * At the destination's place. A request meets the destination instance's SGs; a reply addressed
    * to the NAT gateway it must cross next is handed to it; any other reply is home (SGs pass it).
    */
   private arrive(place: Place): Place | undefined {
     if (this.phase.kind === 'reply') {
       const next = this.phase.toUndo[this.phase.toUndo.length - 1];
-      if (next && this.header.dst === next.nat.ip) return this.natUndo(next.nat);
-      if (next) return this.asymmetric(() => `it misses NAT gateway ${next.nat.name}`);
+      if (next?.kind === 'nat' && this.header.dst === next.nat.ip) return this.natUndo(next.nat);
+      if (next) return this.asymmetric(() => `it misses ${crossingName(next)}`);
       return place;
     }
     const dst = classify(this.model, this.family, this.header.dst);
@@ -393,27 +511,53 @@ function startReply(walk: PacketWalk, place: Place): Place | undefined {
 }
 
 /**
- * The hops of one connection when routing is modelled: the source instance's SGs, the request's
- * path, the destination instance's SGs, then (when the flow has one) the reply's path from the
- * responder to the address it saw, which must undo the request's NAT gateways in reverse order.
- * `replyKey` gives the reply's key from the port the responder saw (undefined: no reply); without
- * `describe` the hops carry no words (for enumeration).
+ * The hops of one connection when routing is modelled, packet after packet of its sequence: the
+ * source instance's SGs and the request's path, the destination instance's SGs, then (when the
+ * flow has a reply) the reply's path from the responder to the address it saw, which must cross
+ * the request's NAT gateways and firewall endpoints in reverse order; then, when the request
+ * crossed a firewall endpoint, the later packets of the sequence the same ways. `replyKey` gives
+ * the reply's key from the port the responder saw (undefined: no reply); without `describe` the
+ * hops carry no words (for enumeration).
  */
 export function routedTrace(
   model: NaiveModel, flow: NaiveFlow, conn: Conn, replyKey: (seenPort: number) => number | undefined, describe = true,
 ): RoutedTrace {
   const steps: HopResult[] = [];
-  const phase: Phase = { kind: 'request', natPorts: conn.natPorts, crossed: [] };
-  const header: Header = { src: conn.srcIp, srcPort: conn.srcPort, dst: conn.dstIp, key: conn.key };
-  const request = new PacketWalk(model, flow, header, phase, steps, describe);
-  const result = (requestArrived: boolean): RoutedTrace => ({ steps, nats: phase.crossed.map((c) => c.nat.name), requestArrived });
+  const state: ConnectionState = { passed: new Map() };
+  const sequence = packetSequence(flow.protocol, replyKey(conn.srcPort) !== undefined);
   const source = classify(model, flow.family, conn.srcIp);
-  if (source.kind === 'instance' && !request.sg(source.instance, 'outbound')) return result(false);
-  const arrived = start(request, model, flow.family, conn.srcIp);
-  const key = replyKey(header.srcPort);
-  if (!arrived || key === undefined) return result(arrived !== undefined);
-  // The responder answers the address and port it saw.
-  const reply = new PacketWalk(model, flow, { src: header.dst, srcPort: header.key, dst: header.src, key }, { kind: 'reply', toUndo: [...phase.crossed] }, steps, describe);
-  startReply(reply, arrived);
+  // What the first packet found: the crossings, the request as the responder sees it, where it arrived.
+  let crossed: Crossing[] = [];
+  let seen: Header | undefined;
+  let arrived: Place | undefined;
+  let requestLooped = false;
+  const result = (requestArrived: boolean): RoutedTrace => ({
+    steps, nats: crossed.flatMap((c) => (c.kind === 'nat' ? [c.nat.name] : [])), requestArrived, requestLooped,
+  });
+  for (let index = 0; index < sequence.length; index++) {
+    const packet = sequence[index];
+    if (packet.fromInitiator) {
+      const phase: Phase = { kind: 'request', natPorts: conn.natPorts, crossed: [] };
+      const header: Header = { src: conn.srcIp, srcPort: conn.srcPort, dst: conn.dstIp, key: conn.key };
+      const request = new PacketWalk(model, flow, header, phase, steps, describe, packet, index, state);
+      if (index === 0) crossed = phase.crossed;
+      if (source.kind === 'instance' && !request.sg(source.instance, 'outbound')) return result(index > 0);
+      const place = start(request, model, flow.family, conn.srcIp);
+      if (index === 0) requestLooped = request.looped;
+      if (!place) return result(index > 0);
+      if (index === 0) {
+        seen = header;
+        arrived = place;
+      }
+    } else {
+      // The responder answers the address and port it saw.
+      const key = replyKey(seen!.srcPort)!;
+      const header: Header = { src: seen!.dst, srcPort: seen!.key, dst: seen!.src, key };
+      const reply = new PacketWalk(model, flow, header, { kind: 'reply', toUndo: [...crossed] }, steps, describe, packet, index, state);
+      if (!startReply(reply, arrived!)) return result(true);
+    }
+    // Without a firewall endpoint on the way, the later packets meet only hops that judge each packet alone.
+    if (index === 1 && !crossed.some((c) => c.kind === 'firewall')) break;
+  }
   return result(true);
 }

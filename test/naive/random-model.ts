@@ -23,15 +23,32 @@
 // fraction declares gateways and public addresses but no route table, which changes nothing.
 // Flows then often cross the VPC's edge, and sometimes name a public address.
 //
+// Some routed models put AWS Network Firewall endpoints on the way (paths.md, Network Firewall),
+// each in a small subnet of its own: ingress and egress inspection (protected subnets whose
+// table sends the internet to the endpoint, the endpoint's subnet sending it to the internet
+// gateway, and the internet gateway's edge table sending the protected subnets back through the
+// endpoint), and east-west inspection between two subnets (each sending the other's CIDR to the
+// endpoint); now and then a route is missing, which makes the reply asymmetric. Their policies
+// take either stateful order; stateless rules (pass, drop, forward) and stateful Suricata rules
+// (every action, `->` and `<>`, lists, negations, variables, `flow` options, and now and then an
+// application protocol or an option the model does not have) are drawn near the flows' addresses
+// and ports, some written to pass a flow.
+//
 // Two flavours:
 // - small (default): every flow is small enough to enumerate exhaustively (address ends /28-/32
 //   or /124-/128, at most 8 destination ports, at most 8 source ports, one ICMP type);
 // - large: flows with `internet` ends, wide CIDRs, wide port ranges, default ephemeral ranges,
 //   `icmp all`, where only boundary sampling is possible.
+// Either may be drawn with `firewall`: every model routed and with firewall endpoints.
 import * as fc from 'fast-check';
 
 export interface ModelOptions {
   large?: boolean;
+  /**
+   * Always routed, always with firewall endpoints, flows mostly through them, and filters that
+   * mostly let the flows reach them: models where the firewall decides.
+   */
+  firewall?: boolean;
 }
 
 export interface GeneratedModel {
@@ -40,7 +57,7 @@ export interface GeneratedModel {
   flowCount: number;
 }
 
-const CHOICES = 1600;
+const CHOICES = 2600;
 
 class Chooser {
   private index = 0;
@@ -184,12 +201,26 @@ interface RouteTable {
   routes: { dest: Block; target: string }[];
 }
 
+/** An AWS Network Firewall endpoint and how routes send packets through it. */
+interface Firewall {
+  name: string;
+  subnet: Subnet;
+  policy: string;
+  /** Ingress and egress inspection of these subnets (their internet traffic through the endpoint). */
+  protects: Subnet[];
+  /** East-west inspection between these two subnets. */
+  between?: [Subnet, Subnet];
+  /** Inspection of the private subnets' traffic to this NAT gateway (and of its replies). */
+  natInspect?: NatGateway;
+}
+
 /** What the model declares of paths.md; `tables` empty: routing is not modelled. */
 interface Routing {
   igw?: string;
   eigw?: string;
   nats: NatGateway[];
   tables: RouteTable[];
+  firewalls: Firewall[];
 }
 
 type End =
@@ -247,11 +278,22 @@ class Builder {
   /** The address ends of the flows, which random rules cut near. */
   private readonly anchors: Block[] = [];
   private declaresDefaultGroup = false;
-  private readonly routing: Routing = { nats: [], tables: [] };
+  private readonly routing: Routing = { nats: [], tables: [], firewalls: [] };
+  /** The /24 slots of the VPC's IPv4 block and the /64 slots of its IPv6 block that subnets use. */
+  private readonly slots4 = new Set<number>();
+  private readonly slots6 = new Set<number>();
+  /** The firewall policies, each with the stateless and stateful groups it names. */
+  private readonly policies: { name: string; stateless: string[]; stateful: string[] }[] = [];
+  private nextSid = 100;
   /** Whether the model declares route tables (decided before the flows, made after them). */
   private routed = false;
 
-  constructor(private readonly c: Chooser, private readonly large: boolean) {}
+  constructor(private readonly c: Chooser, private readonly large: boolean, private readonly firewalled = false) {}
+
+  /** The chance that a rule is written for a flow: higher when the firewall should decide. */
+  private get forFlow(): number {
+    return this.firewalled ? 0.9 : 0.7;
+  }
 
   build(): GeneratedModel {
     const c = this.c;
@@ -269,6 +311,7 @@ class Builder {
     for (let i = 0; i < instanceCount; i++) this.instances.push(this.makeInstance(i));
     this.declaresDefaultGroup = this.defaultMembers().length > 0 && c.chance(0.35);
     this.makeGateways();
+    if (this.routed) this.makeFirewalls();
     const flowCount = c.int(1, 6);
     for (let i = 0; i < flowCount; i++) this.flows.push(this.makeFlow(i));
     if (this.routed) this.makeRouteTables();
@@ -294,8 +337,8 @@ class Builder {
     const c = this.c;
     const subnetCount = c.int(2, 4);
     const slots = [0, 1, 2, 3, 4, 8, 15, 10, 12, 5];
-    const used = new Set<number>();
-    const v6Slots = new Set<number>();
+    const used = this.slots4;
+    const v6Slots = this.slots6;
     for (let i = 0; i < subnetCount; i++) {
       let slot = c.pick(slots);
       while (used.has(slot)) slot = (slot + 1) % 16;
@@ -513,11 +556,11 @@ class Builder {
   /** Routing, or only gateways and public addresses (which then change nothing), or neither. */
   private makeGateways(): void {
     const c = this.c;
-    const kind = c.weighted([[5, 'none'], [1, 'gateways-only'], [4, 'routed']] as const);
+    const kind = this.firewalled ? 'routed' : c.weighted([[5, 'none'], [1, 'gateways-only'], [4, 'routed']] as const);
     if (kind === 'none') return;
     this.routed = kind === 'routed';
     const routing = this.routing;
-    if (c.chance(0.9)) routing.igw = 'igw';
+    if (this.firewalled || c.chance(0.9)) routing.igw = 'igw';
     if (this.vpc6 && c.chance(0.75)) routing.eigw = 'eigw';
     for (const subnet of this.subnets) subnet.isPublic = c.chance(0.4);
     if (routing.igw && !this.subnets.some((s) => s.isPublic)) this.subnets[this.subnets.length - 1].isPublic = true;
@@ -573,7 +616,8 @@ class Builder {
     for (const t of tables) for (let i = 0, n = c.weighted([[3, 0], [3, 1], [1, 2]]); i < n; i++) this.addExtraRoute(t);
     if (c.chance(0.6)) c.pick(tables).main = true;
     this.assignTables(tables);
-    if (igw && c.chance(0.3)) tables.push(this.edgeTable());
+    const edgeRoutes = this.firewallRoutes(tables);
+    if (igw && (edgeRoutes.length > 0 || c.chance(0.3))) tables.push(this.edgeTable(edgeRoutes));
     this.routing.tables = tables;
   }
 
@@ -649,9 +693,10 @@ class Builder {
   }
 
   /** The internet gateway's ingress table: local routes for the VPC or a subnet, or an appliance. */
-  private edgeTable(): RouteTable {
+  private edgeTable(firewallRoutes: { dest: Block; target: string }[]): RouteTable {
     const c = this.c;
     const table: RouteTable = { name: 'edge-rt', main: false, edge: true, routes: [] };
+    for (const route of firewallRoutes) this.addRoute(table, route.dest, route.target);
     if (c.chance(0.5)) this.addRoute(table, this.vpc4, 'local');
     if (this.vpc6 && c.chance(0.3)) this.addRoute(table, this.vpc6, 'local');
     for (let i = 0, n = c.int(0, 2); i < n; i++) {
@@ -660,6 +705,359 @@ class Builder {
       this.addRoute(table, block, c.weighted([[2, 'local'], [1, 'unmodelled "appliance eni-2"']]));
     }
     return table;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // AWS Network Firewall: endpoints, their routes, policies and rule groups
+
+  /** Endpoints, each in a small subnet of its own, with what they inspect (decided before the flows). */
+  private makeFirewalls(): void {
+    const c = this.c;
+    if (!this.firewalled && !c.chance(0.55)) return;
+    const { igw, nats } = this.routing;
+    const count = c.weighted([[4, 1], [1, 2]]);
+    const protectedOnes = new Set<Subnet>();
+    for (let i = 0; i < count; i++) {
+      const others = this.subnets.filter((s) => !this.isFirewallSubnet(s));
+      const subnet = this.firewallSubnet(i);
+      if (!subnet) return;
+      const layout = c.weighted([[igw ? 3 : 0, 'edge'], [2, 'east-west'], [igw ? 1 : 0, 'both'], [nats.length > 0 ? 1 : 0, 'nat']] as const);
+      const firewall: Firewall = { name: `fw${i}`, subnet, policy: '', protects: [] };
+      if (layout === 'nat') firewall.natInspect = c.pick(nats);
+      if (layout === 'edge' || layout === 'both') {
+        // Mostly subnets whose instances reach the internet: public ones and NAT gateways' subnets.
+        const natSubnets = nats.map((nat) => nat.subnet);
+        const free = others.filter((s) => !protectedOnes.has(s));
+        const reaching = free.filter((s) => s.isPublic || natSubnets.includes(s));
+        const pool = reaching.length > 0 && c.chance(0.85) ? reaching : free;
+        for (let n = 0, want = c.weighted([[3, 1], [1, 2]]); n < want && pool.length > 0; n++) {
+          const chosen = c.pick(pool);
+          if (!firewall.protects.includes(chosen)) firewall.protects.push(chosen);
+          protectedOnes.add(chosen);
+        }
+      }
+      if (layout === 'east-west' || layout === 'both') {
+        const a = c.pick(others);
+        firewall.between = [a, c.pick(others.filter((s) => s !== a))];
+      }
+      firewall.policy = this.policies.length > 0 && c.chance(0.3) ? c.pick(this.policies).name : this.newPolicy();
+      this.routing.firewalls.push(firewall);
+      // Instances behind an endpoint that inspects the internet mostly have a public address.
+      if (this.firewalled) {
+        for (const inst of this.instances) if (firewall.protects.includes(inst.subnet) && inst.publicIp === undefined && c.chance(0.8)) inst.publicIp = this.newPublicAddress();
+      }
+    }
+  }
+
+  private isFirewallSubnet(subnet: Subnet): boolean {
+    return this.routing.firewalls.some((f) => f.subnet === subnet) || subnet.name.startsWith('fwsub');
+  }
+
+  /** A /28 at a /24 slot no subnet uses (and a /64 of its own now and then). */
+  private firewallSubnet(i: number): Subnet | undefined {
+    const c = this.c;
+    const free = [6, 7, 9, 11, 13, 14].filter((slot) => !this.slots4.has(slot));
+    if (free.length === 0) return undefined;
+    const slot = c.pick(free);
+    this.slots4.add(slot);
+    const subnet: Subnet = {
+      name: `fwsub${i}`, v4: { family: 4, first: this.vpc4.first + (BigInt(slot) << 8n), prefix: 28 }, isPublic: false, used4: new Set(), used6: new Set(),
+    };
+    if (this.vpc6 && c.chance(0.6)) {
+      let s6 = c.int(0, 255);
+      while (this.slots6.has(s6)) s6 = (s6 + 1) % 256;
+      this.slots6.add(s6);
+      subnet.v6 = { family: 6, first: this.vpc6.first + (BigInt(s6) << 64n), prefix: 64 };
+    }
+    if (c.chance(0.25)) subnet.acl = c.pick(this.aclNames);
+    this.subnets.push(subnet);
+    return subnet;
+  }
+
+  /** A policy and the names of its groups (their rules are written with the text, after the flows). */
+  private newPolicy(): string {
+    const c = this.c;
+    const n = this.policies.length;
+    const stateless: string[] = [];
+    const stateful: string[] = [];
+    for (let i = 0, k = c.weighted([[3, 0], [3, 1], [1, 2]]); i < k; i++) stateless.push(`pol${n}-sl${i}`);
+    for (let i = 0, k = c.weighted([[1, 0], [4, 1], [2, 2]]); i < k; i++) stateful.push(`pol${n}-sf${i}`);
+    this.policies.push({ name: `pol${n}`, stateless, stateful });
+    return `pol${n}`;
+  }
+
+  /** The table a subnet uses: its own, else the main one, else a new one given to it. */
+  private tableOf(subnet: Subnet, tables: RouteTable[]): RouteTable {
+    const own = subnet.routes !== undefined ? tables.find((t) => t.name === subnet.routes) : tables.find((t) => t.main);
+    if (own) return own;
+    const table: RouteTable = { name: `${subnet.name}-rt`, main: false, edge: false, routes: [] };
+    tables.push(table);
+    subnet.routes = table.name;
+    return table;
+  }
+
+  /**
+   * The routes through the endpoints: the endpoint's subnet to the internet gateway, protected
+   * subnets' internet to the endpoint, east-west subnets' CIDRs to it; now and then one missing.
+   * Returns the edge table's routes (protected subnets back through their endpoint).
+   */
+  private firewallRoutes(tables: RouteTable[]): { dest: Block; target: string }[] {
+    const c = this.c;
+    const { igw } = this.routing;
+    const edge: { dest: Block; target: string }[] = [];
+    // Those in front of a NAT gateway last: another endpoint may give the NAT gateway's subnet its table.
+    const firewalls = [...this.routing.firewalls.filter((f) => !f.natInspect), ...this.routing.firewalls.filter((f) => f.natInspect)];
+    for (const firewall of firewalls) {
+      const target = `firewall ${firewall.name}`;
+      const own: RouteTable = { name: `${firewall.name}-rt`, main: false, edge: false, routes: [] };
+      if (firewall.natInspect) this.natInspectRoutes(firewall, firewall.natInspect, own, tables);
+      if (igw && c.chance(0.95)) this.addRoute(own, blockOf(0n, 0, 4), `igw ${igw}`);
+      // IPv6 out through the egress-only gateway now and then: the replies come back by local routes, around the endpoint.
+      const v6Out = c.weighted([[7, igw ? `igw ${igw}` : ''], [this.routing.eigw ? 1 : 0, `eigw ${this.routing.eigw}`], [2, '']]);
+      if (this.vpc6 && v6Out) this.addRoute(own, blockOf(0n, 0, 6), v6Out);
+      tables.push(own);
+      firewall.subnet.routes = own.name;
+      if (firewall.protects.length > 0) {
+        const protectedTable: RouteTable = { name: `protected-${firewall.name}`, main: false, edge: false, routes: [] };
+        if (c.chance(0.95)) this.addRoute(protectedTable, blockOf(0n, 0, 4), target);
+        if (this.vpc6 && c.chance(0.7)) this.addRoute(protectedTable, blockOf(0n, 0, 6), target);
+        tables.push(protectedTable);
+        for (const subnet of firewall.protects) {
+          subnet.routes = protectedTable.name;
+          if (c.chance(0.92)) edge.push({ dest: subnet.v4, target });
+          if (subnet.v6 && c.chance(0.7)) edge.push({ dest: subnet.v6, target });
+        }
+      }
+      if (firewall.between) {
+        const [a, b] = firewall.between;
+        const [tableA, tableB] = [this.tableOf(a, tables), this.tableOf(b, tables)];
+        if (c.chance(0.95)) this.addRoute(tableA, b.v4, target);
+        if (c.chance(0.92)) this.addRoute(tableB, a.v4, target);
+        if (a.v6 && b.v6 && c.chance(0.5)) {
+          this.addRoute(tableA, b.v6, target);
+          this.addRoute(tableB, a.v6, target);
+        }
+      }
+    }
+    return edge;
+  }
+
+  /**
+   * An endpoint between private subnets and their NAT gateway: their table sends the internet to
+   * the endpoint, the endpoint's subnet sends it to the NAT gateway, and the NAT gateway's subnet
+   * sends their CIDRs back through the endpoint.
+   */
+  private natInspectRoutes(firewall: Firewall, nat: NatGateway, own: RouteTable, tables: RouteTable[]): void {
+    const c = this.c;
+    const target = `firewall ${firewall.name}`;
+    const privateTable = tables.find((t) => t.name === `private-${nat.name}`);
+    if (!privateTable) return;
+    const internet = privateTable.routes.find((r) => r.dest.family === 4 && r.dest.prefix === 0);
+    if (internet && c.chance(0.92)) internet.target = target;
+    this.addRoute(own, blockOf(0n, 0, 4), `nat ${nat.name}`);
+    let natTable = this.tableOf(nat.subnet, tables);
+    if (natTable === privateTable) {
+      // The NAT gateway's subnet would send the internet back to the endpoint: a loop through the
+      // endpoint and the NAT gateway, each turn adding a NAT port to enumerate. Not drawn.
+      natTable = { name: `${nat.subnet.name}-rt`, main: false, edge: false, routes: [] };
+      if (this.routing.igw) this.addRoute(natTable, blockOf(0n, 0, 4), `igw ${this.routing.igw}`);
+      tables.push(natTable);
+      nat.subnet.routes = natTable.name;
+    }
+    for (const subnet of this.subnets) {
+      if (subnet.routes !== privateTable.name || subnet === nat.subnet || this.isFirewallSubnet(subnet)) continue;
+      if (c.chance(0.92)) this.addRoute(natTable, subnet.v4, target);
+    }
+  }
+
+  private firewallLines(): string[][] {
+    const blocks: string[][] = [];
+    blocks.push(this.routing.firewalls.map((f) => `firewall ${f.name} subnet ${f.subnet.name} policy ${f.policy}`));
+    for (const policy of this.policies) {
+      blocks.push(this.policyLines(policy));
+      for (const group of policy.stateless) blocks.push([`stateless-rule-group ${group} {`, ...this.statelessRules(), '}']);
+      for (const group of policy.stateful) blocks.push([`stateful-rule-group ${group} {`, ...this.statefulRules(), '}']);
+    }
+    return blocks;
+  }
+
+  /** Distinct numbers drawn from [1, max]. */
+  private distinct(count: number, max: number): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < count; i++) {
+      let n = this.c.int(1, max);
+      while (out.includes(n)) n = n >= max ? 1 : n + 1;
+      out.push(n);
+    }
+    return out;
+  }
+
+  private policyLines(policy: { name: string; stateless: string[]; stateful: string[] }): string[] {
+    const c = this.c;
+    const strict = c.chance(0.5);
+    const statements = [`  stateless-default ${c.weighted([[6, 'forward'], [2, 'pass'], [1, 'drop']])}`];
+    const statelessPriorities = this.distinct(policy.stateless.length, 20);
+    policy.stateless.forEach((group, i) => statements.push(`  stateless ${group} priority ${statelessPriorities[i]}`));
+    const statefulPriorities = this.distinct(policy.stateful.length, 20);
+    policy.stateful.forEach((group, i) => statements.push(`  stateful ${group}${strict ? ` priority ${statefulPriorities[i]}` : ''}`));
+    if (strict) statements.push('  stateful-order strict');
+    else if (c.chance(0.3)) statements.push('  stateful-order default');
+    if (strict) {
+      const defaults = [c.weighted([[2, ''], [2, 'drop-strict'], [2, 'drop-established']]), c.weighted([[3, ''], [1, 'alert-strict'], [1, 'alert-established']])];
+      const written = defaults.filter((d) => d.length > 0);
+      if (written.length > 0) statements.push(`  stateful-default ${(c.chance(0.5) ? written : written.reverse()).join(',')}`);
+    }
+    // Statements in any order.
+    const order = statements.map((line, i) => ({ line, k: c.chance(0.3) ? c.int(0, 99) : i }));
+    order.sort((a, b) => a.k - b.k);
+    return [`firewall-policy ${policy.name} {`, ...order.map((o) => o.line), '}'];
+  }
+
+  /** A port range as a stateless rule writes it. */
+  private statelessPortList(): string {
+    const items: string[] = [];
+    for (let i = 0, n = this.c.weighted([[4, 1], [1, 2]]); i < n; i++) {
+      const [from, to] = this.portsNear();
+      items.push(from === to ? `${from}` : `${from}-${to}`);
+    }
+    return items.join(',');
+  }
+
+  private statelessProtocols(): string {
+    const c = this.c;
+    const one = () => c.weighted([[4, 'tcp'], [3, 'udp'], [2, 'icmp'], [this.vpc6 ? 1 : 0, 'icmpv6'], [1, '6'], [1, '17'], [1, '1']]);
+    return c.weighted<() => string>([[3, () => 'all'], [5, one], [2, () => [...new Set([one(), one()])].join(',')]])();
+  }
+
+  private statelessAddresses(): string {
+    const c = this.c;
+    if (c.chance(0.45)) return 'any';
+    const cidrs = [this.anyCidr()];
+    if (c.chance(0.2)) cidrs.push(this.anyCidr());
+    return cidrs.join(',');
+  }
+
+  private statelessRules(): string[] {
+    const c = this.c;
+    const rules: { action: string; protocols: string; from: string; fromPorts?: string; to: string; toPorts?: string }[] = [];
+    for (let i = 0, n = c.int(1, 4); i < n; i++) {
+      rules.push({
+        action: c.weighted([[3, 'pass'], [1, 'drop'], [5, 'forward']]), protocols: this.statelessProtocols(),
+        from: this.statelessAddresses(), fromPorts: c.chance(0.2) ? this.statelessPortList() : undefined,
+        to: this.statelessAddresses(), toPorts: c.chance(0.35) ? this.statelessPortList() : undefined,
+      });
+    }
+    // For some flows: their requests (by destination port) and their replies (by source port).
+    for (const flow of this.flows) {
+      if (!c.chance(0.3)) continue;
+      const action = c.weighted([[4, 'forward'], [2, 'pass'], [1, 'drop']]);
+      const protocol = flow.protocol;
+      const ports = flow.ports ? (flow.ports[0] === flow.ports[1] ? `${flow.ports[0]}` : `${flow.ports[0]}-${flow.ports[1]}`) : undefined;
+      rules.push({ action, protocols: protocol, from: 'any', to: 'any', toPorts: ports && c.chance(0.7) ? ports : undefined });
+      if (!flow.oneway && c.chance(0.7)) rules.push({ action, protocols: protocol, from: 'any', fromPorts: ports && c.chance(0.7) ? ports : undefined, to: 'any' });
+    }
+    const priorities = this.distinct(rules.length, 60);
+    return rules.map((r, i) => `  rule ${priorities[i]} ${r.action} ${r.protocols} from ${r.from}${r.fromPorts ? ` port ${r.fromPorts}` : ''} to ${r.to}${r.toPorts ? ` port ${r.toPorts}` : ''}`);
+  }
+
+  /** A Suricata address: any, a variable, a CIDR, or a list, each maybe negated. */
+  private suricataAddress(depth = 0): string {
+    const c = this.c;
+    const kind = c.weighted([[depth === 0 ? 3 : 0, 'any'], [2, 'home'], [2, 'external'], [6, 'cidr'], [depth < 2 ? 2 : 0, 'list']] as const);
+    const not = kind !== 'any' && c.chance(depth > 0 ? 0.3 : 0.12) ? '!' : '';
+    switch (kind) {
+      case 'any': return 'any';
+      case 'home': return `${not}$HOME_NET`;
+      case 'external': return `${not}$EXTERNAL_NET`;
+      case 'cidr': return `${not}${this.anyCidr()}`;
+      case 'list': {
+        const items: string[] = [];
+        for (let i = 0, n = c.int(1, 3); i < n; i++) items.push(this.suricataAddress(depth + 1));
+        return `${not}[${items.join(',')}]`;
+      }
+    }
+  }
+
+  /** A Suricata port: any, N, N:M, N:, N-M, or a list, each maybe negated. */
+  private suricataPort(depth = 0): string {
+    const c = this.c;
+    const kind = c.weighted([[depth === 0 ? 6 : 0, 'any'], [3, 'single'], [2, 'colon'], [1, 'open'], [1, 'dash'], [depth === 0 ? 1 : 0, 'list']] as const);
+    const not = kind !== 'any' && c.chance(depth > 0 ? 0.3 : 0.1) ? '!' : '';
+    const [from, to] = this.portsNear();
+    switch (kind) {
+      case 'any': return 'any';
+      case 'single': return `${not}${from}`;
+      case 'colon': return `${not}${from < to ? `${from}:${to}` : from}`;
+      case 'open': return `${not}${from}:`;
+      case 'dash': return `${not}${from < to ? `${from}-${to}` : from}`;
+      case 'list': {
+        const items: string[] = [];
+        for (let i = 0, n = c.int(1, 3); i < n; i++) items.push(this.suricataPort(depth + 1));
+        return `${not}[${items.join(',')}]`;
+      }
+    }
+  }
+
+  private suricataOptions(extra: string[]): string {
+    const c = this.c;
+    const options: string[] = [];
+    if (c.chance(0.3)) options.push(c.pick(['msg:"inspected"', 'msg:"no #comment; here"', 'msg:"a \\"quoted\\" word"']));
+    options.push(...extra);
+    options.push(`sid:${this.nextSid++}`);
+    if (c.chance(0.2)) options.push('rev:1');
+    if (c.chance(0.05)) options.push('metadata:created_at 2024_01_01');
+    if (c.chance(0.05)) options.push('classtype:misc-activity');
+    if (c.chance(0.04)) options.push('priority:1');
+    // An option the model does not have: the rule is left out.
+    if (c.chance(0.05)) options.push(c.pick(['content:"GET"', 'dsize:>100', 'threshold:type limit, track by_src, count 1, seconds 60']));
+    const spaced = c.chance(0.5);
+    return `(${options.join(spaced ? '; ' : ';')};)`;
+  }
+
+  private flowKeywords(): string[] {
+    const c = this.c;
+    if (!c.chance(0.4)) return [];
+    const keywords = c.pick([
+      'to_server', 'to_client', 'from_client', 'from_server', 'established', 'not_established',
+      'to_server,established', 'to_client,established', 'to_server,not_established', 'established,to_client', 'from_server,not_established',
+    ]);
+    return [`flow:${keywords}`];
+  }
+
+  /** Random stateful rules, and for some flows a rule that passes their requests. */
+  private statefulRules(): string[] {
+    const c = this.c;
+    const lines: string[] = [];
+    for (let i = 0, n = c.int(1, 5); i < n; i++) {
+      const action = c.weighted([[4, 'pass'], [2, 'drop'], [1, 'reject'], [2, 'alert']]);
+      const protocol = c.weighted([[3, 'ip'], [4, 'tcp'], [3, 'udp'], [2, 'icmp'], [1, c.pick(['http', 'tls', 'dns'])]]);
+      const direction = c.weighted([[4, '->'], [1, '<>']]);
+      const header = `${this.suricataAddress()} ${this.suricataPort()} ${direction} ${this.suricataAddress()} ${this.suricataPort()}`;
+      lines.push(`  ${action} ${protocol} ${header} ${this.suricataOptions(this.flowKeywords())}`);
+    }
+    for (const flow of this.flows) {
+      if (!c.chance(0.35)) continue;
+      const protocol = c.chance(0.25) ? 'ip' : flow.protocol === 'icmpv6' ? 'icmp' : flow.protocol;
+      const ports = flow.ports && protocol !== 'ip' && c.chance(0.6) ? (flow.ports[0] === flow.ports[1] ? `${flow.ports[0]}` : `${flow.ports[0]}:${flow.ports[1]}`) : 'any';
+      const direction = c.weighted([[4, '->'], [1, '<>']]);
+      const flowOption = c.weighted([[4, []], [5, ['flow:to_server']], [1, ['flow:to_server,not_established']]]);
+      const header = `${this.suricataEnd(flow.src, flow.family)} any ${direction} ${this.suricataEnd(flow.dst, flow.family)} ${ports}`;
+      lines.push(`  ${c.weighted([[5, 'pass'], [1, 'drop'], [1, 'alert']])} ${protocol} ${header} ${this.suricataOptions(flowOption)}`);
+    }
+    // Rules in any order (the order matters under strict order).
+    const order = lines.map((line, i) => ({ line, k: c.chance(0.4) ? c.int(0, 99) : i }));
+    order.sort((a, b) => a.k - b.k);
+    return order.map((o) => o.line);
+  }
+
+  /** A Suricata address that holds a flow's end, all of it or a part (or more). */
+  private suricataEnd(end: End, family: Fam): string {
+    const c = this.c;
+    const choice = c.weighted([[3, 'end'], [1, 'home'], [1, 'any'], [1, 'external']] as const);
+    if (choice === 'home') return '$HOME_NET';
+    if (choice === 'any') return 'any';
+    if (choice === 'external') return '$EXTERNAL_NET';
+    return this.naclPeerFor(end, family);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -697,9 +1095,56 @@ class Builder {
     return flow;
   }
 
+  /**
+   * With firewall endpoints, mostly ends whose packets cross one: between the two subnets of an
+   * east-west endpoint, or between a protected subnet and the outside.
+   */
+  private throughFirewall(family: Fam): [End, End] | undefined {
+    const c = this.c;
+    const firewalls = this.routing.firewalls;
+    if (firewalls.length === 0 || !c.chance(this.firewalled ? 0.9 : 0.75)) return undefined;
+    const pool = this.pool(family);
+    const firewall = c.pick(firewalls);
+    const inSubnet = (subnet: Subnet) => pool.filter((inst) => inst.subnet === subnet);
+    if (firewall.between && (firewall.protects.length === 0 || c.chance(0.5))) {
+      const [a, b] = c.chance(0.5) ? firewall.between : [firewall.between[1], firewall.between[0]];
+      const [fromA, toB] = [inSubnet(a), inSubnet(b)];
+      if (fromA.length === 0) return undefined;
+      if (toB.length === 0) {
+        if (family === 6 && !b.v6) return undefined;
+        return [{ kind: 'instance', instance: c.pick(fromA) }, this.cidrEnd(single(this.hostAddressIn(b, family), family))];
+      }
+      return [{ kind: 'instance', instance: c.pick(fromA) }, { kind: 'instance', instance: c.pick(toB) }];
+    }
+    if (firewall.natInspect) {
+      const behind = pool.filter((inst) => !inst.subnet.isPublic && inst.subnet !== firewall.natInspect!.subnet);
+      if (behind.length === 0 || family === 6) return undefined;
+      return [{ kind: 'instance', instance: c.pick(behind) }, this.cidrEnd(blockOf(this.outsideAddress(family), this.endPrefix(family), family))];
+    }
+    if (firewall.protects.length === 0) return undefined;
+    const inside = firewall.protects.flatMap(inSubnet);
+    if (inside.length === 0) return undefined;
+    const outside = (): End => this.cidrEnd(blockOf(this.outsideAddress(family), this.endPrefix(family), family));
+    if (c.chance(0.5)) {
+      const reachable = inside.filter((inst) => inst.publicIp !== undefined || family === 6);
+      return [outside(), { kind: 'instance', instance: c.pick(reachable.length > 0 ? reachable : inside) }];
+    }
+    return [{ kind: 'instance', instance: c.pick(inside) }, outside()];
+  }
+
+  /** An address of the subnet's block of the family (which it has) that no instance has. */
+  private hostAddressIn(subnet: Subnet, family: Fam): bigint {
+    const block = family === 6 ? subnet.v6! : subnet.v4;
+    const used = family === 6 ? subnet.used6 : subnet.used4;
+    const free = [2, 3, 15, 16, 17, 30].filter((o) => !used.has(o) && BigInt(o) < blockSize(block) - 1n);
+    return block.first + BigInt(this.c.pick(free.length > 0 ? free : [2]));
+  }
+
   /** Two ends, one naming an instance, that cover at least one connection. */
   private makeEnds(family: Fam): [End, End] {
     const c = this.c;
+    const through = this.throughFirewall(family);
+    if (through) return through;
     const pool = this.pool(family);
     // With routing, more flows cross the VPC's edge.
     const edge = this.routed ? 2 : 1;
@@ -774,6 +1219,7 @@ class Builder {
     }
     const vpc = family === 4 ? this.vpc4 : this.vpc6;
     if (vpc) out.push(vpc.first);
+    if (family === 4) for (const nat of this.routing.nats) out.push(nat.ip);
     return out;
   }
 
@@ -939,10 +1385,10 @@ class Builder {
     for (const flow of this.flows) {
       const src = namedInstance(flow.src);
       const dst = namedInstance(flow.dst);
-      if (src && this.inGroup(src, group) && this.c.chance(0.7)) {
+      if (src && this.inGroup(src, group) && this.c.chance(this.forFlow)) {
         lines.push(`  outbound ${this.flowProtocolText(flow)} to ${this.sgPeerFor(flow.dst, flow.family)}`);
       }
-      if (dst && this.inGroup(dst, group) && this.c.chance(0.7)) {
+      if (dst && this.inGroup(dst, group) && this.c.chance(this.forFlow)) {
         lines.push(`  inbound ${this.flowProtocolText(flow)} from ${this.sgPeerFor(flow.src, flow.family)}`);
       }
     }
@@ -978,19 +1424,21 @@ class Builder {
     for (const flow of this.flows) {
       const onSource = this.subnetsOf(flow.src, flow.family).some((s) => s.acl === acl);
       const onDestination = this.subnetsOf(flow.dst, flow.family).some((s) => s.acl === acl);
-      if (onSource && c.chance(0.7)) {
+      if (onSource && c.chance(this.forFlow)) {
         allow('outbound', this.flowProtocolText(flow), this.naclPeerFor(flow.dst, flow.family));
         const reply = this.replyProtocolText(flow);
         if (reply) allow('inbound', reply, this.naclPeerFor(flow.dst, flow.family));
       }
-      if (onDestination && c.chance(0.7)) {
+      if (onDestination && c.chance(this.forFlow)) {
         allow('inbound', this.flowProtocolText(flow), this.naclPeerFor(flow.src, flow.family));
         const reply = this.replyProtocolText(flow);
         if (reply) allow('outbound', reply, this.naclPeerFor(flow.src, flow.family));
       }
-      // A NAT gateway's subnet passes requests both ways, and replies to the ports it chooses.
-      const onNatSubnet = this.routing.nats.some((nat) => nat.subnet.acl === acl);
-      if (onNatSubnet && flow.family === 4 && c.chance(0.85)) {
+      // A NAT gateway's subnet passes requests both ways, and replies to the ports it chooses; so
+      // does a firewall endpoint's.
+      const onNatSubnet = this.routing.nats.some((nat) => nat.subnet.acl === acl) && flow.family === 4;
+      const onFirewallSubnet = this.routing.firewalls.some((f) => f.subnet.acl === acl);
+      if ((onNatSubnet || onFirewallSubnet) && c.chance(0.85)) {
         allow('inbound', this.flowProtocolText(flow), this.naclPeerFor(flow.src, flow.family));
         allow('outbound', this.flowProtocolText(flow), this.naclPeerFor(flow.dst, flow.family));
         const reply = this.replyProtocolText(flow);
@@ -1099,6 +1547,7 @@ class Builder {
     blocks.push(this.subnets.map((s) => `subnet ${s.name} ${blockText(s.v4)}${s.v6 ? ` ${blockText(s.v6)}` : ''}${s.acl ? ` acl ${s.acl}` : ''}${s.routes ? ` routes ${s.routes}` : ''}`));
     blocks.push(this.gatewayLines());
     for (const table of this.routing.tables) blocks.push(this.routeTableLines(table));
+    blocks.push(...this.firewallLines());
     blocks.push(this.plNames.map((name) => {
       const cidrs: string[] = [];
       for (let i = 0, n = c.int(1, 3); i < n; i++) cidrs.push(this.anyCidr());
@@ -1116,7 +1565,7 @@ class Builder {
 
 /** Builds one model from a choice sequence (exported for debugging a failing case by hand). */
 export function modelFromChoices(choices: readonly number[], options: ModelOptions = {}): GeneratedModel {
-  return new Builder(new Chooser(choices), options.large ?? false).build();
+  return new Builder(new Chooser(choices), options.large ?? false, options.firewall ?? false).build();
 }
 
 /** Small valid models whose flows can be enumerated (or, with `large`, cannot). */

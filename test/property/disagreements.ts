@@ -2,10 +2,12 @@
 // random models instead of stopping at the first one. Not a test: a report for whoever changes
 // the engine or the language.
 //
-//   npm run build && node out/test/property/disagreements.js [--examples]
+//   npm run build && node out/test/property/disagreements.js [--examples] [--firewall-only]
 //
 // FC_SEED and FC_RUNS as in engine-vs-naive.test.ts. Prints the naive verdict mix, then each kind
-// of disagreement with its count (and with --examples the smallest model that shows it).
+// of disagreement with its count (and with --examples the smallest model that shows it), for small
+// models, large ones, and small ones with AWS Network Firewall endpoints on the flows' way (with
+// --firewall-only, those alone: FC_RUNS small ones and a third as many large ones).
 import * as fc from 'fast-check';
 import { analyze } from '../../server/src/engine/analyze';
 import {
@@ -17,6 +19,7 @@ import { randomModel } from '../naive/random-model';
 const SEED = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : 424242;
 const RUNS = process.env.FC_RUNS !== undefined ? Number(process.env.FC_RUNS) : 300;
 const SHOW_EXAMPLES = process.argv.includes('--examples');
+const FIREWALL_ONLY = process.argv.includes('--firewall-only');
 
 function addressesOf(model: NaiveModel, name: string, family: 4 | 6): bigint[] {
   const instance = model.instances.get(name)!;
@@ -47,6 +50,10 @@ function holdsSubnetHosts(model: NaiveModel, flow: NaiveFlow, end: NEnd): boolea
 /** What the hops of a routed connection meet, most telling first. */
 const ROUTING_STEPS: [RegExp, string][] = [
   [/asymmetric routing/, 'an asymmetric reply'],
+  [/firewall \S+ stateful .*: (dropped by|no rule decides.*stateful-default drop-)/, "a firewall's stateful stage dropping"],
+  [/firewall \S+ stateless .*: drop/, "a firewall's stateless stage dropping"],
+  [/firewall \S+ stateful/, "a firewall's stateful stage"],
+  [/firewall \S+ stateless/, "a firewall's stateless stage"],
   [/routing loop/, 'a routing loop'],
   [/NAT64/, 'NAT64'],
   [/NAT gateway .*: destination/, 'a reply back through a NAT gateway'],
@@ -126,18 +133,20 @@ function verdictOrSkip(naive: NaiveModel, flow: NaiveFlow, large: boolean): Naiv
   }
 }
 
-function report(large: boolean, runs: number, seed: number): void {
+function report(large: boolean, runs: number, seed: number, firewall = false): void {
   const mix = new Tally();
   const errors = new Tally();
   const verdicts = new Tally();
   const witnesses = new Tally();
   let flows = 0;
   let routedModels = 0;
+  let firewallModels = 0;
   let naiveNs = 0n;
-  for (const generated of fc.sample(randomModel({ large }), { numRuns: runs, seed })) {
+  for (const generated of fc.sample(randomModel({ large, firewall }), { numRuns: runs, seed })) {
     const analysis = analyze(generated.text);
     const naive = buildNaiveModel(generated.text);
     if (naive.routing) routedModels++;
+    if (naive.routing && naive.firewalls.size > 0) firewallModels++;
     for (const d of analysis.diagnostics) {
       if (d.severity !== 'error' || d.code === 'VR500') continue;
       errors.add(`${d.code} ${d.message.replace(/'[^']*'/g, "'…'").replace(/\d+(\.\d+){3}(\/\d+)?|[0-9a-f]*:[0-9a-f:]+(\/\d+)?/g, 'ADDR')}`, generated.text);
@@ -168,12 +177,18 @@ function report(large: boolean, runs: number, seed: number): void {
       }
     }
   }
-  console.log(`\n=== ${large ? 'large' : 'small'} models: ${runs} models (${routedModels} with routing), ${flows} flows, seed ${seed}`);
+  console.log(`\n=== ${large ? 'large' : 'small'}${firewall ? ' firewall' : ''} models: ${runs} models (${routedModels} with routing, ${firewallModels} with firewalls), ${flows} flows, seed ${seed}`);
   mix.print(`naive verdicts (${Number(naiveNs / 1_000_000n)} ms)`);
   errors.print('engine errors on valid models (by message)');
   verdicts.print('verdict disagreements');
   witnesses.print('dishonest witnesses');
 }
 
-report(false, RUNS, SEED);
-report(true, Math.max(1, Math.round(RUNS / 3)), SEED + 1);
+if (FIREWALL_ONLY) {
+  report(false, RUNS, SEED + 2, true);
+  report(true, Math.max(1, Math.round(RUNS / 3)), SEED + 3, true);
+} else {
+  report(false, RUNS, SEED);
+  report(true, Math.max(1, Math.round(RUNS / 3)), SEED + 1);
+  report(false, Math.max(1, Math.round(RUNS / 3)), SEED + 2, true);
+}

@@ -14,7 +14,7 @@ import {
   NaiveFlow, NaiveModel, NaiveVerdict, traceConnection,
 } from '../naive/naive-evaluator';
 import { connectionOfJsonWitness } from '../naive/json-witness';
-import { formatV4, formatV6, GeneratedModel, randomModel } from '../naive/random-model';
+import { formatV4, formatV6, GeneratedModel, ModelOptions, randomModel } from '../naive/random-model';
 import { randomStream } from '../naive/random-stream';
 
 const SEED = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : 424242;
@@ -94,6 +94,12 @@ function checkWitness(naive: NaiveModel, flow: NaiveFlow, witness: Conn, what: s
     `${what} ${describeConn(naive, flow, witness)} is ${decision.admitted ? 'admitted' : 'dropped'}, so it does not show the failure of ${context()}`);
 }
 
+/** The stats key's prefix: what the model models beyond filters. */
+function kind(naive: NaiveModel): string {
+  if (!naive.routing) return '';
+  return naive.firewalls.size > 0 ? 'firewall-' : 'routed-';
+}
+
 function tally(stats: Record<string, number>, key: string): void {
   stats[key] = (stats[key] ?? 0) + 1;
 }
@@ -102,19 +108,20 @@ function tally(stats: Record<string, number>, key: string): void {
 describe('engine vs naive evaluator (property)', function () {
   this.timeout(120_000);
 
-  it('small models: every flow has the exact verdict of exhaustive enumeration, and honest witnesses', () => {
+  /** Every flow of small models against exhaustive enumeration. */
+  function enumerated(options: ModelOptions, runs: number, seed: number): void {
     const stats: Record<string, number> = {};
     let connections = 0;
     const started = Date.now();
     fc.assert(
-      fc.property(randomModel(), (generated) => {
+      fc.property(randomModel(options), (generated) => {
         const analysis = analyze(generated.text);
         assertValidModel(generated, analysis);
         const naive = buildNaiveModel(generated.text);
         for (const [result, flow] of pairFlows(generated, analysis, naive)) {
           const expected = evaluateNaive(naive, flow, ENUMERATION_LIMIT);
           connections += expected.walked;
-          tally(stats, `${naive.routing ? 'routed-' : ''}${expected.verdict}`);
+          tally(stats, `${kind(naive)}${expected.verdict}`);
           assert.equal(result.verdict, expected.verdict,
             `flow ${flow.name} (line ${flow.line + 1}): engine says ${result.verdict}, naive enumeration says ${expected.verdict} ` +
             `(${expected.admitted} of ${expected.total} connections admitted)\n` +
@@ -124,10 +131,18 @@ describe('engine vs naive evaluator (property)', function () {
           checkOkAndWitness(generated, naive, result, flow);
         }
       }),
-      { numRuns: RUNS, seed: SEED },
+      { numRuns: runs, seed },
     );
     const flows = Object.values(stats).reduce((a, b) => a + b, 0);
-    console.log(`      ${RUNS} models, ${flows} flows (${JSON.stringify(stats)}), ${connections} connections enumerated, ${Date.now() - started} ms, seed ${SEED}`);
+    console.log(`      ${runs} models, ${flows} flows (${JSON.stringify(stats)}), ${connections} connections enumerated, ${Date.now() - started} ms, seed ${seed}`);
+  }
+
+  it('small models: every flow has the exact verdict of exhaustive enumeration, and honest witnesses', () => {
+    enumerated({}, RUNS, SEED);
+  });
+
+  it('small models with AWS Network Firewall endpoints on the flows\' way: exact verdicts by enumeration, honest witnesses', () => {
+    enumerated({ firewall: true }, Math.max(1, Math.round(RUNS / 3)), SEED + 2);
   });
 
   it('large models (internet ends, wide ranges): verdicts consistent with every rule boundary, honest witnesses', () => {
@@ -145,7 +160,7 @@ describe('engine vs naive evaluator (property)', function () {
           const context = `flow ${flow.name} (line ${flow.line + 1}), engine verdict ${result.verdict}`;
           if (coverageSize(naive, flow) <= BigInt(ENUMERATION_LIMIT)) {
             const expected = evaluateNaive(naive, flow, ENUMERATION_LIMIT);
-            tally(stats, `${naive.routing ? 'routed-' : ''}enumerated-${expected.verdict}`);
+            tally(stats, `${kind(naive)}enumerated-${expected.verdict}`);
             assert.equal(result.verdict, expected.verdict, `${context}: naive enumeration says ${expected.verdict}\n` +
               `  admitted e.g. ${describeConn(naive, flow, expected.someAdmitted)}\n  dropped e.g. ${describeConn(naive, flow, expected.someDropped)}\n${numbered(generated.text)}`);
             continue;
@@ -162,7 +177,7 @@ describe('engine vs naive evaluator (property)', function () {
             someDropped ??= outcome.someDropped;
           }
           const sampled: NaiveVerdict = someAdmitted && someDropped ? 'partial' : someAdmitted ? 'allow' : 'deny';
-          tally(stats, `${naive.routing ? 'routed-' : ''}${sample.complete ? 'boundary-complete' : 'boundary-sampled'}-${sampled}`);
+          tally(stats, `${kind(naive)}${sample.complete ? 'boundary-complete' : 'boundary-sampled'}-${sampled}`);
           const details = `\n  admitted e.g. ${describeConn(naive, flow, someAdmitted)}\n  dropped e.g. ${describeConn(naive, flow, someDropped)}\n${numbered(generated.text)}`;
           if (sample.complete) {
             // Every combination of boundary values: one connection in every cell where all hops
