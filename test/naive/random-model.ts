@@ -635,24 +635,26 @@ class Builder {
 
   /**
    * A route AWS takes: outside the VPC to any target of its family (near the flows' ends), now and
-   * then a subnet's exact CIDR to a NAT gateway or an appliance (middlebox routing), rarely one
-   * that replaces a VPC block's local route with an appliance.
+   * then a subnet's exact CIDR to a NAT gateway, a firewall endpoint or an appliance (middlebox
+   * routing), rarely one that replaces a VPC block's local route with an endpoint or an appliance.
    */
   private addExtraRoute(table: RouteTable): void {
     const c = this.c;
     const { igw, eigw, nats } = this.routing;
     const family: Fam = this.vpc6 && c.chance(0.3) ? 6 : 4;
     const kind = c.weighted([[8, 'outside'], [2, 'middlebox'], [1, 'replace-local']] as const);
+    const firewalls = this.routing.firewalls;
+    const firewall = () => `firewall ${c.pick(firewalls).name}`;
     if (kind === 'replace-local') {
       const vpc = family === 4 ? this.vpc4 : this.vpc6!;
-      this.addRoute(table, vpc, 'unmodelled "inspection appliance"');
+      this.addRoute(table, vpc, firewalls.length > 0 && c.chance(0.5) ? firewall() : 'unmodelled "inspection appliance"');
       return;
     }
     if (kind === 'middlebox') {
       const subnets = this.subnets.filter((s) => family === 4 || s.v6);
       if (subnets.length === 0) return;
       const subnet = c.pick(subnets);
-      const target = nats.length > 0 && c.chance(0.6) ? `nat ${c.pick(nats).name}` : 'unmodelled "appliance eni-1"';
+      const target = c.weighted([[nats.length > 0 ? 3 : 0, () => `nat ${c.pick(nats).name}`], [firewalls.length > 0 ? 3 : 0, firewall], [2, () => 'unmodelled "appliance eni-1"']])();
       this.addRoute(table, family === 4 ? subnet.v4 : subnet.v6!, target);
       return;
     }
