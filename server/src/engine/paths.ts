@@ -550,17 +550,11 @@ class RoutedPath {
   /** Routes a packet from `node` until it arrives; false when it is dropped on the way. */
   private travel(packet: Packet, first: RoutingNode | undefined, arrival: Arrival): boolean {
     let node = first;
-    // Routes read only the destination, which no hop of one walk changes: a node reached twice
-    // sends the packet round the same loop for ever. Stopping there also keeps each turn through
-    // a NAT gateway from adding a port dimension.
-    const seen = new Set<string>();
     for (let visits = 0; node; visits++) {
-      const key = node.kind === 'gateway' ? `gateway ${node.gateway.name}` : `subnet ${node.subnet.name} ${node.nat?.name ?? ''} ${node.firewall?.name ?? ''}`;
-      if (visits >= MAX_NODES || seen.has(key)) {
+      if (visits >= MAX_NODES) {
         this.pathHop({ kind: 'drop', action: 'deny', why: `routing loop: the packet visits more than ${MAX_NODES} nodes` }, packet, 'outbound', 'routing');
         return false;
       }
-      seen.add(key);
       const here = node.kind === 'subnet' ? node.subnet : undefined;
       // Traffic between two addresses of one subnet is not routed: AWS switches it in the subnet.
       if (here && here === this.arrivalSubnet(arrival)) return true;
