@@ -9,6 +9,8 @@ import { ExplainReports, REVEAL_LINE_COMMAND, revealLine } from './report';
 import { ExplainResult } from './report-page';
 import { TallyStatus } from './status';
 import { FlowTally } from './tally';
+import { WORKSPACE_DIAGNOSTICS_SETTING, WorkspaceSync } from './workspace-sync';
+import type { WorkspaceTally } from '../../server/src/lsp/workspace-files';
 
 const CHECK_ALL_COMMAND = 'vpcrules.checkAll';
 
@@ -31,11 +33,20 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.Uri.joinPath(context.extensionUri, 'images', 'icon.png'),
   );
 
+  const workspaceSync = new WorkspaceSync(output);
+  const workspaceTallies = {
+    rescan: () => workspaceSync.rescan(),
+    tally: () => request<WorkspaceTally>('vpcrules/workspaceTally', {}),
+  };
+
   async function startServer(): Promise<void> {
     try {
-      client = createClient(serverModule, output);
+      const started = (client = createClient(serverModule, output));
       client.onDidChangeState((event) => {
         if (event.newState === State.Running) void status.refresh();
+        // The workspace's files on disk, for the problems of those that are not open.
+        if (event.newState === State.Running) workspaceSync.connect((method, params) => started.sendNotification(method, params));
+        else if (event.newState === State.Stopped) workspaceSync.disconnect();
       });
       await client.start();
     } catch (error) {
@@ -61,7 +72,12 @@ export function activate(context: vscode.ExtensionContext): void {
     output,
     status,
     reports,
-    vscode.commands.registerCommand(CHECK_ALL_COMMAND, () => checkAll(requestTally)),
+    workspaceSync,
+    vscode.commands.registerCommand(CHECK_ALL_COMMAND, () => checkAll(requestTally, workspaceSync.enabled ? workspaceTallies : undefined)),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration(`vpcrules.${WORKSPACE_DIAGNOSTICS_SETTING}`)) workspaceSync.restart();
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => workspaceSync.restart()),
     vscode.commands.registerCommand('vpcrules.explainFlow', (uri?: unknown, flowName?: unknown) =>
       explainFlow(reports, uri, flowName),
     ),

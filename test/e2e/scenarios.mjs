@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { log } from './harness.mjs';
+import { workspaceScenario } from './scenario-workspace.mjs';
 import {
   SELECTORS,
   activeTabLabel,
@@ -511,4 +512,5 @@ export const scenarios = [
       return `tab "${await activeTabLabel(page)}" (${language}): "${normalize(line.text)}" / "${normalize(vpc.text).slice(0, 60)}"; ${toast.slice(0, 100)}`;
     },
   },
+  workspaceScenario,
 ];
