@@ -34,12 +34,16 @@ async function problemsVisible(page) {
   });
 }
 
-/** Types into the Problems panel's filter box (empty: no filter); false when it has none. */
-async function filterProblems(page, text) {
+/**
+ * Types into the Problems panel's filter box (empty: no filter); answers what it held before, or
+ * undefined when the panel has no filter box.
+ */
+export async function filterProblems(page, text) {
   const box = page.locator('.viewpane-filter input, .markers-panel-action-filter input').first();
-  if ((await box.count()) === 0) return false;
+  if ((await box.count()) === 0) return undefined;
+  const before = await box.inputValue();
   await box.fill(text);
-  return true;
+  return before;
 }
 
 async function tabLabels(page) {
@@ -67,7 +71,7 @@ export const workspaceScenario = {
       await waitFor('the Problems panel', () => problemsVisible(page), { timeout: 10_000 });
     }
     // Only this file's rows: the folder's other files have many problems of their own.
-    const filtered = await filterProblems(page, FILE_NAME.replace(/\.vpcrules$/, ''));
+    const previousFilter = await filterProblems(page, FILE_NAME.replace(/\.vpcrules$/, ''));
     const original = readFileSync(file, 'utf8');
     try {
       const row = await waitFor(`a Problems row with VR500 at Ln ${failure.line} naming flow '${flow.name}'`, async () => (await problemRows(page)).find(isFailingRow), {
@@ -87,10 +91,10 @@ export const workspaceScenario = {
         const now = await problemRows(page);
         return now.some((text) => text.includes(FILE_NAME)) && !now.some((text) => text.includes('VR500')) ? now : undefined;
       }, { timeout: 30_000, observe: () => problemRows(page) });
-      return `row: ${row}${filtered ? '' : ' (no filter box)'}; after the change on disk: no VR500 row`;
+      return `row: ${row}${previousFilter === undefined ? ' (no filter box)' : ''}; after the change on disk: no VR500 row`;
     } finally {
       writeFileSync(file, original);
-      if (filtered) await filterProblems(page, '').catch(() => {});
+      if (previousFilter !== undefined) await filterProblems(page, previousFilter).catch(() => {});
     }
   },
 };
