@@ -35,7 +35,10 @@ export function activate(context: vscode.ExtensionContext): void {
 
   const workspaceSync = new WorkspaceSync(output);
   const workspaceTallies = {
-    rescan: () => workspaceSync.rescan(),
+    rescan: async () => {
+      await starting; // the files go to the server that is starting, if any
+      await workspaceSync.rescan();
+    },
     tally: () => request<WorkspaceTally>('vpcrules/workspaceTally', {}),
   };
 

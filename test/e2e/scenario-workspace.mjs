@@ -2,10 +2,10 @@
 // in the Problems panel, and follow the file when it changes on disk. What the row must say (the
 // failing flow, its VR500 line) comes from the project's CLI run on the same file.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { bundleCli } from './plan.mjs';
-import { SELECTORS, normalize, runCommand, texts, waitFor } from './workbench.mjs';
+import { SELECTORS, dismissNotifications, normalize, runCommand, texts, waitFor } from './workbench.mjs';
 
 /** A file of examples/ whose expectation fails, and which no other scenario opens. */
 const FILE_NAME = 'nat-return-gotcha.vpcrules';
@@ -21,6 +21,16 @@ async function checkJson(tmp, file) {
   const result = spawnSync(process.execPath, ['-e', program], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0 && result.status !== 1) throw new Error(`vpcrules check ${file} exited with ${result.status ?? result.signal}\n${result.stderr}`);
   return JSON.parse(result.stdout);
+}
+
+/** The .vpcrules files under a folder, node_modules left out. */
+function countFiles(folder) {
+  let count = 0;
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    if (entry.isDirectory() && entry.name !== 'node_modules') count += countFiles(join(folder, entry.name));
+    else if (entry.isFile() && entry.name.endsWith('.vpcrules')) count += 1;
+  }
+  return count;
 }
 
 function problemRows(page) {
@@ -46,6 +56,12 @@ export async function filterProblems(page, text) {
   return before;
 }
 
+async function showProblems(page) {
+  if (await problemsVisible(page)) return;
+  await runCommand(page, 'View: Focus Problems');
+  await waitFor('the Problems panel', () => problemsVisible(page), { timeout: 10_000 });
+}
+
 async function tabLabels(page) {
   return (await texts(page, SELECTORS.tabs)).map(normalize);
 }
@@ -66,10 +82,7 @@ export const workspaceScenario = {
     const isFailingRow = (row) => row.includes('VR500') && new RegExp(`\\bLn ${failure.line}\\b`).test(row) && row.includes(`'${flow.name}'`);
 
     if ((await tabLabels(page)).some((label) => label.startsWith(FILE_NAME))) throw new Error(`${FILE_NAME} is open in the editor`);
-    if (!(await problemsVisible(page))) {
-      await runCommand(page, 'View: Focus Problems');
-      await waitFor('the Problems panel', () => problemsVisible(page), { timeout: 10_000 });
-    }
+    await showProblems(page);
     // Only this file's rows: the folder's other files have many problems of their own.
     const previousFilter = await filterProblems(page, FILE_NAME.replace(/\.vpcrules$/, ''));
     const original = readFileSync(file, 'utf8');
@@ -83,6 +96,18 @@ export const workspaceScenario = {
       if ((await tabLabels(page)).some((label) => label.startsWith(FILE_NAME))) throw new Error(`${FILE_NAME} was opened in the editor`);
       await ctx.screenshot();
 
+      // Check All Files tallies every file of the folder (and any unsaved vpcrules document) without opening one.
+      const onDisk = countFiles(folder);
+      await dismissNotifications(page).catch(() => {});
+      await runCommand(page, 'vpcrules: Check All Files');
+      const toast = await waitFor('a notification "vpcrules checked N files"', async () =>
+        (await texts(page, SELECTORS.notificationToasts)).map(normalize).find((text) => /vpcrules checked \d+ files/.test(text)),
+      { timeout: 30_000, observe: () => texts(page, SELECTORS.notificationToasts) });
+      const checked = Number(/vpcrules checked (\d+) files/.exec(toast)[1]);
+      if (checked < onDisk) throw new Error(`Check All Files checked ${checked} files, the folder has ${onDisk}: ${toast}`);
+      if ((await tabLabels(page)).some((label) => label.startsWith(FILE_NAME))) throw new Error(`Check All Files opened ${FILE_NAME} in the editor`);
+      await showProblems(page);
+
       // Another tool changes the file on disk: without the failing flow, its row leaves the panel.
       const lines = original.split('\n');
       lines.splice(flow.line - 1, 1);
@@ -91,7 +116,7 @@ export const workspaceScenario = {
         const now = await problemRows(page);
         return now.some((text) => text.includes(FILE_NAME)) && !now.some((text) => text.includes('VR500')) ? now : undefined;
       }, { timeout: 30_000, observe: () => problemRows(page) });
-      return `row: ${row}${previousFilter === undefined ? ' (no filter box)' : ''}; after the change on disk: no VR500 row`;
+      return `row: ${row}${previousFilter === undefined ? ' (no filter box)' : ''}; ${toast.slice(0, 120)}; after the change on disk: no VR500 row`;
     } finally {
       writeFileSync(file, original);
       if (previousFilter !== undefined) await filterProblems(page, previousFilter).catch(() => {});
