@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import type { WorkspaceTally } from '../../server/src/lsp/workspace-files';
+import { largeModel } from '../large-model';
 import { openSession, Session } from './harness';
 import { SHOP } from './models';
 
@@ -137,6 +138,21 @@ describe('language server: the workspace files on disk', () => {
     session.settings.externalEphemeralPorts = '32768-65535';
     await session.notify('workspace/didChangeConfiguration', { settings: null });
     await again;
+  });
+
+  it('analyses an open document and answers requests while large closed files wait their turn', async () => {
+    const big = largeModel(50_000).text;
+    const uris = [1, 2, 3, 4].map((n) => `file:///work/big-${n}.vpcrules`);
+    await sendFiles(uris.map((uri) => ({ uri, text: big })));
+    const opened = await session.open(URI, SHOP);
+    assert.ok(codes(opened).includes('VR500'));
+    assert.deepEqual(await session.request('vpcrules/flowTally', { uri: URI }), { allow: 0, deny: 1, partial: 1, failing: 1, total: 2 });
+    // The open document did not wait for the closed files: most are still being analysed.
+    const done = session.published.filter((params) => uris.includes(params.uri)).length;
+    assert.ok(done < uris.length, `${done} of ${uris.length} closed files were analysed first`);
+    const answer = await session.request<WorkspaceTally>('vpcrules/workspaceTally', {});
+    assert.equal(answer.files.length, uris.length + 1);
+    assert.equal(session.published.filter((params) => uris.includes(params.uri)).length, uris.length);
   });
 
   it('ignores malformed notifications', async () => {
