@@ -78,7 +78,7 @@ export function activate(context: vscode.ExtensionContext): void {
     workspaceSync,
     vscode.commands.registerCommand(CHECK_ALL_COMMAND, () => checkAll(requestTally, workspaceSync.enabled ? workspaceTallies : undefined)),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration(`vpcrules.${WORKSPACE_DIAGNOSTICS_SETTING}`)) workspaceSync.restart();
+      if (event.affectsConfiguration(`vpcrules.${WORKSPACE_DIAGNOSTICS_SETTING}`) || event.affectsConfiguration('files.exclude')) workspaceSync.restart();
     }),
     vscode.workspace.onDidChangeWorkspaceFolders(() => workspaceSync.restart()),
     vscode.commands.registerCommand('vpcrules.explainFlow', (uri?: unknown, flowName?: unknown) =>

@@ -134,7 +134,11 @@ export class WorkspaceSync implements vscode.Disposable {
     }, FLUSH_DELAY_MS);
   }
 
-  /** Sends what the watcher reported: deletions first, then the texts of the files created or changed. */
+  /**
+   * Sends what the watcher reported: deletions first, then the texts of the files created or
+   * changed. The watcher does not apply files.exclude: a file created where it hides files is sent
+   * until the next full scan (Check All Files, or a change of the setting) leaves it out again.
+   */
   private async flush(): Promise<void> {
     const { changed, deleted } = this.pending.take();
     const removed = this.sent.removed(deleted);
