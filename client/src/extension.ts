@@ -75,12 +75,7 @@ export function activate(context: vscode.ExtensionContext): void {
     output,
     status,
     reports,
-    workspaceSync,
     vscode.commands.registerCommand(CHECK_ALL_COMMAND, () => checkAll(requestTally, workspaceSync.enabled ? workspaceTallies : undefined)),
-    vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration(`vpcrules.${WORKSPACE_DIAGNOSTICS_SETTING}`) || event.affectsConfiguration('files.exclude')) workspaceSync.restart();
-    }),
-    vscode.workspace.onDidChangeWorkspaceFolders(() => workspaceSync.restart()),
     vscode.commands.registerCommand('vpcrules.explainFlow', (uri?: unknown, flowName?: unknown) =>
       explainFlow(reports, uri, flowName),
     ),
@@ -96,6 +91,15 @@ export function activate(context: vscode.ExtensionContext): void {
         void reports.refresh(uri);
       }
     }),
+  );
+
+  // The problems of every workspace file, open or not: the server gets their text on disk.
+  context.subscriptions.push(
+    workspaceSync,
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration(`vpcrules.${WORKSPACE_DIAGNOSTICS_SETTING}`) || event.affectsConfiguration('files.exclude')) workspaceSync.restart();
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => workspaceSync.restart()),
   );
 }
 
