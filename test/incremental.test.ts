@@ -319,5 +319,9 @@ describe('incremental analysis', () => {
     // A rule for all protocols can match every flow's packets through db-acl.
     assertSameAsFresh(analyzer, text.replace('inbound  100 allow tcp 5432 from', 'inbound  100 allow all from'));
     assert.deepEqual(analyzer.evaluatedFlows, ['query', 'backup', 'ping', 'dns']);
+    // Outside addresses: no packet of a flow between two instances of the VPC has one.
+    assertSameAsFresh(analyzer, text);
+    assertSameAsFresh(analyzer, text.replace('  inbound  100 allow tcp 5432 from', '  inbound  90 deny all from 192.0.2.0/24\n  inbound  100 allow tcp 5432 from'));
+    assert.deepEqual(analyzer.evaluatedFlows, ['backup']);
   });
 });

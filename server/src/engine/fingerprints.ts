@@ -65,7 +65,7 @@ function naclRuleKey(rule: NaclRuleModel): string {
 }
 
 /** Whether a rule can match a packet of the flows a key is made for. */
-export type RuleMatters = (rule: { protocol: number; keys: IntervalSet<number> }) => boolean;
+export type RuleMatters = (rule: SgRuleModel | NaclRuleModel) => boolean;
 
 /**
  * A security group as the flows that `matters` stands for see it: its rules that can match one of

@@ -20,7 +20,7 @@ import { unusedChecks } from './checks/unused';
 import { evaluateFlow, FlowResult, traceConnection } from './evaluate';
 import type { Rule } from './hops';
 import { flowPaths, pathBetween } from './paths';
-import type { AddrSet } from './addresses';
+import { AddrSet, ofFamily } from './addresses';
 import { aclKey, addrsKey, flowKey, groupKey, instanceKey, natLegsKey, regionKey, relevantAclKey, relevantGroupKey, reservedAddressesKey, routingKey, RuleMatters, setKey } from './fingerprints';
 import type { PortSet } from './intervals';
 import type { Flow, Model, NetworkAcl, Region, SecurityGroup } from './model';
@@ -250,7 +250,8 @@ class ModelKeys {
   /**
    * Which rules can match a packet of the flow: of its protocol (or all), on a port or ICMP key some
    * hop may judge (its destination keys, the source ports a client may use, a NAT gateway's ports,
-   * the echo reply), whatever the addresses.
+   * the echo reply), and, when both ends are in the VPC, on addresses of the VPC (such a flow takes
+   * the local route: no gateway puts another address on its packets).
    */
   private relevance(flow: Flow): Relevance {
     if (flow.protocol === -1) return this.relevant('all', () => true);
@@ -262,7 +263,11 @@ class ModelKeys {
       if (flow.fromPorts) keys = keys.union(flow.fromPorts);
     }
     const judged = keys;
-    return this.relevant(`${flow.protocol}:${setKey(judged)}`, (rule) => (rule.protocol === -1 || rule.protocol === flow.protocol) && rule.keys.overlaps(judged));
+    const vpc = this.model.vpc && ofFamily(this.model.vpc.blocks, flow.family);
+    const inside = vpc && flow.src.addrs.subtract(vpc).isEmpty() && flow.dst.addrs.subtract(vpc).isEmpty() ? vpc : undefined;
+    return this.relevant(`${flow.protocol}:${setKey(judged)}${inside ? `:${flow.family}` : ''}`, (rule) =>
+      (rule.protocol === -1 || rule.protocol === flow.protocol) && rule.keys.overlaps(judged)
+      && (!inside || ofFamily('cidr' in rule ? rule.cidr : rule.peer, flow.family).overlaps(inside)));
   }
 
   private relevant(id: string, matters: RuleMatters): Relevance {
