@@ -23,7 +23,7 @@ import { flowPaths, pathBetween } from './paths';
 import { AddrSet, ofFamily } from './addresses';
 import { aclKey, addrsKey, flowKey, groupKey, instanceKey, natLegsKey, regionKey, relevantAclKey, relevantGroupKey, reservedAddressesKey, routingKey, RuleMatters, setKey } from './fingerprints';
 import type { PortSet } from './intervals';
-import type { Flow, Model, NetworkAcl, Region, SecurityGroup } from './model';
+import type { Flow, Instance, Model, NetworkAcl, Region, SecurityGroup } from './model';
 import { MAX_V4 } from './addresses';
 import { diagnosticTemplate, LineMap, renderTemplate } from './line-map';
 import { BigSet, IntervalSet } from './intervals';
@@ -119,36 +119,68 @@ function sameOccurrence<T extends { text: string }>(before: readonly T[], rule: 
  * is made again on the current model the first time it is read; the verdict, the split, the atoms
  * and the witness are the evaluation's own.
  */
-function rebase(evaluated: FlowResult, flow: Flow, model: Model): FlowResult {
-  const current = (rule: Rule): Rule => {
-    const found = ruleIn(model, rule);
-    if (!found) throw new Error(`flow '${flow.name}': a reused result names a rule the model does not have`);
-    return found;
-  };
-  let route: ReturnType<typeof pathBetween> | undefined;
-  const example = () => (route ??= pathBetween(flow, model, regionIn(model, evaluated.exampleEnds[0]), regionIn(model, evaluated.exampleEnds[1])));
-  const result = {
-    flow, verdict: evaluated.verdict, ok: evaluated.ok, atoms: evaluated.atoms, witness: evaluated.witness,
-    example: evaluated.example, examplePath: evaluated.examplePath, split: evaluated.split,
-  } as FlowResult;
-  if (result.witness === undefined) delete result.witness;
-  if (result.split === undefined) delete result.split;
-  lazily(result, 'hops', () => example().hops);
-  lazily(result, 'exampleEnds', () => [example().src, example().dst]);
-  // A firewall stage's packets name rules throughout: the trace is walked again on the current model.
-  lazily(result, 'trace', () => evaluated.trace.some((step) => step.firewall)
-    ? traceConnection(flow, result.hops, evaluated.example)
-    : evaluated.trace.map((step) => ({ hop: result.hops[evaluated.hops.indexOf(step.hop)], action: step.action, rule: step.rule && current(step.rule) })));
-  lazily(result, 'paths', () => flowPaths(flow, model));
-  lazily(result, 'decidingRules', () => new Set([...evaluated.decidingRules].map(current)));
-  lazily(result, 'assumed', () => evaluated.assumed.map((rule) => current(rule) as typeof rule));
-  return result;
-}
+class ReusedResult implements FlowResult {
+  readonly verdict: FlowResult['verdict'];
+  readonly ok: boolean;
+  readonly atoms: FlowResult['atoms'];
+  readonly witness?: FlowResult['witness'];
+  readonly example: FlowResult['example'];
+  readonly examplePath: number;
+  readonly split?: string;
+  private route?: ReturnType<typeof pathBetween>;
+  private madeTrace?: FlowResult['trace'];
+  private madePaths?: FlowResult['paths'];
+  private madeDeciding?: FlowResult['decidingRules'];
+  private madeAssumed?: FlowResult['assumed'];
 
-/** Defines a field computed the first time it is read. */
-function lazily<K extends keyof FlowResult>(result: FlowResult, field: K, make: () => FlowResult[K]): void {
-  let value: FlowResult[K] | undefined;
-  Object.defineProperty(result, field, { get: () => (value ??= make()), enumerable: true, configurable: true });
+  constructor(private readonly evaluated: FlowResult, readonly flow: Flow, private readonly model: Model) {
+    this.verdict = evaluated.verdict;
+    this.ok = evaluated.ok;
+    this.atoms = evaluated.atoms;
+    this.example = evaluated.example;
+    this.examplePath = evaluated.examplePath;
+    if (evaluated.witness !== undefined) this.witness = evaluated.witness;
+    if (evaluated.split !== undefined) this.split = evaluated.split;
+  }
+
+  private get exampleRoute(): ReturnType<typeof pathBetween> {
+    const [src, dst] = this.evaluated.exampleEnds;
+    return (this.route ??= pathBetween(this.flow, this.model, regionIn(this.model, src), regionIn(this.model, dst)));
+  }
+
+  get hops(): FlowResult['hops'] {
+    return this.exampleRoute.hops;
+  }
+
+  get exampleEnds(): FlowResult['exampleEnds'] {
+    return [this.exampleRoute.src, this.exampleRoute.dst];
+  }
+
+  get trace(): FlowResult['trace'] {
+    const { evaluated, hops } = this;
+    // A firewall stage's packets name rules throughout: the trace is walked again on the current model.
+    return (this.madeTrace ??= evaluated.trace.some((step) => step.firewall)
+      ? traceConnection(this.flow, hops, evaluated.example)
+      : evaluated.trace.map((step) => ({ hop: hops[evaluated.hops.indexOf(step.hop)], action: step.action, rule: step.rule && this.current(step.rule) })));
+  }
+
+  get paths(): FlowResult['paths'] {
+    return (this.madePaths ??= flowPaths(this.flow, this.model));
+  }
+
+  get decidingRules(): FlowResult['decidingRules'] {
+    return (this.madeDeciding ??= new Set([...this.evaluated.decidingRules].map((rule) => this.current(rule))));
+  }
+
+  get assumed(): FlowResult['assumed'] {
+    return (this.madeAssumed ??= this.evaluated.assumed.map((rule) => this.current(rule) as typeof rule));
+  }
+
+  private current(rule: Rule): Rule {
+    const found = ruleIn(this.model, rule);
+    if (!found) throw new Error(`flow '${this.flow.name}': a reused result names a rule the model does not have`);
+    return found;
+  }
 }
 
 /** A region of an earlier model of the document, in the current model: the same instance, subnet or addresses. */
@@ -184,9 +216,10 @@ class ModelKeys {
   private readonly regionLists = new Map<Region[], Map<string, string>>();
   private readonly reserved = new Map<string, string>();
   private readonly relevances = new Map<string, Relevance>();
+  private readonly relevanceByFlow = new Map<string, Relevance>();
   private readonly relevantAcls = new Map<string, number>();
   private readonly relevantGroups = new Map<string, number>();
-  private readonly instanceRegions = new Map<string, string>();
+  private readonly instanceRegions = new Map<Instance, { relevance: Relevance; addrs: BigSet; key: string }[]>();
   private routing?: string;
   private sourcePorts?: PortSet;
   private ranks?: Map<SecurityGroup, number>;
@@ -255,6 +288,17 @@ class ModelKeys {
    */
   private relevance(flow: Flow): Relevance {
     if (flow.protocol === -1) return this.relevant('all', () => true);
+    const vpc = this.model.vpc && ofFamily(this.model.vpc.blocks, flow.family);
+    const inside = vpc && flow.src.addrs.subtract(vpc).isEmpty() && flow.dst.addrs.subtract(vpc).isEmpty() ? vpc : undefined;
+    // What decides the relevance, cheaply written: flows alike share it.
+    const reply = flow.reply.kind === 'icmp' ? flow.reply.key : '';
+    const written = `${flow.protocol}|${setKey(flow.keys)}|${flow.fromPorts ? setKey(flow.fromPorts) : ''}|${reply}|${inside ? flow.family : ''}`;
+    let found = this.relevanceByFlow.get(written);
+    if (!found) this.relevanceByFlow.set(written, (found = this.relevanceOf(flow, inside)));
+    return found;
+  }
+
+  private relevanceOf(flow: Flow, inside: BigSet | undefined): Relevance {
     let keys = flow.keys;
     if (flow.reply.kind === 'icmp') keys = keys.union(IntervalSet.point(flow.reply.key));
     if (flow.protocol === 6 || flow.protocol === 17) {
@@ -263,8 +307,6 @@ class ModelKeys {
       if (flow.fromPorts) keys = keys.union(flow.fromPorts);
     }
     const judged = keys;
-    const vpc = this.model.vpc && ofFamily(this.model.vpc.blocks, flow.family);
-    const inside = vpc && flow.src.addrs.subtract(vpc).isEmpty() && flow.dst.addrs.subtract(vpc).isEmpty() ? vpc : undefined;
     return this.relevant(`${flow.protocol}:${setKey(judged)}${inside ? `:${flow.family}` : ''}`, (rule) =>
       (rule.protocol === -1 || rule.protocol === flow.protocol) && rule.keys.overlaps(judged)
       && (!inside || ofFamily('cidr' in rule ? rule.cidr : rule.peer, flow.family).overlaps(inside)));
@@ -294,22 +336,27 @@ class ModelKeys {
 
   /** The key of an end's regions, by id: ends of addresses share their regions, keyed once per relevance. */
   private regions(regions: Region[], relevance: Relevance): string {
+    const [only] = regions;
+    // An instance's end: one region, the same for every flow that names the instance.
+    if (regions.length === 1 && only.kind === 'instance' && only.members.length === 1) return this.instanceRegion(only, relevance);
     let byRelevance = this.regionLists.get(regions);
     if (!byRelevance) this.regionLists.set(regions, (byRelevance = new Map()));
     let key = byRelevance.get(relevance.id);
     if (key === undefined) {
-      key = `@${this.ids.id(regions.map((region) => this.region(region, relevance)).join('\n'))}`;
+      key = `@${this.ids.id(regions.map((region) => `${regionKey(region)}@${this.consulted(region, relevance)}`).join('\n'))}`;
       byRelevance.set(relevance.id, key);
     }
     return key;
   }
 
-  /** A region and what the hops on its side read; an instance's whole region is keyed once per relevance. */
-  private region(region: Region, relevance: Relevance): string {
-    if (region.kind !== 'instance' || region.members.length !== 1) return `${regionKey(region)}@${this.consulted(region, relevance)}`;
-    const cacheKey = `${relevance.id}\n${region.instance.name}\n${setKey(region.addrs)}`;
-    let key = this.instanceRegions.get(cacheKey);
-    if (key === undefined) this.instanceRegions.set(cacheKey, (key = `${regionKey(region)}@${this.consulted(region, relevance)}`));
+  /** The key of an instance's own region, once per instance, addresses and relevance. */
+  private instanceRegion(region: Region & { kind: 'instance' }, relevance: Relevance): string {
+    let keys = this.instanceRegions.get(region.instance);
+    if (!keys) this.instanceRegions.set(region.instance, (keys = []));
+    const found = keys.find((each) => each.relevance === relevance && each.addrs.equals(region.addrs));
+    if (found) return found.key;
+    const key = `@${this.ids.id(`${regionKey(region)}@${this.consulted(region, relevance)}`)}`;
+    keys.push({ relevance, addrs: region.addrs, key });
     return key;
   }
 
@@ -433,7 +480,7 @@ export class IncrementalAnalyzer {
       let kept: KeptFlow;
       let result: FlowResult;
       if (found) {
-        result = rebase(found.value.evaluated, flow, model);
+        result = new ReusedResult(found.value.evaluated, flow, model);
         kept = { evaluated: found.value.evaluated, expectation: found.value.expectation && (found.earlier ? moved.template(found.value.expectation) : found.value.expectation) };
         if (!result.ok && !kept.expectation) kept.expectation = diagnosticTemplate((label) => expectationDiagnostic(result, label));
       } else {
