@@ -23,7 +23,7 @@ import { flowPaths, pathBetween } from './paths';
 import { AddrSet, ofFamily } from './addresses';
 import { aclKey, addrsKey, flowKey, groupKey, instanceKey, natLegsKey, regionKey, relevantAclKey, relevantGroupKey, reservedAddressesKey, routingKey, RuleMatters, setKey } from './fingerprints';
 import type { PortSet } from './intervals';
-import type { Flow, Instance, Model, NetworkAcl, Region, SecurityGroup } from './model';
+import type { Flow, Instance, Model, NetworkAcl, Region, SecurityGroup, StatefulRuleModel } from './model';
 import { MAX_V4 } from './addresses';
 import { diagnosticTemplate, LineMap, renderTemplate } from './line-map';
 import { BigSet, IntervalSet } from './intervals';
@@ -80,36 +80,92 @@ class KeyIds {
 }
 
 /**
- * The current model's rule that stands where a rule of an earlier model of the same document stood.
- * A flow's key holds only the group and ACL rules that can match its packets, so those are found by
- * their text (the same text, the same occurrence of it), not by their index among all the rules.
+ * Where a rule stands, without a reference to its model (kept results must not keep old models
+ * alive): its block by name and its place in it. A flow's key holds only the group and ACL rules
+ * that can match its packets, so those are found by their text (the same text, the same occurrence
+ * of it), not by their index among all the rules.
  */
-function ruleIn(model: Model, rule: Rule): Rule | undefined {
-  if ('kind' in rule) {
-    const group = rule.kind === 'stateless' ? model.statelessGroups.get(rule.group.name) : model.statefulGroups.get(rule.group.name);
-    return group?.rules[(rule.group.rules as Rule[]).indexOf(rule)];
-  }
-  if ('table' in rule) {
-    const table = rule.table.decl ? model.routeTables.get(rule.table.name) : model.localOnly;
-    return table?.routes[rule.table.routes.indexOf(rule)];
-  }
-  if ('group' in rule) {
-    const group = rule.group.decl ? model.groups.get(rule.group.name) : model.defaultGroup;
-    return group && sameOccurrence(rule.group.rules, rule, group.rules);
-  }
-  const acl = rule.acl.isDefault ? model.defaultAcl : model.acls.get(rule.acl.name);
-  return acl && sameOccurrence(rule.acl[rule.direction], rule, acl[rule.direction]);
+type RulePlace =
+  | { kind: 'firewall'; stateful: boolean; group: string; index: number }
+  | { kind: 'route'; table?: string; index: number }
+  | { kind: 'sg'; group?: string; text: string; occurrence: number }
+  | { kind: 'nacl'; acl?: string; direction: 'inbound' | 'outbound'; text: string; occurrence: number };
+
+function placeOf(rule: Rule): RulePlace {
+  if ('kind' in rule) return { kind: 'firewall', stateful: rule.kind === 'stateful', group: rule.group.name, index: (rule.group.rules as Rule[]).indexOf(rule) };
+  if ('table' in rule) return { kind: 'route', table: rule.table.decl ? rule.table.name : undefined, index: rule.table.routes.indexOf(rule) };
+  if ('group' in rule) return { kind: 'sg', group: rule.group.decl ? rule.group.name : undefined, text: rule.text, occurrence: occurrence(rule.group.rules, rule) };
+  return { kind: 'nacl', acl: rule.acl.isDefault ? undefined : rule.acl.name, direction: rule.direction, text: rule.text, occurrence: occurrence(rule.acl[rule.direction], rule) };
 }
 
-/** The rule of `now` with the same text as `rule`, as many times repeated before it in `before`. */
-function sameOccurrence<T extends { text: string }>(before: readonly T[], rule: T, now: readonly T[]): T | undefined {
-  let occurrence = 0;
-  for (const each of before) {
+/** How many rules before `rule` have its text. */
+function occurrence<T extends { text: string }>(rules: readonly T[], rule: T): number {
+  let count = 0;
+  for (const each of rules) {
     if (each === rule) break;
-    if (each.text === rule.text) occurrence++;
+    if (each.text === rule.text) count++;
   }
-  for (const each of now) if (each.text === rule.text && occurrence-- === 0) return each;
-  return undefined;
+  return count;
+}
+
+/** The current model's rule at a place. */
+function ruleAt(model: Model, place: RulePlace): Rule | undefined {
+  const withText = <T extends { text: string }>(rules: readonly T[] | undefined, text: string, wanted: number): T | undefined => {
+    let count = wanted;
+    for (const each of rules ?? []) if (each.text === text && count-- === 0) return each;
+    return undefined;
+  };
+  switch (place.kind) {
+    case 'firewall': return (place.stateful ? model.statefulGroups : model.statelessGroups).get(place.group)?.rules[place.index];
+    case 'route': return (place.table === undefined ? model.localOnly : model.routeTables.get(place.table))?.routes[place.index];
+    case 'sg': return withText((place.group === undefined ? model.defaultGroup : model.groups.get(place.group))?.rules, place.text, place.occurrence);
+    case 'nacl': return withText((place.acl === undefined ? model.defaultAcl : model.acls.get(place.acl))?.[place.direction], place.text, place.occurrence);
+  }
+}
+
+/**
+ * What is kept of a flow's evaluation: its verdict and what follows from the addresses and ports
+ * alone, and, for the rest, places in the model, so that no model object is kept.
+ */
+interface KeptEvaluation {
+  verdict: FlowResult['verdict'];
+  ok: boolean;
+  atoms: FlowResult['atoms'];
+  witness?: FlowResult['witness'];
+  example: FlowResult['example'];
+  examplePath: number;
+  split?: string;
+  ends: [Region, Region];
+  /** The trace by hop index, or 'walk' when a firewall stage's packets must be walked again. */
+  trace: { hop: number; action: 'allow' | 'deny'; rule?: RulePlace }[] | 'walk';
+  deciding: RulePlace[];
+  assumed: RulePlace[];
+}
+
+function keptEvaluation(result: FlowResult): KeptEvaluation {
+  const evaluation: KeptEvaluation = {
+    verdict: result.verdict, ok: result.ok, atoms: result.atoms, example: result.example, examplePath: result.examplePath,
+    ends: [detached(result.exampleEnds[0]), detached(result.exampleEnds[1])],
+    trace: result.trace.some((step) => step.firewall)
+      ? 'walk'
+      : result.trace.map((step) => ({ hop: result.hops.indexOf(step.hop), action: step.action, ...(step.rule ? { rule: placeOf(step.rule) } : {}) })),
+    deciding: [...result.decidingRules].map(placeOf),
+    assumed: result.assumed.map(placeOf),
+  };
+  if (result.witness !== undefined) evaluation.witness = result.witness;
+  if (result.split !== undefined) evaluation.split = result.split;
+  return evaluation;
+}
+
+/** A region with names in place of the model's objects. */
+function detached(region: Region): Region {
+  const named = <T extends { name: string }>(object: T) => ({ name: object.name }) as T;
+  switch (region.kind) {
+    case 'instance': return { ...region, instance: named(region.instance), members: region.members.map(named) };
+    case 'host': return { ...region, subnet: named(region.subnet) };
+    case 'aws-service': return { ...region, service: { ...region.service, routerOf: undefined } };
+    case 'external': return region;
+  }
 }
 
 /**
@@ -133,18 +189,18 @@ class ReusedResult implements FlowResult {
   private madeDeciding?: FlowResult['decidingRules'];
   private madeAssumed?: FlowResult['assumed'];
 
-  constructor(private readonly evaluated: FlowResult, readonly flow: Flow, private readonly model: Model) {
-    this.verdict = evaluated.verdict;
-    this.ok = evaluated.ok;
-    this.atoms = evaluated.atoms;
-    this.example = evaluated.example;
-    this.examplePath = evaluated.examplePath;
-    if (evaluated.witness !== undefined) this.witness = evaluated.witness;
-    if (evaluated.split !== undefined) this.split = evaluated.split;
+  constructor(private readonly evaluation: KeptEvaluation, readonly flow: Flow, private readonly model: Model) {
+    this.verdict = evaluation.verdict;
+    this.ok = evaluation.ok;
+    this.atoms = evaluation.atoms;
+    this.example = evaluation.example;
+    this.examplePath = evaluation.examplePath;
+    if (evaluation.witness !== undefined) this.witness = evaluation.witness;
+    if (evaluation.split !== undefined) this.split = evaluation.split;
   }
 
   private get exampleRoute(): ReturnType<typeof pathBetween> {
-    const [src, dst] = this.evaluated.exampleEnds;
+    const [src, dst] = this.evaluation.ends;
     return (this.route ??= pathBetween(this.flow, this.model, regionIn(this.model, src), regionIn(this.model, dst)));
   }
 
@@ -157,11 +213,11 @@ class ReusedResult implements FlowResult {
   }
 
   get trace(): FlowResult['trace'] {
-    const { evaluated, hops } = this;
+    const { evaluation, hops } = this;
     // A firewall stage's packets name rules throughout: the trace is walked again on the current model.
-    return (this.madeTrace ??= evaluated.trace.some((step) => step.firewall)
-      ? traceConnection(this.flow, hops, evaluated.example)
-      : evaluated.trace.map((step) => ({ hop: hops[evaluated.hops.indexOf(step.hop)], action: step.action, rule: step.rule && this.current(step.rule) })));
+    return (this.madeTrace ??= evaluation.trace === 'walk'
+      ? traceConnection(this.flow, hops, evaluation.example)
+      : evaluation.trace.map((step) => ({ hop: hops[step.hop], action: step.action, rule: step.rule && this.current(step.rule) })));
   }
 
   get paths(): FlowResult['paths'] {
@@ -169,15 +225,15 @@ class ReusedResult implements FlowResult {
   }
 
   get decidingRules(): FlowResult['decidingRules'] {
-    return (this.madeDeciding ??= new Set([...this.evaluated.decidingRules].map((rule) => this.current(rule))));
+    return (this.madeDeciding ??= new Set(this.evaluation.deciding.map((place) => this.current(place))));
   }
 
   get assumed(): FlowResult['assumed'] {
-    return (this.madeAssumed ??= this.evaluated.assumed.map((rule) => this.current(rule) as typeof rule));
+    return (this.madeAssumed ??= this.evaluation.assumed.map((place) => this.current(place) as StatefulRuleModel));
   }
 
-  private current(rule: Rule): Rule {
-    const found = ruleIn(this.model, rule);
+  private current(place: RulePlace): Rule {
+    const found = ruleAt(this.model, place);
     if (!found) throw new Error(`flow '${this.flow.name}': a reused result names a rule the model does not have`);
     return found;
   }
@@ -193,7 +249,7 @@ function regionIn(model: Model, region: Region): Region {
     case 'host': return { ...region, subnet: model.subnets.get(region.subnet.name)! };
     case 'aws-service': {
       const family = region.addrs.min()! > MAX_V4 ? 6 : 4;
-      return { ...region, service: model.awsServices[family].get(region.addrs.min()!) ?? region.service };
+      return { ...region, service: model.awsServices[family].get(region.addrs.min()!)! };
     }
     case 'external': return region;
   }
@@ -398,7 +454,7 @@ class ModelKeys {
  * and, when its expectation fails, the error as a template whose words follow the lines.
  */
 interface KeptFlow {
-  evaluated: FlowResult;
+  evaluation: KeptEvaluation;
   expectation?: Diagnostic;
 }
 
@@ -480,12 +536,12 @@ export class IncrementalAnalyzer {
       let kept: KeptFlow;
       let result: FlowResult;
       if (found) {
-        result = new ReusedResult(found.value.evaluated, flow, model);
-        kept = { evaluated: found.value.evaluated, expectation: found.value.expectation && (found.earlier ? moved.template(found.value.expectation) : found.value.expectation) };
+        result = new ReusedResult(found.value.evaluation, flow, model);
+        kept = { evaluation: found.value.evaluation, expectation: found.value.expectation && (found.earlier ? moved.template(found.value.expectation) : found.value.expectation) };
         if (!result.ok && !kept.expectation) kept.expectation = diagnosticTemplate((label) => expectationDiagnostic(result, label));
       } else {
         result = evaluateFlow(flow, model);
-        kept = { evaluated: result, expectation: result.ok ? undefined : diagnosticTemplate((label) => expectationDiagnostic(result, label)) };
+        kept = { evaluation: keptEvaluation(result), expectation: result.ok ? undefined : diagnosticTemplate((label) => expectationDiagnostic(result, label)) };
         this.evaluatedFlows.push(flow.name);
         yield;
       }
