@@ -240,4 +240,58 @@ describe('incremental analysis', () => {
   it("sees a return rule's port change in a flow's reply hop", () => {
     assertEditSeen(NETWORK, NETWORK.replace('tcp 32768-60999 to', 'tcp 32768-40000 to'));
   });
+
+  const ROUTED = [
+    'vpc main 10.0.0.0/16',
+    'subnet public 10.0.0.0/24 acl public-acl routes public-rt',
+    'subnet web 10.0.1.0/24 acl web-acl routes private-rt',
+    'subnet db 10.0.2.0/24 acl db-acl routes private-rt',
+    'internet-gateway igw',
+    'nat-gateway nat subnet public ip 10.0.0.5 public-ip 198.18.0.5',
+    'route-table public-rt {',
+    '  route 0.0.0.0/0 -> igw igw',
+    '}',
+    'route-table private-rt {',
+    '  route 0.0.0.0/0 -> nat nat',
+    '}',
+    'network-acl public-acl {',
+    '  inbound  100 allow all from 0.0.0.0/0',
+    '  outbound 100 allow all to 0.0.0.0/0',
+    '}',
+    'network-acl web-acl {',
+    '  inbound  100 allow all from 0.0.0.0/0',
+    '  outbound 100 allow all to 0.0.0.0/0',
+    '}',
+    'network-acl db-acl {',
+    '  inbound  100 allow tcp 5432 from 10.0.1.0/24',
+    '  inbound  110 allow tcp 1024-65535 from 0.0.0.0/0',
+    '  outbound 100 allow all to 0.0.0.0/0',
+    '}',
+    'security-group web-sg {',
+    '  outbound all to 0.0.0.0/0',
+    '}',
+    'security-group db-sg {',
+    '  inbound tcp 5432 from sg web-sg',
+    '  outbound all to 0.0.0.0/0',
+    '}',
+    'instance web-1 subnet web ip 10.0.1.10 groups web-sg',
+    'instance db-1 subnet db ip 10.0.2.10 groups db-sg',
+    'flow out web-1 -> internet tcp 443 expect allow',
+    'flow query web-1 -> db-1 tcp 5432 expect allow',
+    'flow backup db-1 -> internet tcp 443 expect allow',
+  ].join('\n');
+
+  it("re-evaluates after a network ACL's edit only the flows whose paths can cross it", () => {
+    const analyzer = new IncrementalAnalyzer();
+    const first = assertSameAsFresh(analyzer, ROUTED);
+    assert.deepEqual(first.diagnostics.filter((d) => d.severity === 'error'), []);
+    assert.deepEqual(analyzer.evaluatedFlows, ['out', 'query', 'backup']);
+    assertSameAsFresh(analyzer, ROUTED.replace('inbound  100 allow tcp 5432 from', 'inbound  100 allow tcp 5433 from'));
+    assert.deepEqual(analyzer.evaluatedFlows, ['query', 'backup']);
+    assertSameAsFresh(analyzer, ROUTED);
+    assert.deepEqual(analyzer.evaluatedFlows, ['query', 'backup']);
+    // The NAT gateway's subnet is on the way out of every private subnet.
+    assertSameAsFresh(analyzer, ROUTED.replace('inbound  100 allow all from 0.0.0.0/0\n  outbound 100 allow all to 0.0.0.0/0\n}\nnetwork-acl web-acl', 'inbound  100 allow all from 0.0.0.0/1\n  outbound 100 allow all to 0.0.0.0/0\n}\nnetwork-acl web-acl'));
+    assert.deepEqual(analyzer.evaluatedFlows, ['out', 'query', 'backup']);
+  });
 });

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { IntervalSet } from '../server/src/engine/intervals';
-import { rangeToCidrs } from '../server/src/syntax/cidr';
+import { IPv4 } from 'ip-num';
+import { formatAddress, rangeToCidrs } from '../server/src/syntax/cidr';
 import { formatAddrSet } from '../server/src/engine/addresses';
 
 // Interval sets against plain sets of integers over a small universe.
@@ -63,5 +64,11 @@ describe('address formatting', () => {
     assert.equal(formatAddrSet(IntervalSet.of(0n, (1n << 32n) - 1n), 4), '0.0.0.0/0');
     assert.equal(formatAddrSet(IntervalSet.of(0x0a000000n, 0x0a00ffffn), 4), '10.0.0.0/16');
     assert.equal(formatAddrSet(IntervalSet.of(0x0a000001n, 0x0a000006n), 4), '10.0.0.1-10.0.0.6');
+  });
+
+  it('writes an IPv4 address as ip-num does', () => {
+    fc.assert(fc.property(fc.bigInt({ min: 0n, max: (1n << 32n) - 1n }), (value) => formatAddress(value, 4) === new IPv4(value).toString()), { seed: 4 });
+    assert.equal(formatAddress(0n, 4), '0.0.0.0');
+    assert.equal(formatAddress((1n << 32n) - 1n, 4), '255.255.255.255');
   });
 });

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
 import { checkAll, explainFlow } from './commands';
+import { importJson, ImportResult } from './import';
 import { ExplainReports, REVEAL_LINE_COMMAND, revealLine } from './report';
 import { ExplainResult } from './report-page';
 import { TallyStatus } from './status';
@@ -15,9 +16,11 @@ let client: LanguageClient | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const output = vscode.window.createOutputChannel('vpcrules');
+  const importOutput = vscode.window.createOutputChannel('vpcrules import');
   const serverModule = context.asAbsolutePath('dist/server.js');
 
   async function request<R>(method: string, params: object): Promise<R> {
+    await starting; // a command run right after activation waits for the server
     if (!client) throw new Error('the vpcrules language server is not running');
     return client.sendRequest<R>(method, params);
   }
@@ -63,6 +66,8 @@ export function activate(context: vscode.ExtensionContext): void {
       explainFlow(reports, uri, flowName),
     ),
     vscode.commands.registerCommand('vpcrules.restartServer', restartServer),
+    vscode.commands.registerCommand('vpcrules.importJson', () => importJson((params) => request<ImportResult>('vpcrules/import', params), importOutput)),
+    importOutput,
     vscode.commands.registerCommand(REVEAL_LINE_COMMAND, revealLine),
     vscode.window.onDidChangeActiveTextEditor(() => void status.refresh()),
     vscode.languages.onDidChangeDiagnostics((event) => {

@@ -36,6 +36,21 @@ function check(cli, file) {
 }
 
 /**
+ * What `vpcrules import SOURCE FILE` prints for an import fixture: the document the editor's
+ * import command must open (its first lines, and its VPC line).
+ */
+export function importPlan(cli, source, file) {
+  const program = `require(${JSON.stringify(cli)}).main(['import', ${JSON.stringify(source)}, ${JSON.stringify(file)}])`;
+  const result = spawnSync(process.execPath, ['-e', program], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`vpcrules import ${source} ${file} exited with ${result.status ?? result.signal}\n${result.stderr}`);
+  const lines = result.stdout.split('\n');
+  const vpcLine = lines.find((line) => line.startsWith('vpc '));
+  if (!vpcLine) throw new Error(`vpcrules import ${source} ${file} wrote no vpc line`);
+  const name = vpcLine.split(' ')[1];
+  return { firstLines: lines.slice(0, 2), vpcLine: vpcLine.replace(/\s+#.*$/, ''), name, summary: result.stderr.split('\n')[0] };
+}
+
+/**
  * Reads the file under test through the CLI and picks what the scenarios assert.
  * `scratchDir` receives a copy of the file with the candidate fix, to prove the fix works.
  */

@@ -37,13 +37,16 @@ import {
   startCodeServer,
   waitForHttp,
 } from './harness.mjs';
-import { bundleCli, makePlan } from './plan.mjs';
+import { bundleCli, importPlan, makePlan } from './plan.mjs';
 import { scenarios } from './scenarios.mjs';
 import { SELECTORS, dismissNotifications, waitFor } from './workbench.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const env = process.env;
 const FILE_NAME = 'ecommerce-tcp.vpcrules';
+/** The JSON the import scenario picks in the open dialog: copied into the workspace. */
+const IMPORT_FIXTURE = join('test', 'fixtures', 'import', 'terraform', 'three-tier.plan.json');
+const IMPORT_TARGET = join('imports', 'three-tier.plan.json');
 const EXTENSION_ID = 'vpcrules.vpcrules';
 const SCENARIO_TIMEOUT_MS = 120_000;
 const RUN_TIMEOUT_MS = Number(env.E2E_TIMEOUT_MS ?? 15 * 60_000);
@@ -146,6 +149,8 @@ function prepareWorkspace(tmp) {
   const source = existsSync(join(examples, FILE_NAME)) ? examples : fixtures;
   if (source === fixtures) log(`examples/${FILE_NAME} does not exist: using test/e2e/fixtures/ instead`);
   cpSync(source, folder, { recursive: true });
+  mkdirSync(join(folder, dirname(IMPORT_TARGET)), { recursive: true });
+  cpSync(join(ROOT, IMPORT_FIXTURE), join(folder, IMPORT_TARGET));
   return { folder, source };
 }
 
@@ -203,6 +208,10 @@ async function main() {
     `${relative(ROOT, join(source, FILE_NAME))}: flow '${plan.failingFlow.name}' (line ${plan.failingLine}) is ${plan.failingFlow.verdict}; ` +
       `fix: line ${plan.fix.line} ${plan.fix.oldRange} -> ${plan.fix.newRange}`,
   );
+
+  const importFile = join(folder, IMPORT_TARGET);
+  const imported = importPlan(cli, 'terraform', importFile);
+  log(`${IMPORT_TARGET}: the import writes VPC ${imported.name} (${imported.summary.slice(0, 80)}...)`);
 
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -266,6 +275,8 @@ async function main() {
       fileName: FILE_NAME,
       filePath: file,
       source: sourceLines,
+      importFile,
+      imported,
       screenshot: async () => {
         await page.screenshot({ path: shotPath });
         shotTaken = true;

@@ -2,6 +2,7 @@
 // they would see. `ctx` carries the page, the file under test and the plan (plan.mjs).
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { log } from './harness.mjs';
 import {
   SELECTORS,
   activeTabLabel,
@@ -10,6 +11,7 @@ import {
   goToLine,
   literal,
   normalize,
+  quickInputState,
   quickOpen,
   runCommand,
   statusItems,
@@ -428,11 +430,85 @@ export const scenarios = [
         },
         { timeout: SHOW_TIMEOUT, observe: () => hoverText(page) },
       );
-      await scrollHoverTo(page, `flow ${flow}`);
+      // For the screenshot only: the assertion above is on the text the hover showed.
+      await scrollHoverTo(page, `flow ${flow}`).catch((error) => log(`(h) screenshot without scrolling the hover: ${error.message}`));
       await ctx.screenshot();
       await page.mouse.move(5, 5);
       const dropped = normalize(text).match(/firewall inspect-a stateful: deny[^\n]{0,120}/)?.[0] ?? '';
       return `hover: ${dropped || normalize(text).slice(0, 160)}`;
+    },
+  },
+  {
+    id: 'i',
+    name: 'import',
+    title: 'command palette "vpcrules: Import AWS or Terraform JSON...", pick a terraform show -json plan: its import opens as a new unsaved NAME.vpcrules',
+    async run(ctx) {
+      const { page, importFile, imported } = ctx;
+      await hidePanel(page);
+      await runCommand(page, 'vpcrules: Import AWS or Terraform JSON', { opensQuickInput: true });
+      // code-server's open dialog is VS Code's simple file dialog: a quick input holding a path.
+      await waitFor(
+        'the open dialog (a quick input with a path)',
+        async () => {
+          const state = await quickInputState(page);
+          return state.visible && state.focused && state.title.includes('import AWS CLI or Terraform JSON') && state.value.startsWith('/') ? state : undefined;
+        },
+        { timeout: SHOW_TIMEOUT, observe: () => quickInputState(page) },
+      );
+      // The dialog lists the folder it starts in, then takes the path typed into its box (here set
+      // at once), lists the file and accepts it with Enter. It may still be reading a folder when
+      // the path is set and put its own path back: the path is set again until the file is listed.
+      const fileName = importFile.split('/').pop();
+      await waitFor('the dialog to list the workspace folder', async () => (await texts(page, SELECTORS.quickInputRows)).some((row) => row.includes('imports')), {
+        timeout: 10_000,
+        observe: () => texts(page, SELECTORS.quickInputRows),
+      });
+      let lastAction = 0;
+      let enters = 0;
+      await waitFor(
+        `the dialog to accept ${importFile}`,
+        async () => {
+          const state = await quickInputState(page);
+          if (!state.visible || !state.title.includes('import AWS CLI or Terraform JSON')) return true;
+          if (Date.now() - lastAction < 1000) return undefined;
+          lastAction = Date.now();
+          if (state.value !== importFile) {
+            await page.fill(SELECTORS.quickInputBox, importFile);
+            return undefined;
+          }
+          const listed = (await texts(page, SELECTORS.quickInputRows)).some((row) => row.includes(fileName));
+          if (!listed) return undefined;
+          enters += 1;
+          if (enters <= 2) await page.keyboard.press('Enter');
+          else await page.click('.quick-input-widget .monaco-button:has-text("Import")').catch(() => {});
+          return undefined;
+        },
+        { timeout: 20_000, observe: async () => ({ dialog: await quickInputState(page), rows: await texts(page, SELECTORS.quickInputRows) }) },
+      );
+      // The import opens as a new untitled document in the vpcrules language.
+      const header = `^${literal(imported.firstLines[0])}\\s*$`;
+      const line = await waitFor(
+        'the imported document with its header line',
+        async () => ((await activeTabLabel(page)).startsWith(`${imported.name}.vpcrules`) ? findViewLine(page, header) : undefined),
+        { timeout: SHOW_TIMEOUT, observe: async () => ({ tab: await activeTabLabel(page), dialog: await quickInputState(page) }) },
+      );
+      await waitFor(`the line "${imported.firstLines[1]}"`, () => findViewLine(page, `^${literal(imported.firstLines[1])}\\s*$`), { timeout: 5000 });
+      const vpc = await waitFor(`the line "${imported.vpcLine}"`, () => findViewLine(page, `^${literal(imported.vpcLine)}\\s`), { timeout: 5000 });
+      const language = await waitFor(
+        'the language mode "vpcrules" in the status bar',
+        async () => {
+          const [mode] = await texts(page, SELECTORS.languageStatus);
+          return normalize(mode) === 'vpcrules' ? normalize(mode) : undefined;
+        },
+        { timeout: 10_000, observe: () => texts(page, SELECTORS.languageStatus) },
+      );
+      const toast = await waitFor(
+        `a notification "vpcrules: imported ${imported.name}"`,
+        async () => (await texts(page, SELECTORS.notificationToasts)).map(normalize).find((text) => text.includes(`vpcrules: imported ${imported.name}`)),
+        { timeout: 10_000, observe: () => texts(page, SELECTORS.notificationToasts) },
+      );
+      await ctx.screenshot();
+      return `tab "${await activeTabLabel(page)}" (${language}): "${normalize(line.text)}" / "${normalize(vpc.text).slice(0, 60)}"; ${toast.slice(0, 100)}`;
     },
   },
 ];

@@ -15,6 +15,7 @@ export const SELECTORS = {
   statusItems: '#workbench\\.parts\\.statusbar .statusbar-item',
   cursorStatus: '#status\\.editor\\.selection',
   notificationToasts: '.notifications-toasts .notification-toast',
+  languageStatus: '#status\\.editor\\.mode',
 };
 
 const DEFAULT_TIMEOUT = 30_000;
@@ -98,21 +99,46 @@ async function quickInputRows(page) {
   );
 }
 
-/** Command palette (F1): types the command's label and runs it once it is the focused row. */
-export async function runCommand(page, label) {
-  await openQuickInput(page, 'F1');
-  await page.keyboard.type(label);
+/**
+ * Command palette (F1): types the command's label and runs it once it is the focused row.
+ * `opensQuickInput`: the command shows a quick input of its own (a pick, the simple file dialog),
+ * so the palette's closing is not waited for.
+ */
+export async function runCommand(page, label, { opensQuickInput = false } = {}) {
   const wanted = normalize(label).toLowerCase();
+  // Right after the workbench loads, an extension's commands may not be listed yet: the palette
+  // lists what it knew when it opened, so it is opened again until the command is there.
+  let openedAt = 0;
   await waitFor(
     `command "${label}" in the command palette`,
     async () => {
+      if (Date.now() - openedAt > 5000) {
+        await openQuickInput(page, 'F1');
+        await page.keyboard.type(label);
+        openedAt = Date.now();
+      }
       const rows = await quickInputRows(page);
       return rows[0]?.focused && normalize(rows[0].aria || rows[0].text).toLowerCase().includes(wanted);
     },
     { observe: () => quickInputRows(page) },
   );
   await page.keyboard.press('Enter');
+  if (opensQuickInput) return;
   await waitFor('the command palette to close', async () => !(await quickInputVisible(page)), { timeout: 10_000 });
+}
+
+/** The quick input's title, the value of its input box, and whether the box has the focus. */
+export function quickInputState(page) {
+  return page.evaluate((selectors) => {
+    const widget = document.querySelector(selectors.quickInput);
+    const box = document.querySelector(selectors.quickInputBox);
+    return {
+      visible: !!widget && widget.style.display !== 'none' && widget.offsetParent !== null,
+      title: (widget?.querySelector('.quick-input-title')?.textContent ?? '').trim(),
+      value: box?.value ?? '',
+      focused: !!box && document.activeElement === box,
+    };
+  }, SELECTORS);
 }
 
 /** Quick Open (Ctrl+P): types the file name, waits for it to be the focused result, presses Enter. */

@@ -1,21 +1,23 @@
-// Malformed and truncated JSON fed to vpcrules import aws: either an import, or one line that names
-// the file; never a crash. An import that succeeds writes text the parser reads without a syntax error.
+// Malformed and truncated JSON fed to vpcrules import aws and import terraform: either an import,
+// or one line that names the file; never a crash. An import that succeeds writes text the parser
+// reads without a syntax error.
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { run } from '../../server/src/cli/main';
 import { ImportInputError, InputFile, writeDescription } from '../../server/src/import';
 import { readAws } from '../../server/src/import/aws';
+import { readTerraform } from '../../server/src/import/terraform';
 import { parse } from '../../server/src/syntax/parser';
-import { fixtureInputs } from '../import/import-helpers';
+import { fixtureInputs, terraformInput } from '../import/import-helpers';
 
 const FIXTURES = ['aws/three-tier', 'aws/inspection'];
 /** IMPORT_FUZZ_RUNS=1000 searches longer. */
 const RUNS = Number(process.env.IMPORT_FUZZ_RUNS) || 100;
 
 /** Imports; returns the texts, or the one-line error. Anything else thrown fails the property. */
-function attempt(files: InputFile[]): { texts?: string[]; error?: string } {
+function attempt(files: InputFile[], read = readAws): { texts?: string[]; error?: string } {
   try {
-    return { texts: writeDescription(readAws(files)).map((file) => file.text) };
+    return { texts: writeDescription(read(files)).map((file) => file.text) };
   } catch (error) {
     if (!(error instanceof ImportInputError)) throw error;
     assert.ok(!error.message.includes('\n'), `one line: ${error.message}`);
@@ -95,5 +97,41 @@ describe('import aws: malformed input never crashes', () => {
     assert.equal(code, 2);
     assert.equal(err.length, 1);
     assert.match(err[0], /^vpcrules: .*import-fuzz\.test\.js: not JSON/);
+  });
+
+  for (const [network, kind] of [['three-tier', 'state'], ['three-tier', 'plan'], ['inspection', 'state'], ['inspection', 'plan']] as const) {
+    const file = terraformInput(network, kind);
+    const parsed = JSON.parse(file.text) as Json;
+    const all = paths(parsed).filter((p) => p.length > 0);
+
+    it(`terraform ${network} ${kind}: truncated files give one line naming the file`, () => {
+      fc.assert(fc.property(fc.double({ min: 0, max: 1, noNaN: true }), (cut) => {
+        const result = attempt([{ path: file.path, text: file.text.slice(0, Math.floor(file.text.length * cut)) }], readTerraform);
+        if (result.error) assert.ok(result.error.startsWith(`${file.path}: `), result.error);
+        else for (const text of result.texts!) noSyntaxError(text);
+      }), { numRuns: Math.ceil(RUNS / 2) });
+    });
+
+    it(`terraform ${network} ${kind}: values replaced or removed anywhere give an import or one line`, () => {
+      const weird = fc.oneof(
+        fc.jsonValue() as fc.Arbitrary<Json>,
+        fc.constantFrom<Json>('', '-1', 'all', 'tcp', '58', '999', '10.0.0.0/33', 'fe80::/200', '0.0.0.0/0', 'a"b\\c', 'x\ny # z', 'internet', '{', 'ANY',
+          'aws_vpc.main.id', 'module.x', 'count.index', 'each.value.id', 'var.x', 'local.y', 'aws_subnet.public[0]', '1.0', -1, 70000, 1e100, null, [], {}, true),
+      );
+      fc.assert(fc.property(fc.nat(), weird, fc.boolean(), (pick, replacement, remove) => {
+        const path = all[pick % all.length];
+        const mutated = replaceAt(parsed, path, remove ? undefined : replacement);
+        const result = attempt([{ path: file.path, text: JSON.stringify(mutated) }], readTerraform);
+        if (result.error) assert.ok(result.error.startsWith(`${file.path}: `), result.error);
+        else for (const text of result.texts!) noSyntaxError(text);
+      }), { numRuns: RUNS * 2 });
+    });
+  }
+
+  it('import terraform answers arbitrary bytes with one line, or an import', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 200 }), (text) => {
+      const result = attempt([{ path: 'x.json', text }], readTerraform);
+      if (result.error) assert.ok(result.error.startsWith('x.json: '), result.error);
+    }), { numRuns: 200 });
   });
 });

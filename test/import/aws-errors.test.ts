@@ -139,7 +139,7 @@ describe('CLI: vpcrules import', () => {
 
   it('exits 2 with one line on bad usage and bad input', () => {
     const cases: [string[], RegExp][] = [
-      [['import'], /^vpcrules: import needs a source: aws$/],
+      [['import'], /^vpcrules: import needs a source: aws, terraform$/],
       [['import', 'awss', 'x.json'], /^vpcrules: unknown import source 'awss'; did you mean 'aws'\?$/],
       [['import', 'aws'], /^vpcrules: import aws needs at least one file$/],
       [['import', 'aws', '--frobnicate', 'x.json'], /^vpcrules: unknown option '--frobnicate' for import$/],

@@ -9,3 +9,9 @@ export function fixtureInputs(folder: string): InputFile[] {
   const dir = join(IMPORT_FIXTURES, folder);
   return readdirSync(dir).filter((name) => name.endsWith('.json')).sort().map((name) => ({ path: `${folder}/${name}`, text: readFileSync(join(dir, name), 'utf8') }));
 }
+
+/** One Terraform fixture: `terraform show -json` of NETWORK's state or plan. */
+export function terraformInput(network: string, kind: 'state' | 'plan'): InputFile {
+  const name = `${network}.${kind}.json`;
+  return { path: `terraform/${name}`, text: readFileSync(join(IMPORT_FIXTURES, 'terraform', name), 'utf8') };
+}

@@ -1,4 +1,5 @@
 // vpcrules import aws FILE|DIR... [--vpc VPC-ID] [--out FILE|DIR]
+// vpcrules import terraform FILE [--vpc ADDRESS-OR-ID] [--out FILE|DIR]
 // Reads the files, writes one .vpcrules file per VPC (stdout, a file, or a directory), and the
 // summary to stderr. Exit 0 on success, 2 on bad usage or input that cannot be imported.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,12 @@ export const IMPORT_USAGE = `  vpcrules import aws FILE|DIR... [--vpc VPC-ID] [-
       to stdout, or to --out (-o) FILE, or one NAME.vpcrules per VPC into --out DIR
       (an existing directory, or a path ending in /). Several VPCs need --vpc or
       --out DIR. A summary of what was imported, and of what could not be, goes to
-      stderr. Exit 0: imported; 2: bad usage or input that cannot be imported.`;
+      stderr. Exit 0: imported; 2: bad usage or input that cannot be imported.
+  vpcrules import terraform FILE [--vpc ADDRESS-OR-ID] [--out FILE|DIR]
+      The same from 'terraform show -json' of a state, or of a saved plan
+      ('terraform show -json plan.tfplan'): values unknown until apply are resolved
+      through the plan's configuration, or written as placeholders and reported.
+      --vpc takes the VPC's Terraform address, AWS id or name.`;
 
 export interface ImportIo {
   stdout: (text: string) => void;
@@ -55,11 +61,14 @@ function parseImportArgs(args: string[]): ImportArgs {
       parsed.paths.push(arg);
     }
   }
-  if (parsed.paths.length === 0) throw new ImportUsageError(`vpcrules: import ${source} needs at least one file`);
+  if (parsed.paths.length === 0) throw new ImportUsageError(`vpcrules: import ${source} needs ${source === 'terraform' ? 'a file' : 'at least one file'}`);
+  if (source === 'terraform' && parsed.paths.length > 1) {
+    throw new ImportUsageError(`vpcrules: import terraform reads one file, the output of 'terraform show -json'; got ${parsed.paths.length}`);
+  }
   return parsed;
 }
 
-function readInputs(paths: string[]): InputFile[] {
+function readInputs(paths: string[], source: string): InputFile[] {
   const files: string[] = [];
   for (const path of paths) {
     let stats;
@@ -67,6 +76,9 @@ function readInputs(paths: string[]): InputFile[] {
       stats = statSync(path);
     } catch {
       throw new ImportUsageError(`vpcrules: cannot read '${path}': no such file or directory`);
+    }
+    if (stats.isDirectory() && source === 'terraform') {
+      throw new ImportUsageError(`vpcrules: '${path}' is a directory; import terraform reads one file, the output of 'terraform show -json'`);
     }
     if (stats.isDirectory()) {
       const found = readdirSync(path).filter((name) => name.endsWith('.json')).sort().map((name) => join(path, name));
@@ -89,7 +101,7 @@ function readInputs(paths: string[]): InputFile[] {
 
 export function importCommand(args: string[], io: ImportIo): number {
   const options = parseImportArgs(args);
-  const inputs = readInputs(options.paths);
+  const inputs = readInputs(options.paths, options.source);
   let files;
   try {
     const description = SOURCES[options.source](inputs);

@@ -1,12 +1,17 @@
 // vpcrules check FILE... [--format text|json|sarif]
-// vpcrules explain FILE FLOW
+// vpcrules explain FILE FLOW [--svg]
+// vpcrules matrix FILE --proto tcp|udp|icmp [--port N[-M]] [--format text|json|csv]
 // vpcrules import aws FILE|DIR... [--vpc VPC-ID] [--out FILE|DIR]   (import-command.ts)
+// vpcrules import terraform FILE [--vpc ADDRESS-OR-ID] [--out FILE|DIR]
 // Exit codes: 0 all good, 1 an error diagnostic or a failed expectation, 2 bad usage or unreadable file.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../engine/analyze';
-import type { ModelOptions } from '../engine/build-model';
+import { buildModel, ModelOptions } from '../engine/build-model';
+import { parse } from '../syntax/parser';
 import { parsePortRange } from '../engine/keys';
+import { pathDiagram } from '../engine/diagram';
+import { matrixCsv, matrixJson, MatrixProtocol, matrixText, reachabilityMatrix } from '../engine/matrix';
 import { closest } from '../syntax/suggest';
 import { IMPORT_USAGE, importCommand, ImportUsageError } from './import-command';
 import { FileAnalysis, jsonReport } from './report';
@@ -19,8 +24,15 @@ export const USAGE = `usage:
       Checks .vpcrules files (directories are searched for *.vpcrules) and prints
       diagnostics and every flow's verdict. Exit 0: no errors and every expectation
       holds; 1: an error or a failed expectation; 2: bad usage or an unreadable file.
-  vpcrules explain FILE FLOW [--no-color] [--external-ephemeral N-M]
-      Prints one flow's verdict, witness, hop-by-hop trace and packet sequence.
+  vpcrules explain FILE FLOW [--svg] [--no-color] [--external-ephemeral N-M]
+      Prints one flow's verdict, witness, hop-by-hop trace and packet sequence;
+      with --svg, a diagram of the example's path as an SVG image instead.
+  vpcrules matrix FILE --proto tcp|udp|icmp [--port N[-M]] [--format text|json|csv]
+        [--external-ephemeral N-M]
+      Prints the verdict of src -> dst for every instance and the internet as source
+      and destination, on one protocol and port range (TCP and UDP need --port; ICMP
+      is an echo request, type 8), as a written flow would get it. Exit 0, or 2 on bad
+      usage or an unreadable file.
 ${IMPORT_USAGE}
   --external-ephemeral N-M sets the source ports of clients outside the VPC for flows
       without from-ports (default 1024-65535, as the language specifies).
@@ -149,8 +161,54 @@ function explain(allArgs: string[], io: CliIo): number {
       : `vpcrules: no flow '${name}' in ${path}${suggestion ? `; did you mean '${suggestion}'?` : ''}`);
     return 2;
   }
-  io.stdout(formatExplain(result, styleFor(args.includes('--no-color') ? false : io.color)));
+  if (args.includes('--svg')) io.stdout(pathDiagram(result));
+  else io.stdout(formatExplain(result, styleFor(args.includes('--no-color') ? false : io.color)));
   return result.ok ? 0 : 1;
+}
+
+function optionValue(args: string[], i: number, name: string, what: string): string {
+  const value = args[i + 1];
+  if (value === undefined || (value.startsWith('-') && value !== '-')) throw new UsageError(`vpcrules: ${name} needs a value: ${what}`);
+  return value;
+}
+
+function matrix(allArgs: string[], io: CliIo): number {
+  const { rest: args, options } = takeModelOptions(allArgs);
+  const positional: string[] = [];
+  let proto: string | undefined;
+  let port: string | undefined;
+  let format = 'text';
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const take = (what: string) => inline ?? optionValue(args, i++, flag, what);
+    if (flag === '--proto' || flag === '--protocol') proto = take('tcp, udp or icmp');
+    else if (flag === '--port' || flag === '--ports') port = take('a port or a range N-M');
+    else if (flag === '--format' || flag === '-f') format = take('text, json or csv');
+    else if (arg === '--no-color' || arg === '--color') continue;
+    else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`vpcrules: unknown option '${arg}'`);
+    else positional.push(arg);
+  }
+  if (positional.length !== 1) throw new UsageError('vpcrules: matrix needs one file');
+  if (!proto) throw new UsageError('vpcrules: matrix needs --proto tcp, udp or icmp');
+  if (!['tcp', 'udp', 'icmp'].includes(proto)) throw new UsageError(`vpcrules: unknown protocol '${proto}'; use tcp, udp or icmp`);
+  if (!['text', 'json', 'csv'].includes(format)) throw new UsageError(`vpcrules: unknown format '${format}'; use text, json or csv`);
+  let ports: { from: number; to: number } | undefined;
+  if (proto === 'icmp') {
+    if (port !== undefined) throw new UsageError('vpcrules: ICMP has no ports: the icmp matrix is of echo requests (type 8); leave out --port');
+  } else {
+    if (port === undefined) throw new UsageError(`vpcrules: a ${proto} matrix needs --port N or --port N-M`);
+    const set = parsePortRange(port);
+    if (!set) throw new UsageError(`vpcrules: --port needs a port or a range N-M within 0-65535, not '${port}'`);
+    ports = { from: set.intervals[0][0], to: set.intervals[0][1] };
+  }
+  const text = readSource(positional[0]);
+  const { model } = buildModel(parse(text).file, text, options);
+  const result = reachabilityMatrix(model, { protocol: proto as MatrixProtocol, ports });
+  if (format === 'json') io.stdout(JSON.stringify(matrixJson(result), null, 2));
+  else if (format === 'csv') io.stdout(matrixCsv(result));
+  else io.stdout(matrixText(result));
+  return 0;
 }
 
 export function run(args: string[], io: CliIo): number {
@@ -167,7 +225,8 @@ export function run(args: string[], io: CliIo): number {
     if (command === 'check') return check(rest, io);
     if (command === 'explain') return explain(rest, io);
     if (command === 'import') return importCommand(rest, io);
-    const suggestion = closest(command, ['check', 'explain', 'import']);
+    if (command === 'matrix') return matrix(rest, io);
+    const suggestion = closest(command, ['check', 'explain', 'import', 'matrix']);
     throw new UsageError(`vpcrules: unknown command '${command}'${suggestion ? `; did you mean '${suggestion}'?` : ''}\n${USAGE}`);
   } catch (error) {
     if (error instanceof UsageError || error instanceof FileError || error instanceof ImportUsageError) {

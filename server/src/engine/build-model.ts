@@ -540,14 +540,7 @@ class ModelBuilder {
     if (protocol.number === 1 && family === 6) {
       this.report(makeDiagnostic('familyMismatch', protocol.range, 'icmp over IPv6: use icmpv6 for IPv6', { severity: 'warning' }));
     }
-    const flow: Flow = {
-      name: decl.name.text, decl, src: srcEnd, dst: dstEnd, protocol: protocol.number, family,
-      keys: flowKeys(decl), reply: replyShape(decl), expect: expect.value,
-      fromPorts: decl.fromPorts && !icmp ? IntervalSet.of(decl.fromPorts.from, decl.fromPorts.to) : undefined,
-      externalEphemeral: this.model.externalEphemeral,
-      srcRegions: endRegions(this.model, srcEnd, family, 'src'),
-      dstRegions: endRegions(this.model, dstEnd, family, 'dst'),
-    };
+    const flow = makeFlow(this.model, decl, srcEnd, dstEnd, family);
     if (!coversConnection(flow)) {
       this.report(makeDiagnostic('invalidFlow', decl.name.range, `flow '${decl.name.text}' covers no connection: a connection from an instance to itself never leaves it`));
       return undefined;
@@ -590,20 +583,47 @@ class ModelBuilder {
         }));
         return undefined;
       }
-      if (!instance.subnet) return undefined;
-      return { kind: 'instance', instance, addrs: IntervalSet.from(addresses.map((address) => [address, address] as const)), range: end.range };
+      return instanceEnd(instance, family, end.range);
     }
     if (end.kind === 'cidr') {
       return { kind: 'addresses', addrs: withoutServiceAddresses(this.model, cidrSet(end.cidr), family), label: end.cidr.text, range: end.range };
     }
-    // `internet`: every address of the family outside the VPC's blocks of that family.
-    const vpcBlocks = this.model.vpc ? ofFamily(this.model.vpc.blocks, family) : IntervalSet.empty<bigint>();
-    return { kind: 'addresses', addrs: withoutServiceAddresses(this.model, universe(family).subtract(vpcBlocks), family), label: 'internet', range: end.range };
+    return internetEnd(this.model, family, end.range);
   }
 }
 
+/** A flow end that names an instance: all of its addresses of the family; undefined when it has none or no subnet. */
+export function instanceEnd(instance: Instance, family: Family, range: Range): FlowEnd | undefined {
+  const addresses = family === 4 ? instance.ips : instance.ip6s;
+  if (addresses.length === 0 || !instance.subnet) return undefined;
+  return { kind: 'instance', instance, addrs: IntervalSet.from(addresses.map((address) => [address, address] as const)), range };
+}
+
+/** The `internet` end: every address of the family outside the VPC's blocks of that family. */
+export function internetEnd(model: Model, family: Family, range: Range): FlowEnd {
+  const vpcBlocks = model.vpc ? ofFamily(model.vpc.blocks, family) : IntervalSet.empty<bigint>();
+  return { kind: 'addresses', addrs: withoutServiceAddresses(model, universe(family).subtract(vpcBlocks), family), label: 'internet', range };
+}
+
+/**
+ * The flow a declaration makes between two resolved ends: its keys, reply and source ports from
+ * the declaration, its ends cut into regions. The declaration must have its protocol and expectation.
+ */
+export function makeFlow(model: Model, decl: FlowDecl, src: FlowEnd, dst: FlowEnd, family: Family): Flow {
+  const protocol = decl.protocol!.number;
+  const icmp = protocolIsIcmp(protocol);
+  return {
+    name: decl.name?.text ?? '', decl, src, dst, protocol, family,
+    keys: flowKeys(decl), reply: replyShape(decl), expect: decl.expect!.value,
+    fromPorts: decl.fromPorts && !icmp ? IntervalSet.of(decl.fromPorts.from, decl.fromPorts.to) : undefined,
+    externalEphemeral: model.externalEphemeral,
+    srcRegions: endRegions(model, src, family, 'src'),
+    dstRegions: endRegions(model, dst, family, 'dst'),
+  };
+}
+
 /** Whether some connection of the flow goes from one instance (or host) to another. */
-function coversConnection(flow: Flow): boolean {
+export function coversConnection(flow: Flow): boolean {
   return flow.srcRegions.some((src) => flow.dstRegions.some((dst) => connectablePairs(src, dst).length > 0));
 }
 

@@ -22,6 +22,7 @@ import type { AddrSet } from './addresses';
 import { aclKey, addrsKey, flowKey, groupKey, instanceKey, natLegsKey, regionKey, reservedAddressesKey, routingKey, setKey } from './fingerprints';
 import type { Flow, Model, NetworkAcl, Region, SecurityGroup } from './model';
 import { MAX_V4 } from './addresses';
+import { BigSet, IntervalSet } from './intervals';
 
 
 /** Results of one analysis by key; the next analysis reads them and keeps only what it used. */
@@ -137,6 +138,7 @@ class ModelKeys {
   private readonly groups = new Map<SecurityGroup, string>();
   private readonly acls = new Map<NetworkAcl, string>();
   private readonly addrs = new Map<AddrSet, string>();
+  private readonly regionLists = new Map<Region[], string>();
   private reserved?: string;
 
   constructor(private readonly ids: KeyIds) {}
@@ -166,26 +168,55 @@ class ModelKeys {
 
   /** Everything a flow's evaluation reads: its fields, its regions, and the rules of every hop. */
   flow(flow: Flow, model: Model): string {
-    // With routing, a path may cross any subnet's ACL (a NAT gateway's, on the way): all are keyed.
-    this.reserved ??= [
+    // With routing, a path crosses the ACLs of its ends' subnets (keyed with the regions) and may
+    // cross those of the subnets of NAT gateways and firewall endpoints on the way: those are keyed.
+    this.reserved ??= `#${this.ids.id([
       reservedAddressesKey(model), routingKey(model),
-      ...(model.routing ? [...model.subnets.values()].map((subnet) => `${subnet.name}:${this.ids.id(this.acl(subnet.acl))}`) : []),
-    ].join('\n');
-    const regions = [...flow.srcRegions, ...flow.dstRegions].map((region) => `${regionKey(region)}@${this.consulted(region)}`);
-    return [flowKey(flow), this.reserved, ...regions].join('\n');
+      ...(model.routing ? [...model.natGateways.values(), ...model.firewalls.values()].map((box) => (box.subnet ? `${box.subnet.name}:${this.ids.id(this.acl(box.subnet.acl))}` : '-')) : []),
+    ].join('\n'))}`;
+    return [flowKey(flow), this.reserved, this.regions(flow.srcRegions, model), this.regions(flow.dstRegions, model)].join('\n');
   }
 
-  /** What the hops on a region's side read: its instance's groups and its subnet's ACL. */
-  private consulted(region: Region): string {
+  /** The key of an end's regions, by id: ends of addresses share their regions, keyed once. */
+  private regions(regions: Region[], model: Model): string {
+    let key = this.regionLists.get(regions);
+    if (key === undefined) {
+      key = `@${this.ids.id(regions.map((region) => `${regionKey(region)}@${this.consulted(region, model)}`).join('\n'))}`;
+      this.regionLists.set(regions, key);
+    }
+    return key;
+  }
+
+  /**
+   * What the hops on a region's side read: its instance's groups and its subnet's ACL, or the ACLs
+   * of the subnets its addresses lie in (a packet to them crosses those), or of the subnet whose
+   * router it is.
+   */
+  private consulted(region: Region, model: Model): string {
     switch (region.kind) {
       case 'instance': {
         const instance = region.instance;
-        const acl = instance.subnet ? this.ids.id(this.acl(instance.subnet.acl)) : '-';
+        const acl = instance.subnet ? this.ids.id(this.acl(instance.subnet.acl)) : `-${this.touching(model, region.addrs)}`;
         return `${instanceKey(instance)}:${instance.groups.map((group) => this.ids.id(this.group(group))).join(',')}:${acl}`;
       }
       case 'host': return `${region.subnet.acl.name}:${this.ids.id(this.acl(region.subnet.acl))}`;
-      case 'external': case 'aws-service': return '';
+      case 'external': return this.touching(model, region.addrs);
+      case 'aws-service': {
+        const router = region.service.routerOf;
+        return router ? `${router.name}:${this.ids.id(this.acl(router.acl))}` : '';
+      }
     }
+  }
+
+  /** The ACLs of the subnets some of these addresses lie in. */
+  private touching(model: Model, addrs: BigSet): string {
+    const found: string[] = [];
+    for (const subnet of model.subnets.values()) {
+      for (const block of [subnet.v4, subnet.v6]) {
+        if (block && addrs.overlaps(IntervalSet.of(block.first, block.last))) found.push(`${subnet.name}:${this.ids.id(this.acl(subnet.acl))}`);
+      }
+    }
+    return found.join(',');
   }
 }
 
@@ -196,11 +227,14 @@ export class IncrementalAnalyzer {
   private readonly ids = new KeyIds();
   private readonly lines = new LineCache();
   private previous?: Analysis;
+  /** The names of the flows the last analysis evaluated, not reused: what an edit cost. */
+  evaluatedFlows: string[] = [];
 
   constructor(private readonly options: ModelOptions = {}) {}
 
   /** Like `analysisSteps`, reusing what the previous analysis computed from the same inputs. */
   *steps(text: string): Generator<void, Analysis, void> {
+    this.evaluatedFlows = [];
     const commentEdited = this.previous && afterCommentEdit(this.previous, text);
     if (commentEdited) return (this.previous = commentEdited);
     const parsed = yield* parseSteps(text, this.lines);
@@ -243,6 +277,7 @@ export class IncrementalAnalyzer {
         result = rebase(previous, flow, model);
       } else {
         result = evaluateFlow(flow, model);
+        this.evaluatedFlows.push(flow.name);
         yield;
       }
       this.flowResults.set(key, result);

@@ -12,8 +12,8 @@ import { FirewallView, Hop, KeySource, Remote, Rewrite } from './hops';
 import { BigSet, IntervalSet, PortSet } from './intervals';
 import { NAT_GATEWAY_PORTS } from './services';
 import { ofFamily } from './addresses';
-import { instanceSgRules, judgeSg } from './hops';
-import type { Firewall, Flow, Gateway, Instance, Model, NatGateway, Region, RouteModel, RouteTable, Subnet } from './model';
+import { instanceSgRules } from './hops';
+import type { Firewall, Flow, Gateway, Instance, Model, NatGateway, Region, RouteModel, RouteTable, SecurityGroup, Subnet } from './model';
 import { connectablePairs, instanceHolding } from './regions';
 import { firewallAddressSets } from './firewall';
 
@@ -68,16 +68,25 @@ function effectiveDestination(src: Region, dst: Region): Region {
 /** Every pair of pieces of the flow's ends that holds a connection, with its path. */
 export function flowPaths(flow: Flow, model: Model): FlowPath[] {
   const paths: FlowPath[] = [];
+  const dstRegions = alikeInstances(flow, model, flow.dstRegions, flow.srcRegions, 'dst');
+  // A routed end's pieces depend on the end alone: each is cut once.
+  const pieces = new Map<Region, Region[]>();
+  const piecesOf = (region: Region) => {
+    let found = pieces.get(region);
+    if (!found) pieces.set(region, (found = routedPieces(model, flow.family, region)));
+    return found;
+  };
   for (const srcRegion of alikeInstances(flow, model, flow.srcRegions, flow.dstRegions, 'src')) {
-    for (const dstRegion of alikeInstances(flow, model, flow.dstRegions, flow.srcRegions, 'dst')) {
+    for (const dstRegion of dstRegions) {
       for (const [src, written] of connectablePairs(srcRegion, dstRegion)) {
         const dst = effectiveDestination(src, written);
         if (!model.routing || dst.kind === 'aws-service') {
           paths.push({ src, dst, hops: numbered(filterHops(flow, src, dst)), box: [flow.keys, sourcePorts(flow, src)] });
           continue;
         }
-        for (const srcPiece of routedPieces(model, flow.family, src)) {
-          for (const dstPiece of routedPieces(model, flow.family, dst)) paths.push(routedPath(flow, model, srcPiece, dstPiece));
+        const dstPieces = piecesOf(dst);
+        for (const srcPiece of piecesOf(src)) {
+          for (const dstPiece of dstPieces) paths.push(routedPath(flow, model, srcPiece, dstPiece));
         }
       }
     }
@@ -157,19 +166,29 @@ function alikeInstances(flow: Flow, model: Model, regions: Region[], others: Reg
   const apart: Region[] = [];
   // Against a few addresses, the groups' decisions themselves tell instances apart; else their rules.
   const remotes = otherAddrs.size() <= 8n ? otherAddrs.intervals.flatMap(([lo, hi]) => pointsOf(lo, hi)) : undefined;
+  // An instance's groups admit the union of what each group admits: each group is judged once.
+  const byGroup = new Map<SecurityGroup, PortSet[] | number[]>();
+  const ofGroup = (group: SecurityGroup) => {
+    let found = byGroup.get(group);
+    if (!found) {
+      const rules = group.rules.filter((rule) => rule.direction === direction && (rule.protocol === -1 || rule.protocol === flow.protocol) && rule.keys.overlaps(flow.keys));
+      found = remotes
+        ? remotes.map((remote) => rules.reduce((allowed, rule) => (ofFamily(rule.peer, flow.family).has(remote) ? allowed.union(rule.keys.intersect(flow.keys)) : allowed), IntervalSet.empty<number>()))
+        : rules.filter((rule) => ofFamily(rule.peer, flow.family).overlaps(otherAddrs)).map((rule) => rule.order);
+      byGroup.set(group, found);
+    }
+    return found;
+  };
+  const holdingOf = membership(consulted);
   for (const region of instances) {
     const instance = region.instance;
-    const own = remotes
-      ? remotes.map((remote) => judgeSg(instance, direction, flow.protocol, flow.family, remote, flow.keys).allowed.intervals.join(';')).join('/')
-      : instanceSgRules(instance, direction).filter((rule) =>
-        (rule.protocol === -1 || rule.protocol === flow.protocol) && rule.keys.overlaps(flow.keys) && ofFamily(rule.peer, flow.family).overlaps(otherAddrs))
-        .map((rule) => rule.order).join(',');
-    const holding = region.addrs.intervals.map(([address]) => consulted.filter((set) => set.has(address)).map((_, i) => i).join(','));
-    if (region.addrs.size() !== BigInt(holding.length) || holding.some((key) => key !== holding[0])) {
+    const own = remotes ? ownAgainst(instance.groups.map((group) => ofGroup(group) as PortSet[]), remotes.length) : ownRules(instance.groups.map((group) => ofGroup(group) as number[]));
+    const holding = region.addrs.intervals.map(([address]) => holdingOf(address));
+    if (region.addrs.intervals.some(([lo, hi]) => lo !== hi) || holding.some((key) => key !== holding[0])) {
       apart.push(region);
       continue;
     }
-    const key = `${instance.subnet?.name}|${instance.ephemeral.intervals.join(';')}|${own}|${holding[0]}`;
+    const key = `${staticKey(instance)}|${own}|${holding[0]}`;
     const group = groups.get(key);
     if (group) {
       group.members.push(instance);
@@ -182,6 +201,61 @@ function alikeInstances(flow: Flow, model: Model, regions: Region[], others: Reg
     kind: 'instance', instance: members[0], members, addrs: IntervalSet.from(intervals), alike: members.length > 1,
   }));
   return [...merged, ...apart, ...regions.filter((region) => region.kind !== 'instance')];
+}
+
+/** What an instance's groups admit from each remote address, as a key: the union over its groups. */
+function ownAgainst(groups: PortSet[][], remotes: number): string {
+  const parts: string[] = [];
+  for (let i = 0; i < remotes; i++) {
+    let allowed: PortSet | undefined;
+    for (const sets of groups) {
+      const set = sets[i];
+      if (set.isEmpty()) continue;
+      allowed = allowed ? allowed.union(set) : set;
+    }
+    parts.push(allowed ? allowed.intervals.join(';') : '');
+  }
+  return parts.join('/');
+}
+
+/** The rules of an instance's groups that can match, as a key: their positions, sorted, once each. */
+function ownRules(groups: number[][]): string {
+  const nonEmpty = groups.filter((orders) => orders.length > 0);
+  if (nonEmpty.length === 0) return '';
+  if (nonEmpty.length === 1) return nonEmpty[0].join(',');
+  return [...new Set(nonEmpty.flat())].sort((a, b) => a - b).join(',');
+}
+
+const staticKeys = new WeakMap<Instance, string>();
+
+/** What tells instances apart whatever the flow: their subnet and source ports. */
+function staticKey(instance: Instance): string {
+  let key = staticKeys.get(instance);
+  if (key === undefined) staticKeys.set(instance, (key = `${instance.subnet?.name}|${instance.ephemeral.intervals.join(';')}`));
+  return key;
+}
+
+/**
+ * Which of the sets hold an address, as a key: addresses with the same key are in the same sets.
+ * The sets' boundaries cut the addresses into stretches; each stretch's key is computed once.
+ */
+function membership(sets: BigSet[]): (address: bigint) => string {
+  const points = new Set<bigint>();
+  for (const set of sets) for (const [lo, hi] of set.intervals) points.add(lo).add(hi + 1n);
+  const bounds = [...points].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const keys = new Map<number, string>();
+  return (address) => {
+    const stretch = upperBound(bounds, address);
+    let key = keys.get(stretch);
+    if (key === undefined) {
+      const held: number[] = [];
+      sets.forEach((set, i) => {
+        if (set.has(address)) held.push(i);
+      });
+      keys.set(stretch, (key = held.join(',')));
+    }
+    return key;
+  };
 }
 
 function pointsOf(lo: bigint, hi: bigint): bigint[] {
@@ -245,21 +319,49 @@ function routedPieces(model: Model, family: Family, region: Region): Region[] {
   return cutAtRoutes(model, family, region.addrs).map((addrs) => ({ ...region, addrs }) as Region);
 }
 
-/** A set of addresses cut wherever some route table's decision can change. */
+/**
+ * A set of addresses cut wherever some route table's decision can change: one piece per stretch
+ * between two consecutive route boundaries, holding every interval of the set in that stretch
+ * (every table decides alike for all of them).
+ */
 function cutAtRoutes(model: Model, family: Family, set: BigSet): BigSet[] {
   const cuts = routeBoundaries(model, family);
   const pieces: BigSet[] = [];
+  let current: (readonly [bigint, bigint])[] = [];
+  let stretch = -1;
+  const close = () => {
+    if (current.length > 0) pieces.push(IntervalSet.from(current));
+    current = [];
+  };
   for (const [lo, hi] of set.intervals) {
     let start = lo;
-    for (const cut of cuts) {
-      if (cut <= start) continue;
-      if (cut > hi) break;
-      pieces.push(IntervalSet.of(start, cut - 1n));
-      start = cut;
+    for (;;) {
+      // The stretch of `start`: the number of boundaries at or below it.
+      const at = upperBound(cuts, start);
+      if (at !== stretch) {
+        close();
+        stretch = at;
+      }
+      const end = at < cuts.length && cuts[at] <= hi ? cuts[at] - 1n : hi;
+      current.push([start, end]);
+      if (end === hi) break;
+      start = end + 1n;
     }
-    pieces.push(IntervalSet.of(start, hi));
   }
+  close();
   return pieces;
+}
+
+/** The number of entries of a sorted list that are at most `value`. */
+function upperBound(sorted: readonly bigint[], value: bigint): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid] <= value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 /**
@@ -271,15 +373,27 @@ function instancePieces(model: Model, family: Family, region: Region & { kind: '
   if (region.members.length === 1) {
     return region.addrs.intervals.flatMap(([lo, hi]) => pointsOf(lo, hi).map((address) => instanceHolding(region, address)));
   }
-  const owner = new Map<bigint, Instance>();
-  for (const member of region.members) for (const address of family === 4 ? member.ips : member.ip6s) owner.set(address, member);
-  const isMapped = (address: bigint) => family === 4 && owner.get(address)?.publicIp !== undefined && owner.get(address)?.ips[0] === address;
-  const addresses = region.addrs.intervals.flatMap(([lo, hi]) => pointsOf(lo, hi));
-  const parts = [addresses.filter(isMapped), addresses.filter((address) => !isMapped(address))].filter((part) => part.length > 0);
-  return parts.flatMap((part) => cutAtRoutes(model, family, IntervalSet.from(part.map((address) => [address, address] as const))).map((addrs) => {
-    const members = [...new Set(addrs.intervals.flatMap(([lo, hi]) => pointsOf(lo, hi).map((address) => owner.get(address)!)))];
-    return { ...region, instance: owner.get(addrs.min()!)!, members, addrs };
-  }));
+  const entries: { address: bigint; owner: Instance }[] = [];
+  for (const member of region.members) {
+    for (const address of family === 4 ? member.ips : member.ip6s) if (region.addrs.has(address)) entries.push({ address, owner: member });
+  }
+  entries.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+  const isMapped = (entry: { address: bigint; owner: Instance }) => family === 4 && entry.owner.publicIp !== undefined && entry.owner.ips[0] === entry.address;
+  const cuts = routeBoundaries(model, family);
+  const pieces: Region[] = [];
+  for (const part of [entries.filter(isMapped), entries.filter((entry) => !isMapped(entry))]) {
+    // Sorted by address: the entries of one stretch between route boundaries are consecutive.
+    for (let start = 0; start < part.length;) {
+      const stretch = upperBound(cuts, part[start].address);
+      let end = start + 1;
+      while (end < part.length && upperBound(cuts, part[end].address) === stretch) end++;
+      const slice = part.slice(start, end);
+      const members = [...new Set(slice.map((entry) => entry.owner))];
+      pieces.push({ ...region, instance: slice[0].owner, members, addrs: IntervalSet.from(slice.map((entry) => [entry.address, entry.address] as const)) });
+      start = end;
+    }
+  }
+  return pieces;
 }
 
 /** Where a packet is while it is routed. */

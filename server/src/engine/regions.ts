@@ -106,9 +106,24 @@ export function instanceAt(model: Model, family: Family, address: bigint): Insta
   return entry?.address === address ? entry.instance : undefined;
 }
 
-/** Cuts a flow end into regions. Only a destination can be an Amazon-provided service. */
+const regionCache = new WeakMap<Model, Map<string, Region[]>>();
+
+/**
+ * Cuts a flow end into regions. Only a destination can be an Amazon-provided service. The regions
+ * of an end of addresses are computed once per model (many flows name `internet` or a large CIDR)
+ * and shared: regions are never changed.
+ */
 export function endRegions(model: Model, end: FlowEnd, family: Family, side: 'src' | 'dst'): Region[] {
   if (end.kind === 'instance') return [{ kind: 'instance', instance: end.instance, members: [end.instance], addrs: end.addrs }];
+  let cache = regionCache.get(model);
+  if (!cache) regionCache.set(model, (cache = new Map()));
+  const key = `${side}|${family}|${end.addrs.intervals.map(([lo, hi]) => `${lo}-${hi}`).join(',')}`;
+  let found = cache.get(key);
+  if (!found) cache.set(key, (found = addressRegions(model, end, family, side)));
+  return found;
+}
+
+function addressRegions(model: Model, end: FlowEnd, family: Family, side: 'src' | 'dst'): Region[] {
   const single = singleAddress(end.addrs);
   const service = side === 'dst' && single !== undefined ? model.awsServices[family].get(single) : undefined;
   if (service) return [{ kind: 'aws-service', service, addrs: end.addrs }];

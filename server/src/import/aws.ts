@@ -5,9 +5,10 @@ import * as aws from './aws-shapes';
 import { AwsLists, AwsObjects, LIST_KEYS, ListKey, OBJECT_KEYS, ObjectKey } from './aws-shapes';
 import { ImportInputError, InputFile, kindOf, oneLine, parseJson, validate } from './input';
 import { compareText } from './names';
+import { protocolOf, trafficOf } from './traffic';
 import {
   emptyDescription, FirewallPolicy, Instance, InterfaceOwner, NaclEntry, NetworkDescription, PortRange, RouteTarget, RuleGroup,
-  SecurityGroup, SgPeer, SgRule, StatefulRule, StatelessAction, StatelessRule, Traffic,
+  SecurityGroup, SgPeer, SgRule, StatefulRule, StatelessAction, StatelessRule,
 } from './network';
 
 /** Outputs of other commands people give by mistake, and what to give instead. */
@@ -102,29 +103,6 @@ function prefixListIdOf(file: InputFile, record: Record<string, unknown>): strin
 }
 
 const nameTag = (tags: { Key: string; Value?: string }[] | undefined) => tags?.find((tag) => tag.Key === 'Name')?.Value || undefined;
-
-/** The IP protocol of an SG rule or NACL entry: `-1`, a name or a number; undefined when it is neither. */
-function protocolOf(text: string): number | 'all' | undefined {
-  const lower = text.toLowerCase();
-  if (lower === '-1' || lower === 'all') return 'all';
-  const named: Record<string, number> = { tcp: 6, udp: 17, icmp: 1, icmpv6: 58 };
-  if (lower in named) return named[lower];
-  if (/^\d{1,3}$/.test(lower) && Number(lower) <= 255) return Number(lower);
-  return undefined;
-}
-
-/** Protocol and ports as AWS gives them (FromPort/ToPort; ICMP type/code, -1 meaning all). */
-function trafficOf(protocol: number | 'all', from: number | undefined, to: number | undefined): Traffic {
-  if (protocol === 6 || protocol === 17) {
-    if (from === undefined || from === -1) return { protocol };
-    return { protocol, ports: { from, to: to === undefined || to === -1 ? from : to } };
-  }
-  if (protocol === 1 || protocol === 58) {
-    if (from === undefined || from === -1) return { protocol };
-    return { protocol, icmp: to === undefined || to === -1 ? { type: from } : { type: from, code: to } };
-  }
-  return { protocol };
-}
 
 const USABLE_NAT_STATES = ['available', 'pending'];
 

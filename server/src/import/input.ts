@@ -20,15 +20,18 @@ export function jsonPath(path: readonly PropertyKey[]): string {
   }, '$');
 }
 
-/** Parses a file's JSON; anything else is an error naming the file. */
-export function parseJson(file: InputFile): unknown {
+/** Parses a file's JSON; anything else is an error naming the file (with a hint for the source's usual mistakes). */
+export function parseJson(file: InputFile, source: 'aws' | 'terraform' = 'aws'): unknown {
   const text = file.text.replace(/^\uFEFF/, '');
   if (text.trim() === '') throw new ImportInputError(`${file.path}: empty file; expected JSON`);
   try {
     return JSON.parse(text);
   } catch (error) {
     const message = oneLine((error as Error).message);
-    throw new ImportInputError(`${file.path}: not JSON (${message})${looksLikeTable(text) ? "; run the AWS CLI with '--output json'" : ''}`);
+    const hint = source === 'aws' ? (looksLikeTable(text) ? "; run the AWS CLI with '--output json'" : '')
+      : text.startsWith('PK') ? "; a saved plan is binary: give the output of 'terraform show -json plan.tfplan'"
+        : looksLikeTable(text) ? "; give the output of 'terraform show -json' (a state) or 'terraform show -json plan.tfplan' (a saved plan)" : '';
+    throw new ImportInputError(`${file.path}: not JSON (${message})${hint}`);
   }
 }
 

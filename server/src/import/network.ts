@@ -3,10 +3,10 @@
 // into `.vpcrules` text.
 //
 // Conventions, for every source:
-// - Every item has an `id`: the AWS id when the source knows it (`vpc-…`, `sg-…`), else the source's
-//   own stable handle (a Terraform resource address). Items refer to each other by these ids,
-//   never by name; a reference to an id the description does not hold is allowed and is handled
-//   (and reported) by the writer.
+// - Every item has an `id`: the AWS id (`vpc-…`, `sg-…`), or the source's own stable handle (a
+//   Terraform resource address), with the AWS id in `awsId` when it is known. Items refer to each
+//   other by these ids, never by name; a reference to an id the description does not hold is
+//   allowed and is handled (and reported) by the writer.
 // - `name` is the name the source gives the item (the `Name` tag, a Terraform resource name); the
 //   writer makes it a valid, unique `.vpcrules` name, or uses the id when there is none.
 // - `note` is a few words the writer puts after the id in the item's trailing comment (an SG's
@@ -26,6 +26,8 @@ export interface Item {
   name?: string;
   /** Extra words for the trailing comment after the id. */
   note?: string;
+  /** The AWS id, when `id` is another handle (a Terraform address); `--vpc` finds a VPC by it too. */
+  awsId?: string;
 }
 
 /** An inclusive range of ports, 0..65535. */
@@ -71,8 +73,10 @@ export interface SgRule {
   traffic: Traffic;
   peer: SgPeer;
   description?: string;
-  /** The rule's own id (`sgr-…`) when known, for messages. */
+  /** The rule's own id (`sgr-…`, a Terraform address) when known, for messages and the comment. */
   id?: string;
+  /** More words for the rule's trailing comment (a placeholder's origin). */
+  note?: string;
 }
 
 export interface SecurityGroup extends Item {
@@ -253,8 +257,10 @@ export interface Skipped {
 
 /** Everything one source read: possibly several VPCs. */
 export interface NetworkDescription {
-  /** The source, for the header comment: `AWS`, `Terraform`. */
+  /** The source, for the header comment: `AWS`, `Terraform state`, `Terraform plan`. */
   source: string;
+  /** What the trailing comments hold, for the header comment (default: `AWS ids`). */
+  idsInComments?: string;
   vpcs: Vpc[];
   subnets: Subnet[];
   securityGroups: SecurityGroup[];

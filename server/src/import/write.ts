@@ -600,7 +600,8 @@ class VpcWriter {
       return { code: `# ${code}`, comment: problem, inner: true };
     }
     this.count('sg-rule');
-    return { code, comment: rule.id, inner: true };
+    const comment = [rule.id, rule.note].filter(Boolean).join(' ');
+    return { code, comment: comment || undefined, inner: true };
   }
 
   // --- network ACLs -------------------------------------------------------------------------------
@@ -686,7 +687,9 @@ class VpcWriter {
       this.firewallEndpoints.delete(id);
       return;
     }
-    this.declare('firewall', id, `firewall ${name} subnet ${subnet} policy ${policy}`, [fw.id, endpoint.zone, fw.note].filter(Boolean).join(' '));
+    // Without an endpoint id, the declaration's id is already FIREWALL/ZONE.
+    const words = endpoint.endpoint ? [fw.id, endpoint.zone, fw.note] : [fw.note];
+    this.declare('firewall', id, `firewall ${name} subnet ${subnet} policy ${policy}`, words.filter(Boolean).join(' '));
   }
 
   private writePolicy(policy: FirewallPolicy): void {
@@ -810,7 +813,7 @@ class VpcWriter {
   private render(flows: Line[]): string {
     const out: string[] = [];
     const { vpc, description } = this;
-    out.push(`# ${description.source} VPC ${vpc.id}, written by vpcrules import. AWS ids are in the trailing comments.`);
+    out.push(oneLine(`# ${description.source} VPC ${vpc.id}, written by vpcrules import. ${description.idsInComments ?? 'AWS ids'} are in the trailing comments.`));
     out.push('# Add the flows that must work (and those that must not), then check the file in CI:');
     out.push('#   npx vpcrules check FILE');
     let lastTitle: string | undefined;

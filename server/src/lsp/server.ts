@@ -12,6 +12,7 @@ import { EDITING_CAPABILITIES, registerEditingFeatures } from './editing';
 import { registerExplainFlow } from './explain-flow';
 import { registerFlowTally } from './flow-tally';
 import { registerHover } from './hover';
+import { registerImport } from './import-json';
 import { Settings, SETTINGS_SECTION } from './settings';
 
 export function startServer(connection: Connection): void {
@@ -60,6 +61,7 @@ export function startServer(connection: Connection): void {
   registerExplainFlow(connection, analyses);
   registerFlowTally(connection, analyses);
   registerEditingFeatures(connection, analyses);
+  registerImport(connection);
 
   documents.listen(connection);
   connection.listen();

@@ -60,6 +60,11 @@ export function parseCidr(text: string, range: Range): CidrParse {
 }
 
 export function formatAddress(value: bigint, family: Family): string {
+  if (family === 4 && value >= 0n && value <= 0xffffffffn) {
+    // Dotted quad by arithmetic: the same text as ip-num's, without its binary strings.
+    const n = Number(value);
+    return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+  }
   return family === 4 ? new IPv4(value).toString() : collapseIPv6Number(new IPv6(value).toString());
 }
 
