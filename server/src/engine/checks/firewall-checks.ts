@@ -150,7 +150,9 @@ function unreachableStatefulRules(model: Model, policies: FirewallPolicy[]): Dia
       const reached = using.some((policy) => FAMILIES.some((family) =>
         statelessDecisions(policy, family, statefulSpace(rule, family).intersect(everyPacket(family))).some((part) => part.action === 'forward')));
       if (reached) continue;
-      out.push(makeDiagnostic('statefulUnreachable', rule.decl.range, `${statefulRuleName(rule)} never sees a packet: ${stagesAhead(using, rule)}`, { unnecessary: true }));
+      const matchesNothing = FAMILIES.every((family) => statefulSpace(rule, family).isEmpty());
+      const why = matchesNothing ? 'its header matches no packet (no address, no port, or ports on a protocol that has none)' : stagesAhead(using, rule);
+      out.push(makeDiagnostic('statefulUnreachable', rule.decl.range, `${statefulRuleName(rule)} never sees a packet: ${why}`, { unnecessary: true }));
     }
   }
   return out;
