@@ -232,16 +232,20 @@ function lineText(analysis: Analysis, line: number): string | undefined {
 }
 
 /**
- * The tokens as one rule line, each of the first `aligned` at the column where the neighbouring
- * rule has its token (when there is room), so that an added rule keeps the block's layout.
+ * The tokens as one rule line, spaced as the neighbouring rule is: where it has one space between
+ * two tokens, one space; where it has more (a column layout), the token at the neighbour's column
+ * when there is room. Only the first `aligned` tokens follow the neighbour.
  */
 function alignedLine(neighbour: string | undefined, tokens: string[], aligned: number): string {
-  const columns = neighbour ? [...neighbour.matchAll(/"(?:[^"\\]|\\.)*"|#.*|\S+/g)].filter((match) => !match[0].startsWith('#')).map((match) => match.index ?? 0) : [];
-  let out = ' '.repeat(columns[0] ?? 2);
+  const words = neighbour ? [...neighbour.matchAll(/"(?:[^"\\]|\\.)*"|#.*|\S+/g)].filter((match) => !match[0].startsWith('#')) : [];
+  let out = ' '.repeat(words[0]?.index ?? 2);
   tokens.forEach((token, i) => {
     if (i > 0) {
-      const column = i < aligned ? columns[i] : undefined;
-      out += column !== undefined && column > out.length ? ' '.repeat(column - out.length) : ' ';
+      const word = i < aligned ? words[i] : undefined;
+      const previous = words[i - 1];
+      const column = word?.index;
+      const spaced = word && previous && column !== undefined && column - ((previous.index ?? 0) + previous[0].length) > 1;
+      out += spaced && column > out.length ? ' '.repeat(column - out.length) : ' ';
     }
     out += token;
   });
