@@ -11,7 +11,7 @@ import { formatText } from '../syntax/format';
 import { protocolHasPorts, protocolIsIcmp, protocolName, type Direction, type Family, type Range } from '../syntax/ast';
 import type { TextEdit } from '../diagnostics/diagnostic';
 import { CHECKS } from '../diagnostics/codes';
-import { analyze, type Analysis } from './analyze';
+import { AnalysisCancelled, analysisSteps, type Analysis } from './analyze';
 import type { ModelOptions } from './build-model';
 import { BoxSet } from './boxes';
 import type { FlowResult, Verdict } from './evaluate';
@@ -54,6 +54,7 @@ export interface FlowRepairs {
 }
 
 export interface RepairOptions extends ModelOptions {
+  /** Asked between units of work (repairFlow): when it answers true, AnalysisCancelled is thrown. */
   isCancelled?: () => boolean;
   /** How many alternative repairs to look for (default 3). */
   alternatives?: number;
@@ -81,15 +82,28 @@ export function repairAll(analysis: Analysis, options: RepairOptions = {}): Flow
 
 /** The repairs of one flow, best first; none when its expectation holds or none was found. */
 export function repairFlow(analysis: Analysis, flowName: string, options: RepairOptions = {}): FlowRepairs {
+  const steps = repairSteps(analysis, flowName, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (options.isCancelled?.()) throw new AnalysisCancelled();
+  }
+}
+
+/**
+ * The repairs of one flow as a sequence of steps: the generator yields between units of work of
+ * every re-analysis, so that a caller can interleave other work or abandon it.
+ */
+export function* repairSteps(analysis: Analysis, flowName: string, options: RepairOptions = {}): Generator<void, FlowRepairs, void> {
   const result = analysis.flows.find((candidate) => candidate.flow.name === flowName);
   if (!result || result.ok) return { flow: flowName, holds: Boolean(result?.ok), repairs: [] };
-  const analyzeOptions = { externalEphemeral: options.externalEphemeral ?? analysis.model.externalEphemeral, isCancelled: options.isCancelled };
-  const reanalyze = (text: string) => analyze(text, analyzeOptions);
+  const modelOptions: ModelOptions = { externalEphemeral: options.externalEphemeral ?? analysis.model.externalEphemeral };
+  const reanalyze = (text: string) => analysisSteps(text, modelOptions);
   const found: { text: string; changes: string[]; analysis: Analysis; order: number }[] = [];
   const firstSteps = stepsFor(analysis, result);
   const alternatives = options.alternatives ?? 3;
   for (let order = 0; order < firstSteps.length && found.length < alternatives; order++) {
-    const outcome = search(analysis, flowName, firstSteps[order], reanalyze);
+    const outcome = yield* search(analysis, flowName, firstSteps[order], reanalyze);
     if (outcome && !found.some((other) => other.text === outcome.text)) found.push({ ...outcome, order });
   }
   // A file in the canonical layout stays in it; any other keeps its own, which the edits follow.
@@ -118,7 +132,7 @@ function compareRanks(a: number[], b: number[]): number {
 }
 
 /** From `first`, edits one hop at a time until the flow holds; undefined when it cannot get there. */
-function search(initial: Analysis, flowName: string, first: Step, reanalyze: (text: string) => Analysis) {
+function* search(initial: Analysis, flowName: string, first: Step, reanalyze: (text: string) => Generator<void, Analysis, void>): Generator<void, { text: string; changes: string[]; analysis: Analysis } | undefined, void> {
   let text = initial.text;
   let analysis = initial;
   const changes: string[] = [];
@@ -130,7 +144,7 @@ function search(initial: Analysis, flowName: string, first: Step, reanalyze: (te
     let advanced = false;
     for (const step of candidates) {
       const next = applyEdits(text, step.edits);
-      const nextAnalysis = reanalyze(next);
+      const nextAnalysis: Analysis = yield* reanalyze(next);
       const nextResult = nextAnalysis.flows.find((candidate) => candidate.flow.name === flowName);
       if (!nextResult || !progresses(result, nextResult) || newErrors(initial, nextAnalysis)) continue;
       text = next;
