@@ -72,7 +72,15 @@ export function repairPlan(cli, file, flow) {
   const others = none >= 0 ? 0 : body.slice(some + '; other flows change: '.length).split('; ').length;
   let title = changes.length > 1 ? `${changes[0]} (+${changes.length - 1} more)` : changes[0];
   if (others > 0) title += ` (changes ${others} other flow${others === 1 ? '' : 's'})`;
-  const added = lines.filter((line) => line.startsWith('+') && !line.startsWith('+++')).map((line) => line.slice(1).trim());
+  // The lines the diff adds, with their line numbers in the repaired file.
+  const added = [];
+  let line = 0;
+  for (const text of lines.slice(1)) {
+    const hunk = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(text);
+    if (hunk) line = Number(hunk[1]);
+    else if (text.startsWith('+') && !text.startsWith('+++')) added.push({ line: line++, text: text.slice(1).trim() });
+    else if (text.startsWith(' ')) line++;
+  }
   return { title, changes, others, added };
 }
 

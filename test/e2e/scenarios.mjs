@@ -88,6 +88,14 @@ function quickFixRows(page) {
   return texts(page, SELECTORS_ACTION_ROWS).then((rows) => rows.map(normalize));
 }
 
+/** The text of the focused row of the quick fix menu. */
+function focusedQuickFix(page) {
+  return page.$$eval(SELECTORS_ACTION_ROWS, (rows) => {
+    const row = rows.find((candidate) => candidate.classList.contains('focused'));
+    return row ? (row.textContent ?? '').replace(/[\u00a0\s]+/g, ' ').trim() : undefined;
+  });
+}
+
 /** Whether the active tab has unsaved changes. */
 function isDirty(page) {
   return page.$$eval(SELECTORS.activeTab, (tabs) => tabs.some((tab) => tab.classList.contains('dirty')));
@@ -559,25 +567,40 @@ export const scenarios = [
         { timeout: SHOW_TIMEOUT, observe: () => quickFixRows(page) },
       );
       await ctx.screenshot();
-      const picked = await page.$$(SELECTORS_ACTION_ROWS).then(async (handles) => {
-        for (const handle of handles) {
-          if (normalize(await handle.textContent()).includes(repair.title)) return handle;
-        }
-        return undefined;
-      });
-      if (!picked) throw new Error(`the quick fix "${repair.title}" left the menu before it was picked`);
-      await picked.click();
-      const added = repair.added[0];
-      if (added) await waitFor(`the line "${added}" in the editor`, () => findViewLine(page, `^\\s*${literal(added)}\\s*$`), { timeout: SHOW_TIMEOUT });
+      // The menu has the keyboard: down to the repair, then Enter (as a person would; the
+      // menu's pointer block keeps synthetic clicks off it).
+      await waitFor(
+        `the quick fix "${repair.title}" focused`,
+        async () => {
+          const focused = await focusedQuickFix(page);
+          if (focused?.includes(repair.title)) return focused;
+          await page.keyboard.press('ArrowDown');
+          return undefined;
+        },
+        { timeout: 10_000, observe: () => focusedQuickFix(page) },
+      );
+      await page.keyboard.press('Enter');
       const rows = await waitFor(
         `the VR500 row of flow '${plan.failingFlow.name}' to disappear`,
         async () => {
+          // The flow's line moves when the repair adds lines above it: look for its name.
+          if (!(await problemsVisible(page))) return undefined;
           const shown = await problemRows(page);
-          return failingRow(shown, plan) ? undefined : shown;
+          return shown.some((text) => text.includes('VR500') && text.includes(`flow '${plan.failingFlow.name}'`)) ? undefined : shown;
         },
         { timeout: SHOW_TIMEOUT, observe: () => problemRows(page) },
       );
-      return `picked "${normalize(row)}"; added "${added}"; Problems: ${rows.length} rows, none VR500 at Ln ${plan.failingLine}`;
+      // The editor holds the rule that `vpcrules fix` adds, where it adds it; the file is not saved.
+      const added = repair.added[0];
+      if (added) {
+        await goToLine(page, added.line, 1);
+        await waitFor(`line ${added.line} to read "${added.text}"`, () => findViewLine(page, `^\\s*${literal(added.text)}\\s*$`), {
+          timeout: 5000,
+          observe: cursorPosition.bind(null, page),
+        });
+      }
+      if (!(await isDirty(page))) throw new Error('the tab is not marked as modified: was the file saved?');
+      return `picked "${normalize(row)}"; line ${added?.line}: "${added?.text}" (unsaved); Problems: ${rows.length} rows, none VR500 at Ln ${plan.failingLine}`;
     },
   },
 ];

@@ -11,7 +11,8 @@ import { formatText } from '../syntax/format';
 import { protocolHasPorts, protocolIsIcmp, protocolName, type Direction, type Family, type Range } from '../syntax/ast';
 import type { TextEdit } from '../diagnostics/diagnostic';
 import { CHECKS } from '../diagnostics/codes';
-import { AnalysisCancelled, analysisSteps, type Analysis } from './analyze';
+import { AnalysisCancelled, type Analysis } from './analyze';
+import { IncrementalAnalyzer } from './incremental';
 import type { ModelOptions } from './build-model';
 import { BoxSet } from './boxes';
 import type { FlowResult, Verdict } from './evaluate';
@@ -98,7 +99,11 @@ export function* repairSteps(analysis: Analysis, flowName: string, options: Repa
   const result = analysis.flows.find((candidate) => candidate.flow.name === flowName);
   if (!result || result.ok) return { flow: flowName, holds: Boolean(result?.ok), repairs: [] };
   const modelOptions: ModelOptions = { externalEphemeral: options.externalEphemeral ?? analysis.model.externalEphemeral };
-  const reanalyze = (text: string) => analysisSteps(text, modelOptions);
+  // Every candidate is the file with a few lines changed: an incremental analyzer, primed with the
+  // file, evaluates again only the flows and checks an edit can change.
+  const analyzer = new IncrementalAnalyzer(modelOptions);
+  yield* analyzer.steps(analysis.text);
+  const reanalyze = (text: string) => analyzer.steps(text);
   const found: { text: string; changes: string[]; analysis: Analysis; order: number }[] = [];
   const firstSteps = stepsFor(analysis, result);
   const alternatives = options.alternatives ?? 3;

@@ -15,6 +15,8 @@ import type { AnalyzedDocument } from './analysis-source';
 import { toLspDiagnostic, toLspRange } from './convert';
 
 const SLICE_MS = 10;
+/** Beyond this size, each verification takes seconds: only the best repair is looked for. */
+const LARGE_DOCUMENT = 256 * 1024;
 
 function before(a: Range['start'], b: Range['start']): boolean {
   return a.line < b.line || (a.line === b.line && a.character < b.character);
@@ -67,7 +69,7 @@ async function computeRepairs(analysis: Analysis, flow: string, token: Cancellat
   let cache = repairCache.get(analysis);
   const known = cache?.get(flow);
   if (known) return known;
-  const steps = repairSteps(analysis, flow);
+  const steps = repairSteps(analysis, flow, { alternatives: analysis.text.length > LARGE_DOCUMENT ? 1 : undefined });
   for (;;) {
     const deadline = performance.now() + SLICE_MS;
     for (;;) {
