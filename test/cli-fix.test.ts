@@ -40,8 +40,8 @@ describe('CLI: vpcrules fix', () => {
     assert.equal(code, 0, stderr);
     assert.equal(stdout, [
       "flow 'https': Add outbound 110 allow tcp 1024-32767 to 0.0.0.0/0 to public-acl; no other flow changes",
-      `--- a/${path}`,
-      `+++ b/${path}`,
+      `--- a/${path.replace(/\\/g, '/').replace(/^\/+/, '')}`,
+      `+++ b/${path.replace(/\\/g, '/').replace(/^\/+/, '')}`,
       '@@ -3,6 +3,7 @@',
       ' network-acl public-acl {',
       '   inbound  100 allow tcp 443 from 0.0.0.0/0',

@@ -164,6 +164,33 @@ flow web-app web-1 -> app-1 tcp 8080 expect allow
     assert.deepEqual(repair.otherFlows, [{ name: 'blocked', before: { verdict: 'deny', holds: true }, after: { verdict: 'allow', holds: false } }]);
   });
 
+  it('adds a route to the internet gateway to a table that has none for the flow', () => {
+    const text = `vpc shop 10.0.0.0/16
+subnet public 10.0.1.0/24 acl open routes public-rt
+internet-gateway igw
+route-table public-rt {
+  route 10.9.0.0/16 -> igw igw
+}
+network-acl open {
+  inbound  100 allow all from 0.0.0.0/0
+  outbound 100 allow all to 0.0.0.0/0
+}
+security-group web {
+  inbound  tcp 443 from 0.0.0.0/0
+  outbound tcp 443 to 0.0.0.0/0
+}
+instance web-1 subnet public ip 10.0.1.10 public-ip 198.51.100.10 groups web
+flow https internet -> web-1 tcp 443 expect allow
+flow out web-1 -> internet tcp 443 expect allow
+`;
+    const analysis = analyze(text);
+    const [repair] = repairFlow(analysis, 'out').repairs;
+    assert.equal(repair.title, 'Add route 0.0.0.0/0 -> igw igw to public-rt');
+    assert.ok(repair.text.includes('  route 10.9.0.0/16 -> igw igw\n  route 0.0.0.0/0 -> igw igw\n}'), repair.text);
+    assert.deepEqual(repair.otherFlows.map((change) => change.name), ['https']);
+    assertRepairHolds(analysis, 'out', repair, 'route');
+  });
+
   it('offers nothing for a flow that holds', () => {
     assert.deepEqual(repairFlow(analyze(SHOP), 'ssh'), { flow: 'ssh', holds: true, repairs: [] });
   });

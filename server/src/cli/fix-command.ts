@@ -70,7 +70,8 @@ export function fixCommand(request: FixRequest, io: CliIo): number {
       writeFileSync(request.path, analysis.text);
       io.stdout(`vpcrules: wrote ${request.path}`);
     } else {
-      io.stdout(unifiedDiff(original.text, analysis.text, `a/${request.path}`, `b/${request.path}`));
+      const name = request.path.replace(/\\/g, '/').replace(/^\/+/, '');
+      io.stdout(unifiedDiff(original.text, analysis.text, `a/${name}`, `b/${name}`));
     }
   }
   if (unrepaired.length > 0) {
