@@ -1,43 +1,14 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyze, Analysis } from '../server/src/engine/analyze';
+import { analyze } from '../server/src/engine/analyze';
 import { lineEdits, unifiedDiff } from '../server/src/engine/line-diff';
 import { coveringCidr, repairAll, repairFlow } from '../server/src/engine/repairs';
 import { IntervalSet } from '../server/src/engine/intervals';
 import { formatText } from '../server/src/syntax/format';
 import { applyEdits } from './apply-edits';
+import { assertRepairHolds } from './repair-check';
 import { modelFiles, REPOSITORY_ROOT } from './model-files';
-
-const EXPECTATION = 'VR500';
-
-function errorCounts(analysis: Analysis): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const d of analysis.diagnostics) if (d.severity === 'error' && d.code !== EXPECTATION) counts.set(d.code, (counts.get(d.code) ?? 0) + 1);
-  return counts;
-}
-
-/** Applies a repair, analyses the result, and checks that it does what it says. */
-function assertRepairHolds(before: Analysis, flow: string, repair: ReturnType<typeof repairFlow>['repairs'][number], where: string): void {
-  assert.equal(applyEdits(before.text, repair.edits), repair.text, `${where}: the edits give the repaired text`);
-  const after = analyze(repair.text, { externalEphemeral: before.model.externalEphemeral });
-  const repaired = after.flows.find((r) => r.flow.name === flow);
-  assert.ok(repaired?.ok, `${where}: '${repair.title}' makes the flow hold`);
-  const was = errorCounts(before);
-  for (const [code, count] of errorCounts(after)) assert.ok(count <= (was.get(code) ?? 0), `${where}: '${repair.title}' adds an error ${code}`);
-  for (const old of before.flows) {
-    if (old.flow.name === flow) continue;
-    const now = after.flows.find((r) => r.flow.name === old.flow.name)!;
-    const announced = repair.otherFlows.find((change) => change.name === old.flow.name);
-    if (announced) {
-      assert.deepEqual(announced.before, { verdict: old.verdict, holds: old.ok }, `${where}: ${old.flow.name} before`);
-      assert.deepEqual(announced.after, { verdict: now.verdict, holds: now.ok }, `${where}: ${old.flow.name} after`);
-    } else {
-      assert.equal(now.verdict, old.verdict, `${where}: '${repair.title}' changes ${old.flow.name} silently`);
-      assert.equal(now.ok, old.ok, `${where}: '${repair.title}' changes ${old.flow.name} silently`);
-    }
-  }
-}
 
 describe('repairs of the real models', () => {
   const offered = new Map<string, number>();
