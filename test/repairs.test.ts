@@ -162,6 +162,15 @@ flow out web-1 -> internet tcp 443 expect allow
     assertRepairHolds(analysis, 'out', repair, 'route');
   });
 
+  it('writes the added lines with the file\'s own line breaks', () => {
+    const text = SHOP.replace(/\n/g, '\r\n');
+    const analysis = analyze(text);
+    const [repair] = repairFlow(analysis, 'https').repairs;
+    assert.equal(repair.edits[0].newText, '  outbound 110 allow tcp 1024-32767 to 0.0.0.0/0\r\n');
+    assert.ok(!/[^\r]\n/.test(repair.text));
+    assertRepairHolds(analysis, 'https', repair, 'crlf');
+  });
+
   it('offers nothing for a flow that holds', () => {
     assert.deepEqual(repairFlow(analyze(SHOP), 'ssh'), { flow: 'ssh', holds: true, repairs: [] });
   });

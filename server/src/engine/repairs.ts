@@ -69,6 +69,8 @@ interface Step {
 
 const MAX_STEPS = 8;
 const MAX_TRIES_PER_STEP = 4;
+/** How many first edits are tried as the start of a repair. */
+const MAX_FIRST_STEPS = 8;
 const EXPECTATION_CODE = CHECKS.expectationFailed.code;
 
 export function flowChangeText(change: FlowChange): string {
@@ -105,7 +107,7 @@ export function* repairSteps(analysis: Analysis, flowName: string, options: Repa
   yield* analyzer.steps(analysis.text);
   const reanalyze = (text: string) => analyzer.steps(text);
   const found: { text: string; changes: string[]; analysis: Analysis; order: number }[] = [];
-  const firstSteps = stepsFor(analysis, result);
+  const firstSteps = stepsFor(analysis, result).slice(0, MAX_FIRST_STEPS);
   const alternatives = options.alternatives ?? 3;
   for (let order = 0; order < firstSteps.length && found.length < alternatives; order++) {
     const outcome = yield* search(analysis, flowName, firstSteps[order], reanalyze);
@@ -414,8 +416,10 @@ function drops(result: FlowResult): Drop[] {
 
 /** The steps worth trying next for a flow that fails, most promising first. */
 function stepsFor(analysis: Analysis, result: FlowResult): Step[] {
-  if (result.flow.expect === 'allow') return drops(result).flatMap((drop) => admitSteps(analysis, result.flow, drop));
-  return narrowSteps(analysis, result);
+  const steps = result.flow.expect === 'allow' ? drops(result).flatMap((drop) => admitSteps(analysis, result.flow, drop)) : narrowSteps(analysis, result);
+  // Lines are written with the file's own line breaks.
+  if (!analysis.text.includes('\r\n')) return steps;
+  return steps.map((step) => ({ ...step, edits: step.edits.map((edit) => ({ ...edit, newText: edit.newText.replace(/\r?\n/g, '\r\n') })) }));
 }
 
 // --- Admitting what is dropped --------------------------------------------------------------------
