@@ -102,7 +102,7 @@ export function* repairSteps(analysis: Analysis, flowName: string, options: Repa
   if (!result || result.ok) return { flow: flowName, holds: Boolean(result?.ok), repairs: [] };
   const modelOptions: ModelOptions = { externalEphemeral: options.externalEphemeral ?? analysis.model.externalEphemeral };
   // Every candidate is the file with a few lines changed: an incremental analyzer, primed with the
-  // file, evaluates again only the flows and checks an edit can change.
+  // file, reuses the checks and flow verdicts an edit cannot change.
   const analyzer = new IncrementalAnalyzer(modelOptions);
   yield* analyzer.steps(analysis.text);
   const reanalyze = (text: string) => analyzer.steps(text);
