@@ -1,37 +1,11 @@
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SHOP } from './shop-model';
+import { run, tempFolder } from './cli-run';
 
-const ROOT = join(__dirname, '..', '..');
-const BIN = join(ROOT, 'server', 'bin', 'vpcrules.js');
+const { dir, file } = tempFolder('vpcrules-cli-');
 
-function run(...args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'vpcrules-cli-'));
-function file(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
-
-const SHOP = `vpc shop 10.0.0.0/16
-subnet public 10.0.1.0/24 acl public-acl
-network-acl public-acl {
-  inbound  100 allow tcp 443 from 0.0.0.0/0
-  outbound 100 allow tcp 32768-65535 to 0.0.0.0/0
-}
-security-group web {
-  inbound tcp 443 from 0.0.0.0/0
-}
-instance web-1 subnet public ip 10.0.1.10 groups web
-flow https internet -> web-1 tcp 443 expect allow
-flow ssh internet -> web-1 tcp 22 expect deny
-`;
 
 describe('CLI: vpcrules check', () => {
   it('exits 0 when there is no error and every expectation holds', () => {

@@ -9,6 +9,7 @@ import { formatText } from '../server/src/syntax/format';
 import { applyEdits } from './apply-edits';
 import { assertRepairHolds } from './repair-check';
 import { modelFiles, REPOSITORY_ROOT } from './model-files';
+import { SHOP } from './shop-model';
 
 describe('repairs of the real models', () => {
   const offered = new Map<string, number>();
@@ -31,19 +32,6 @@ describe('repairs of the real models', () => {
   });
 });
 
-const SHOP = `vpc shop 10.0.0.0/16
-subnet public 10.0.1.0/24 acl public-acl
-network-acl public-acl {
-  inbound  100 allow tcp 443 from 0.0.0.0/0
-  outbound 100 allow tcp 32768-65535 to 0.0.0.0/0
-}
-security-group web {
-  inbound tcp 443 from 0.0.0.0/0
-}
-instance web-1 subnet public ip 10.0.1.10 groups web
-flow https internet -> web-1 tcp 443 expect allow
-flow ssh internet -> web-1 tcp 22 expect deny
-`;
 
 const TIERS = `vpc shop 10.0.0.0/16
 subnet web 10.0.1.0/24

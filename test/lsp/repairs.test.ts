@@ -3,22 +3,11 @@ import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { TextDocumentEdit, AnnotatedTextEdit } from 'vscode-languageserver-protocol';
 import { applyEdits } from '../apply-edits';
 import { openSession, rangeOf, Session } from './harness';
+import { SHOP_HTTPS } from '../shop-model';
 
 const URI = 'file:///repairs.vpcrules';
 const doc = { textDocument: { uri: URI } };
 
-const SHOP = `vpc shop 10.0.0.0/16
-subnet public 10.0.1.0/24 acl public-acl
-network-acl public-acl {
-  inbound  100 allow tcp 443 from 0.0.0.0/0
-  outbound 100 allow tcp 32768-65535 to 0.0.0.0/0
-}
-security-group web {
-  inbound tcp 443 from 0.0.0.0/0
-}
-instance web-1 subnet public ip 10.0.1.10 groups web
-flow https internet -> web-1 tcp 443 expect allow
-`;
 
 const ORDER = `vpc main 10.0.0.0/16
 subnet web 10.0.1.0/24 acl web-acl
@@ -43,10 +32,10 @@ describe('language server: repairs as quick fixes', () => {
   afterEach(() => session.close());
 
   it('offers the repair on the failed expectation, and applying it clears the diagnostic', async () => {
-    const published = await session.open(URI, SHOP);
+    const published = await session.open(URI, SHOP_HTTPS);
     const failed = published.diagnostics.find((d) => d.code === 'VR500') as Diagnostic;
     assert.ok(failed, JSON.stringify(published.diagnostics));
-    const cursor = rangeOf(SHOP, 'flow https').start;
+    const cursor = rangeOf(SHOP_HTTPS, 'flow https').start;
     const actions = await session.request<CodeAction[]>('textDocument/codeAction', { ...doc, range: { start: cursor, end: cursor }, context: { diagnostics: [failed] } });
     const titles = actions.map((action) => action.title);
     assert.deepEqual(titles, [
@@ -56,7 +45,7 @@ describe('language server: repairs as quick fixes', () => {
     const [fix] = actions;
     assert.equal(fix.isPreferred, true);
     assert.deepEqual(fix.diagnostics, [failed]);
-    const fixed = applyEdits(SHOP, fix.edit!.changes![URI]);
+    const fixed = applyEdits(SHOP_HTTPS, fix.edit!.changes![URI]);
     const after = await session.change(URI, 2, [{ text: fixed }]);
     assert.deepEqual(after.diagnostics.filter((d) => d.code === 'VR500'), []);
   });
@@ -76,12 +65,12 @@ describe('language server: repairs as quick fixes', () => {
   });
 
   it('answers a repeated request alike, and offers nothing away from the failing flow', async () => {
-    const published = await session.open(URI, SHOP);
+    const published = await session.open(URI, SHOP_HTTPS);
     const failed = published.diagnostics.find((d) => d.code === 'VR500') as Diagnostic;
     const params = { ...doc, range: failed.range, context: { diagnostics: [failed] } };
     const first = await session.request<CodeAction[]>('textDocument/codeAction', params);
     assert.deepEqual(await session.request<CodeAction[]>('textDocument/codeAction', params), first);
-    const elsewhere = await session.request<CodeAction[]>('textDocument/codeAction', { ...doc, range: rangeOf(SHOP, 'vpc shop'), context: { diagnostics: [] } });
+    const elsewhere = await session.request<CodeAction[]>('textDocument/codeAction', { ...doc, range: rangeOf(SHOP_HTTPS, 'vpc shop'), context: { diagnostics: [] } });
     assert.deepEqual(elsewhere, []);
   });
 });

@@ -4,10 +4,10 @@
 // that the diff is one change that makes them all hold.
 import { writeFileSync } from 'node:fs';
 import { analyze, type Analysis } from '../engine/analyze';
+import { unknownFlowMessage } from './text';
 import type { ModelOptions } from '../engine/build-model';
 import { unifiedDiff } from '../engine/line-diff';
 import { flowChangeText, repairFlow } from '../engine/repairs';
-import { closest } from '../syntax/suggest';
 import type { CliIo } from './main';
 
 export interface FixRequest {
@@ -27,11 +27,7 @@ export function fixCommand(request: FixRequest, io: CliIo): number {
     const name = request.flow;
     const result = original.flows.find((candidate) => candidate.flow.name === name);
     if (!result) {
-      const declared = original.file.declarations.some((decl) => decl.kind === 'flow' && decl.name?.text === name);
-      const suggestion = closest(name, original.flows.map((candidate) => candidate.flow.name));
-      io.stderr(declared
-        ? `vpcrules: flow '${name}' cannot be evaluated; run 'vpcrules check ${request.path}' to see why`
-        : `vpcrules: no flow '${name}' in ${request.path}${suggestion ? `; did you mean '${suggestion}'?` : ''}`);
+      io.stderr(unknownFlowMessage(original, name, request.path));
       return 2;
     }
     if (result.ok) {

@@ -18,7 +18,7 @@ import { IMPORT_USAGE, importCommand, ImportUsageError } from './import-command'
 import { fixCommand } from './fix-command';
 import { FileAnalysis, jsonReport } from './report';
 import { sarifReport } from './sarif';
-import { formatExplain, formatText, styleFor } from './text';
+import { formatExplain, formatText, styleFor, unknownFlowMessage } from './text';
 import { VERSION } from './version';
 
 export const USAGE = `usage:
@@ -162,11 +162,7 @@ function explain(allArgs: string[], io: CliIo): number {
   const analysis = analyze(readSource(path), options);
   const result = analysis.flows.find((flow) => flow.flow.name === name);
   if (!result) {
-    const declared = analysis.file.declarations.some((decl) => decl.kind === 'flow' && decl.name?.text === name);
-    const suggestion = closest(name, analysis.flows.map((flow) => flow.flow.name));
-    io.stderr(declared
-      ? `vpcrules: flow '${name}' cannot be evaluated; run 'vpcrules check ${path}' to see why`
-      : `vpcrules: no flow '${name}' in ${path}${suggestion ? `; did you mean '${suggestion}'?` : ''}`);
+    io.stderr(unknownFlowMessage(analysis, name, path));
     return 2;
   }
   if (args.includes('--svg')) io.stdout(pathDiagram(result));

@@ -3,6 +3,8 @@
 import { formatConnection } from '../engine/evaluate';
 import { flowShape, Style, traceLines, verdictText } from '../engine/report-text';
 import type { FileAnalysis } from './report';
+import type { Analysis } from '../engine/analyze';
+import { closest } from '../syntax/suggest';
 
 export { formatExplain, styleFor } from '../engine/report-text';
 
@@ -37,4 +39,13 @@ export function formatText(files: FileAnalysis[], s: Style): string {
   }
   out.push('', `${files.length} file${files.length === 1 ? '' : 's'}, ${flows} flow${flows === 1 ? '' : 's'}: ${flows - failing} as expected, ${failing} failing; ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`);
   return out.join('\n');
+}
+
+/** Why `vpcrules explain` or `fix` has no flow by that name: one it cannot evaluate, or none declared (with the closest name). */
+export function unknownFlowMessage(analysis: Analysis, name: string, path: string): string {
+  const declared = analysis.file.declarations.some((decl) => decl.kind === 'flow' && decl.name?.text === name);
+  const suggestion = closest(name, analysis.flows.map((flow) => flow.flow.name));
+  return declared
+    ? `vpcrules: flow '${name}' cannot be evaluated; run 'vpcrules check ${path}' to see why`
+    : `vpcrules: no flow '${name}' in ${path}${suggestion ? `; did you mean '${suggestion}'?` : ''}`;
 }

@@ -2,7 +2,14 @@
 // messages while a large document is analysed, and so that a stale analysis can be dropped.
 import type { Analysis } from '../engine/analyze';
 
-const SLICE_MS = 10;
+/** How a run takes its turns: how long a slice may last, and how the next one is scheduled. */
+export interface RunPace {
+  sliceMs: number;
+  schedule: (slice: () => void) => void;
+}
+
+/** An open document's analysis: slices of 10 ms, each after the messages already read. */
+const FOREGROUND: RunPace = { sliceMs: 10, schedule: (slice) => setImmediate(slice) };
 
 export class AnalysisRun {
   private stopped = false;
@@ -11,10 +18,11 @@ export class AnalysisRun {
     steps: Generator<void, Analysis, void>,
     onDone: (analysis: Analysis) => void,
     onError: (error: unknown) => void,
+    pace: RunPace = FOREGROUND,
   ) {
     const slice = () => {
       if (this.stopped) return;
-      const deadline = performance.now() + SLICE_MS;
+      const deadline = performance.now() + pace.sliceMs;
       try {
         for (;;) {
           const step = steps.next();
@@ -25,9 +33,9 @@ export class AnalysisRun {
       } catch (error) {
         return onError(error);
       }
-      setImmediate(slice);
+      pace.schedule(slice);
     };
-    setImmediate(slice);
+    pace.schedule(slice);
   }
 
   /** Abandons the analysis: no callback is called after this. */

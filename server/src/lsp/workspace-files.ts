@@ -12,6 +12,7 @@ import {
 import { Analysis, analysisSteps } from '../engine/analyze';
 import type { ModelOptions } from '../engine/build-model';
 import type { AnalysisSource } from './analysis-source';
+import { AnalysisRun, RunPace } from './analysis-run';
 import { toLspDiagnostic } from './convert';
 import { FlowTally, tallyOf } from './flow-tally';
 
@@ -67,45 +68,18 @@ function resultOf(analysis: Analysis, uri: string): DiskResult {
   return { diagnostics: analysis.diagnostics.map((diagnostic) => toLspDiagnostic(diagnostic, uri)), tally: tallyOf(analysis) };
 }
 
-/** How long a background slice may take before the connection and the open documents get a turn. */
-const SLICE_MS = 4;
-
 /**
- * One analysis in short slices scheduled by timer: the open documents' runs (analysis-run.ts,
- * scheduled by setImmediate) and the connection's messages go first, so the editor never waits
+ * A closed file's analysis: short slices scheduled by timer, so that the open documents' runs
+ * (scheduled by setImmediate) and the connection's messages go first and the editor never waits
  * on a file it does not show.
  */
-class BackgroundRun {
-  private stopped = false;
-
-  constructor(steps: Generator<void, Analysis, void>, onDone: (analysis: Analysis) => void, onError: (error: unknown) => void) {
-    const slice = () => {
-      if (this.stopped) return;
-      const deadline = performance.now() + SLICE_MS;
-      try {
-        for (;;) {
-          const step = steps.next();
-          if (step.done) return onDone(step.value);
-          if (performance.now() >= deadline) break;
-        }
-      } catch (error) {
-        return onError(error);
-      }
-      setTimeout(slice, 0);
-    };
-    setTimeout(slice, 0);
-  }
-
-  stop(): void {
-    this.stopped = true;
-  }
-}
+const BACKGROUND: RunPace = { sliceMs: 4, schedule: (slice) => setTimeout(slice, 0) };
 
 export class WorkspaceFiles {
   private readonly files = new Map<string, DiskFile>();
   /** Closed files whose disk text waits for its analysis, in the order they are analysed. */
   private queue = new Set<string>();
-  private running?: { uri: string; run: BackgroundRun };
+  private running?: { uri: string; run: AnalysisRun };
   private readonly idleWaiters = new Set<() => void>();
 
   constructor(
@@ -217,7 +191,7 @@ export class WorkspaceFiles {
         this.running = undefined;
         this.pump();
       };
-      const run = new BackgroundRun(
+      const run = new AnalysisRun(
         analysisSteps(file.text, this.modelOptions()),
         (analysis) => {
           file.result = resultOf(analysis, uri);
@@ -228,6 +202,7 @@ export class WorkspaceFiles {
           this.events.failed(uri, error);
           finished();
         },
+        BACKGROUND,
       );
       this.running = { uri, run };
       return;
