@@ -103,3 +103,28 @@ export function makePlan(cli, file, scratchDir) {
     fix,
   };
 }
+
+/** Cells of the matrix the scenario clicks, in order of preference: an uneven verdict says the most. */
+const CELL_PREFERENCE = ['partial', 'allow', 'deny'];
+
+/**
+ * What `vpcrules matrix FILE --proto P --port N --format json` gives on the protocol and port of
+ * the failing flow's witness: the cell the matrix scenario clicks and its verdict.
+ */
+export function matrixPlan(cli, file, failingFlow) {
+  const protocol = failingFlow.witness?.protocol;
+  const port = failingFlow.witness?.dstPort;
+  if ((protocol !== 'tcp' && protocol !== 'udp') || typeof port !== 'number') {
+    throw new Error(`the witness of flow '${failingFlow.name}' is not a tcp or udp connection: ${JSON.stringify(failingFlow.witness)}`);
+  }
+  const args = ['matrix', file, '--proto', protocol, '--port', String(port), '--format', 'json'];
+  const program = `require(${JSON.stringify(cli)}).main(${JSON.stringify(args)})`;
+  const result = spawnSync(process.execPath, ['-e', program], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`vpcrules ${args.join(' ')} exited with ${result.status ?? result.signal}\n${result.stderr}`);
+  const matrix = JSON.parse(result.stdout);
+  for (const verdict of CELL_PREFERENCE) {
+    const cell = matrix.cells.find((c) => c.verdict === verdict);
+    if (cell) return { protocol, ports: String(port), size: matrix.sources.length, cell };
+  }
+  throw new Error(`the ${protocol} ${port} matrix of ${file} has no cell to explain`);
+}

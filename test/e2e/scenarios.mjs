@@ -174,6 +174,35 @@ function tallyParts(tally) {
   return parts;
 }
 
+/** The frame of a webview whose document has an element matching `selector` (webviews live in frames of their own). */
+async function webviewFrame(page, selector) {
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame()) continue;
+    const found = await frame.evaluate((wanted) => !!document.querySelector(wanted), selector).catch(() => false);
+    if (found) return frame;
+  }
+  return undefined;
+}
+
+/** The text of every webview frame (for what a wait saw). */
+async function webviewTexts(page) {
+  const bodies = [];
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame()) continue;
+    const body = await frame.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+    if (body) bodies.push(normalize(body).slice(0, 200));
+  }
+  return bodies;
+}
+
+/** The label of an editor tab starting with `title`, once it is there. */
+function waitForTab(page, title) {
+  return waitFor(`a tab titled "${title}…"`, async () => (await texts(page, SELECTORS.tabs)).map(normalize).find((label) => label.startsWith(title)), {
+    timeout: SHOW_TIMEOUT,
+    observe: async () => (await texts(page, SELECTORS.tabs)).map(normalize),
+  });
+}
+
 export const scenarios = [
   {
     id: 'a',
@@ -509,6 +538,89 @@ export const scenarios = [
       );
       await ctx.screenshot();
       return `tab "${await activeTabLabel(page)}" (${language}): "${normalize(line.text)}" / "${normalize(vpc.text).slice(0, 60)}"; ${toast.slice(0, 100)}`;
+    },
+  },
+  {
+    id: 'k',
+    name: 'matrix',
+    title: 'command palette "vpcrules: Reachability Matrix": pick the protocol and port, click a cell, its explain report names the verdict the CLI gives',
+    image: 'matrix.png',
+    async run(ctx) {
+      const { page, fileName, matrix } = ctx;
+      const { cell } = matrix;
+      await hidePanel(page);
+      await ensureFileActive(ctx);
+      await runCommand(page, 'vpcrules: Reachability Matrix');
+      const tab = await waitForTab(page, `Reachability: ${fileName}`);
+      const frame = await waitFor('the matrix page with its selection', () => webviewFrame(page, '#selection #ports'), {
+        timeout: SHOW_TIMEOUT,
+        observe: () => webviewTexts(page),
+      });
+      // The first matrix is of the service the file's groups open most; ask for the plan's.
+      await waitFor('the first matrix', () => frame.$('#grid table'), { timeout: SHOW_TIMEOUT, observe: () => frame.evaluate(() => document.body.innerText) });
+      await frame.selectOption('#protocol', matrix.protocol);
+      await frame.fill('#ports', matrix.ports);
+      await frame.click('#show');
+      const caption = `${matrix.protocol} ${matrix.ports}: rows are sources`;
+      const label = `${cell.src} to ${cell.dst}: ${cell.verdict}`;
+      const button = `#grid button.cell[aria-label="${label}"]`;
+      await waitFor(`the ${matrix.protocol} ${matrix.ports} matrix with a cell "${label}"`, async () => {
+        const shown = await frame.evaluate(() => document.querySelector('#grid caption')?.textContent ?? '');
+        return shown.startsWith(caption) && (await frame.$(button));
+      }, { timeout: SHOW_TIMEOUT, observe: () => frame.evaluate(() => ({ caption: document.querySelector('#grid caption')?.textContent, status: document.getElementById('status')?.textContent })) });
+      const cells = await frame.$$eval('#grid button.cell', (buttons) => buttons.length);
+      if (cells !== matrix.size ** 2) throw new Error(`the matrix has ${cells} cells, the CLI's ${matrix.size ** 2}`);
+      // The cells are grouped by subnet: one row group per subnet (and one outside the VPC).
+      const groups = await frame.$$eval('#grid th[scope="rowgroup"]', (heads) => heads.map((head) => head.textContent));
+      await frame.focus(button);
+      await ctx.screenshot();
+      await frame.click(button);
+      const explain = await waitForTab(page, `Explain: ${cell.src} → ${cell.dst}`);
+      const report = await waitFor(`the cell's report naming "${cell.verdict}"`, async () => {
+        for (const other of page.frames()) {
+          if (other === page.mainFrame() || other === frame) continue;
+          const body = await other.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+          if (body.includes(`${cell.src}->${cell.dst}`) && new RegExp(`\\b${cell.verdict}\\b`).test(body)) return body;
+        }
+        return undefined;
+      }, { timeout: SHOW_TIMEOUT, observe: () => webviewTexts(page) });
+      return `tab "${tab}", ${cells} cells in ${groups.length} groups (${groups.join(', ')}); clicked "${label}": tab "${explain}", report: ${normalize(report).slice(0, 100)}…`;
+    },
+  },
+  {
+    id: 'l',
+    name: 'path-diagram',
+    title: 'the explain report of the failing flow shows its path diagram (an image of the SVG) above the text',
+    image: 'path-diagram.png',
+    async run(ctx) {
+      const { page, plan } = ctx;
+      const flow = plan.failingFlow;
+      await hidePanel(page);
+      await ensureFileActive(ctx);
+      await goToLine(page, flow.line, 1);
+      await runCommand(page, 'vpcrules: Explain Flow');
+      const tab = await waitForTab(page, `Explain: ${flow.name}`);
+      const image = await waitFor(`the path diagram of flow '${flow.name}' drawn in its report`, async () => {
+        // Other reports (a matrix cell's) may be open too: this flow's is the one whose diagram names it.
+        for (const frame of page.frames()) {
+          if (frame === page.mainFrame()) continue;
+          const drawn = await frame.evaluate(() => {
+            const img = document.querySelector('figure.diagram img');
+            return img && { src: img.getAttribute('src').slice(0, 26), alt: img.alt, width: img.naturalWidth, height: img.naturalHeight, complete: img.complete, text: document.body.innerText };
+          }).catch(() => undefined);
+          // Decoded and drawn: the page's policy admitted it.
+          if (drawn?.complete && drawn.width > 0 && drawn.alt.includes(`flow ${flow.name}:`) && drawn.text.includes(flow.verdict)) return drawn;
+        }
+        return undefined;
+      }, { timeout: SHOW_TIMEOUT, observe: () => webviewTexts(page) });
+      if (image.src !== 'data:image/svg+xml;base64,') throw new Error(`the diagram is not an inline SVG image: ${image.src}`);
+      if (!image.alt.includes(flow.verdict)) throw new Error(`the diagram's description does not name the verdict ${flow.verdict}: ${image.alt}`);
+      // Wider, for the picture: the report's group alone (best effort; the assertion is above).
+      await page.click(`${SELECTORS.tabs}:has-text("Explain: ${flow.name}")`).catch(() => {});
+      await runCommand(page, 'View: Toggle Maximized Editor Group').catch((error) => log(`(l) screenshot with the groups as they are: ${error.message}`));
+      await ctx.screenshot();
+      await runCommand(page, 'View: Toggle Maximized Editor Group').catch(() => {});
+      return `tab "${tab}": diagram ${image.width}x${image.height} "${image.alt}"`;
     },
   },
 ];
