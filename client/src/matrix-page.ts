@@ -126,7 +126,7 @@ export function matrixTable(matrix: MatrixAnswer): string {
   out.push(`<colgroup><col span="2">${runs.map((run) => `<col span="${run.size}" class="group">`).join('')}</colgroup>`);
   out.push('<thead>');
   out.push(`<tr><td class="corner" colspan="2" rowspan="2">source ↓ destination →</td>${runs
-    .map((run) => `<th scope="colgroup" colspan="${run.size}" class="group-head${run.start > 0 ? ' group-start' : ''}" title="${escapeHtml(run.name)}"><span>${escapeHtml(run.name)}</span></th>`).join('')}</tr>`);
+    .map((run) => `<th scope="colgroup" colspan="${run.size}" class="group-head${run.size < 3 ? ' narrow' : ''}${run.start > 0 ? ' group-start' : ''}" title="${escapeHtml(run.name)}"><span>${escapeHtml(run.name)}</span></th>`).join('')}</tr>`);
   out.push(`<tr>${ends.map((end, j) => `<th scope="col" class="dst${j > 0 && starts.has(j) ? ' group-start' : ''}"><span>${escapeHtml(end.name)}</span></th>`).join('')}</tr>`);
   out.push('</thead>');
   let focusable = true;
@@ -237,6 +237,9 @@ th.group-head { font-weight: 600; color: var(--vscode-descriptionForeground); ve
 thead th.group-head { border-bottom: 1px solid var(--vscode-panel-border, rgba(128,128,128,.35)); padding: 2px 3px; }
 /* A subnet's name never widens its columns: it is cut to them (its title has it whole). */
 thead th.group-head span { display: block; width: 0; min-width: 100%; overflow: hidden; text-overflow: ellipsis; }
+/* Over one or two columns it is written upwards, like the destinations' names. */
+thead th.group-head.narrow { vertical-align: bottom; }
+thead th.group-head.narrow span { width: auto; min-width: 0; writing-mode: vertical-rl; transform: rotate(180deg); margin: 0 auto; }
 th.dst { vertical-align: bottom; padding: 4px 0; }
 th.dst span { writing-mode: vertical-rl; transform: rotate(180deg); display: inline-block; margin: 0 auto; }
 th.src { text-align: right; }

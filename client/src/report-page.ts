@@ -98,7 +98,7 @@ pre code { background: none; padding: 0; }
 table { border-collapse: collapse; margin: 10px 0; }
 th, td { border: 1px solid var(--vscode-panel-border, rgba(128,128,128,.35)); padding: 4px 10px; text-align: left; vertical-align: top; }
 hr { border: 0; border-top: 1px solid var(--vscode-panel-border, rgba(128,128,128,.35)); }
-figure.diagram { margin: 16px 0 8px; overflow-x: auto; }
+figure.diagram { margin: 16px 0 8px; width: calc(100vw - 40px); overflow-x: auto; }
 figure.diagram img { display: block; max-width: none; border-radius: 8px; border: 1px solid var(--vscode-panel-border, rgba(128,128,128,.35)); }
 body.vscode-dark figure.diagram img, body.vscode-high-contrast:not(.vscode-high-contrast-light) figure.diagram img { color-scheme: dark; }
 body.vscode-light figure.diagram img, body.vscode-high-contrast-light figure.diagram img { color-scheme: light; }

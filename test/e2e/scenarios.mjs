@@ -615,11 +615,26 @@ export const scenarios = [
       }, { timeout: SHOW_TIMEOUT, observe: () => webviewTexts(page) });
       if (image.src !== 'data:image/svg+xml;base64,') throw new Error(`the diagram is not an inline SVG image: ${image.src}`);
       if (!image.alt.includes(flow.verdict)) throw new Error(`the diagram's description does not name the verdict ${flow.verdict}: ${image.alt}`);
-      // Wider, for the picture: the report's group alone (best effort; the assertion is above).
+      // Wider, for the picture: the report's group alone, without side bars (best effort; the
+      // assertion is above).
       await page.click(`${SELECTORS.tabs}:has-text("Explain: ${flow.name}")`).catch(() => {});
-      await runCommand(page, 'View: Toggle Maximized Editor Group').catch((error) => log(`(l) screenshot with the groups as they are: ${error.message}`));
+      let widened = true;
+      await runCommand(page, 'View: Maximize Editor Group and Hide Side Bars').catch(async (error) => {
+        widened = false;
+        log(`(l) screenshot with the groups as they are: ${error.message}`);
+        await page.keyboard.press('Escape');
+      });
+      if (widened) {
+        await waitFor('the report to fill the window', async () => {
+          const groups = await page.$$eval('.editor-group-container', (elements) => elements.filter((element) => element.getBoundingClientRect().width > 0).length);
+          return groups === 1;
+        }, { timeout: 5000 }).catch(() => {});
+      }
       await ctx.screenshot();
-      await runCommand(page, 'View: Toggle Maximized Editor Group').catch(() => {});
+      if (widened) {
+        await runCommand(page, 'View: Toggle Maximize Editor Group').catch(() => page.keyboard.press('Escape'));
+        await runCommand(page, 'View: Toggle Primary Side Bar Visibility').catch(() => page.keyboard.press('Escape'));
+      }
       return `tab "${tab}": diagram ${image.width}x${image.height} "${image.alt}"`;
     },
   },

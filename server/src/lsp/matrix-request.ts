@@ -107,6 +107,7 @@ export function registerMatrix(connection: Connection, source: AnalysisSource, c
         else if (size >= LARGE_MATRIX_CELLS) progress = serverProgress = await connection.window.createWorkDoneProgress();
         let done = 0;
         let total = size;
+        let reported = 0;
         const steps = matrixSteps(analysis.model, {
           ...selection,
           onProgress: (cells, all) => {
@@ -120,7 +121,13 @@ export function registerMatrix(connection: Connection, source: AnalysisSource, c
           const matrix = await runInSlices(
             steps,
             () => token.isCancellationRequested || serverProgress?.token.isCancellationRequested === true,
-            () => progress?.report(Math.floor((100 * done) / Math.max(1, total)), `${done}/${total} cells`),
+            () => {
+              // At most one report per percent.
+              const percentage = Math.floor((100 * done) / Math.max(1, total));
+              if (percentage === reported) return;
+              reported = percentage;
+              progress?.report(percentage, `${done}/${total} cells`);
+            },
           );
           const answer = answerOf(matrix, version);
           cache.set(uri, version, key, answer);
