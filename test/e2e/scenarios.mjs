@@ -365,6 +365,117 @@ export const scenarios = [
     },
   },
   {
+    id: 'k',
+    name: 'matrix',
+    title: 'command palette "vpcrules: Reachability Matrix": pick the protocol and port, click a cell, its explain report names the verdict the CLI gives',
+    image: 'matrix.png',
+    async run(ctx) {
+      const { page, fileName, matrix } = ctx;
+      const { cell } = matrix;
+      await hidePanel(page);
+      await ensureFileActive(ctx);
+      await runCommand(page, 'vpcrules: Reachability Matrix');
+      const tab = await waitForTab(page, `Reachability: ${fileName}`);
+      const frame = await waitFor('the matrix page with its selection', () => webviewFrame(page, '#selection #ports'), {
+        timeout: SHOW_TIMEOUT,
+        observe: () => webviewTexts(page),
+      });
+      // The first matrix is of the service the file's groups open most; ask for the plan's.
+      await waitFor('the first matrix', () => frame.$('#grid table'), { timeout: SHOW_TIMEOUT, observe: () => frame.evaluate(() => document.body.innerText) });
+      await frame.selectOption('#protocol', matrix.protocol);
+      await frame.fill('#ports', matrix.ports);
+      await frame.click('#show');
+      const caption = `${matrix.protocol} ${matrix.ports}: rows are sources`;
+      const label = `${cell.src} to ${cell.dst}: ${cell.verdict}`;
+      const button = `#grid button.cell[aria-label="${label}"]`;
+      await waitFor(`the ${matrix.protocol} ${matrix.ports} matrix with a cell "${label}"`, async () => {
+        const shown = await frame.evaluate(() => document.querySelector('#grid caption')?.textContent ?? '');
+        return shown.startsWith(caption) && (await frame.$(button));
+      }, { timeout: SHOW_TIMEOUT, observe: () => frame.evaluate(() => ({ caption: document.querySelector('#grid caption')?.textContent, status: document.getElementById('status')?.textContent })) });
+      const cells = await frame.$$eval('#grid button.cell', (buttons) => buttons.length);
+      if (cells !== matrix.size ** 2) throw new Error(`the matrix has ${cells} cells, the CLI's ${matrix.size ** 2}`);
+      // The cells are grouped by subnet: one row group per subnet (and one outside the VPC).
+      const groups = await frame.$$eval('#grid th[scope="rowgroup"]', (heads) => heads.map((head) => head.textContent));
+      // The keyboard moves between cells: right then down from the first lands on the second row's second cell.
+      await frame.focus('#grid button.cell[data-row="0"][data-col="0"]');
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowDown');
+      const focused = await waitFor('the focus on the cell of row 2, column 2', async () => {
+        const active = await frame.evaluate(() => ({ row: document.activeElement?.dataset?.row, col: document.activeElement?.dataset?.col, label: document.activeElement?.getAttribute('aria-label') }));
+        return active.row === '1' && active.col === '1' ? active.label : undefined;
+      }, { timeout: 5000, observe: () => frame.evaluate(() => document.activeElement?.outerHTML?.slice(0, 200)) });
+      await frame.focus(button);
+      await ctx.screenshot();
+      await frame.click(button);
+      const explain = await waitForTab(page, `Explain: ${cell.src} → ${cell.dst}`);
+      const report = await waitFor(`the cell's report naming "${cell.verdict}"`, async () => {
+        for (const other of page.frames()) {
+          if (other === page.mainFrame() || other === frame) continue;
+          const body = await other.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+          if (body.includes(`${cell.src}->${cell.dst}`) && new RegExp(`\\b${cell.verdict}\\b`).test(body)) return body;
+        }
+        return undefined;
+      }, { timeout: SHOW_TIMEOUT, observe: () => webviewTexts(page) });
+      return `tab "${tab}", ${cells} cells in ${groups.length} groups (${groups.join(', ')}); arrows to "${focused}"; clicked "${label}": tab "${explain}", report: ${normalize(report).slice(0, 100)}…`;
+    },
+  },
+  {
+    id: 'l',
+    name: 'path-diagram',
+    title: 'the explain report of the failing flow shows its path diagram (an image of the SVG) above the text',
+    image: 'path-diagram.png',
+    async run(ctx) {
+      const { page, plan } = ctx;
+      const flow = plan.failingFlow;
+      await hidePanel(page);
+      await ensureFileActive(ctx);
+      await goToLine(page, flow.line, 1);
+      await runCommand(page, 'vpcrules: Explain Flow');
+      const tab = await waitForTab(page, `Explain: ${flow.name}`);
+      const image = await waitFor(`the path diagram of flow '${flow.name}' drawn in its report`, async () => {
+        // Other reports (a matrix cell's) may be open too: this flow's is the one whose diagram names it.
+        for (const frame of page.frames()) {
+          if (frame === page.mainFrame()) continue;
+          const drawn = await frame.evaluate(() => {
+            const img = document.querySelector('figure.diagram img');
+            return img && { src: img.getAttribute('src').slice(0, 26), alt: img.alt, width: img.naturalWidth, height: img.naturalHeight, complete: img.complete, text: document.body.innerText };
+          }).catch(() => undefined);
+          // Decoded and drawn: the page's policy admitted it.
+          if (drawn?.complete && drawn.width > 0 && drawn.alt.includes(`flow ${flow.name}:`) && drawn.text.includes(flow.verdict)) return drawn;
+        }
+        return undefined;
+      }, { timeout: SHOW_TIMEOUT, observe: () => webviewTexts(page) });
+      if (image.src !== 'data:image/svg+xml;base64,') throw new Error(`the diagram is not an inline SVG image: ${image.src}`);
+      if (!image.alt.includes(flow.verdict)) throw new Error(`the diagram's description does not name the verdict ${flow.verdict}: ${image.alt}`);
+      // Wider, for the picture: the report's group alone, without side bars (best effort; the
+      // assertion is above).
+      await page.click(`${SELECTORS.tabs}:has-text("Explain: ${flow.name}")`).catch(() => {});
+      let widened = true;
+      await runCommand(page, 'View: Maximize Editor Group and Hide Side Bars').catch(async (error) => {
+        widened = false;
+        log(`(l) screenshot with the groups as they are: ${error.message}`);
+        await page.keyboard.press('Escape');
+      });
+      if (widened) {
+        await waitFor('the report to fill the window', async () => {
+          const groups = await page.$$eval('.editor-group-container', (elements) => elements.filter((element) => element.getBoundingClientRect().width > 0).length);
+          return groups === 1;
+        }, { timeout: 5000 }).catch(() => {});
+      }
+      await ctx.screenshot();
+      if (widened) {
+        // Back to the layout the other scenarios expect: the groups, and the side bar.
+        await runCommand(page, 'View: Toggle Maximize Editor Group').catch(() => page.keyboard.press('Escape'));
+        const sideBarVisible = () => page.evaluate(() => {
+          const bar = document.getElementById('workbench.parts.sidebar');
+          return !!bar && bar.offsetParent !== null && bar.getBoundingClientRect().width > 0;
+        });
+        if (!(await sideBarVisible())) await runCommand(page, 'View: Toggle Primary Side Bar Visibility').catch(() => page.keyboard.press('Escape'));
+      }
+      return `tab "${tab}": diagram ${image.width}x${image.height} "${image.alt}"`;
+    },
+  },
+  {
     id: 'd',
     name: 'fix',
     title: 'typing the fix into the NACL return rule clears the VR500 error, without saving',
@@ -538,104 +649,6 @@ export const scenarios = [
       );
       await ctx.screenshot();
       return `tab "${await activeTabLabel(page)}" (${language}): "${normalize(line.text)}" / "${normalize(vpc.text).slice(0, 60)}"; ${toast.slice(0, 100)}`;
-    },
-  },
-  {
-    id: 'k',
-    name: 'matrix',
-    title: 'command palette "vpcrules: Reachability Matrix": pick the protocol and port, click a cell, its explain report names the verdict the CLI gives',
-    image: 'matrix.png',
-    async run(ctx) {
-      const { page, fileName, matrix } = ctx;
-      const { cell } = matrix;
-      await hidePanel(page);
-      await ensureFileActive(ctx);
-      await runCommand(page, 'vpcrules: Reachability Matrix');
-      const tab = await waitForTab(page, `Reachability: ${fileName}`);
-      const frame = await waitFor('the matrix page with its selection', () => webviewFrame(page, '#selection #ports'), {
-        timeout: SHOW_TIMEOUT,
-        observe: () => webviewTexts(page),
-      });
-      // The first matrix is of the service the file's groups open most; ask for the plan's.
-      await waitFor('the first matrix', () => frame.$('#grid table'), { timeout: SHOW_TIMEOUT, observe: () => frame.evaluate(() => document.body.innerText) });
-      await frame.selectOption('#protocol', matrix.protocol);
-      await frame.fill('#ports', matrix.ports);
-      await frame.click('#show');
-      const caption = `${matrix.protocol} ${matrix.ports}: rows are sources`;
-      const label = `${cell.src} to ${cell.dst}: ${cell.verdict}`;
-      const button = `#grid button.cell[aria-label="${label}"]`;
-      await waitFor(`the ${matrix.protocol} ${matrix.ports} matrix with a cell "${label}"`, async () => {
-        const shown = await frame.evaluate(() => document.querySelector('#grid caption')?.textContent ?? '');
-        return shown.startsWith(caption) && (await frame.$(button));
-      }, { timeout: SHOW_TIMEOUT, observe: () => frame.evaluate(() => ({ caption: document.querySelector('#grid caption')?.textContent, status: document.getElementById('status')?.textContent })) });
-      const cells = await frame.$$eval('#grid button.cell', (buttons) => buttons.length);
-      if (cells !== matrix.size ** 2) throw new Error(`the matrix has ${cells} cells, the CLI's ${matrix.size ** 2}`);
-      // The cells are grouped by subnet: one row group per subnet (and one outside the VPC).
-      const groups = await frame.$$eval('#grid th[scope="rowgroup"]', (heads) => heads.map((head) => head.textContent));
-      await frame.focus(button);
-      await ctx.screenshot();
-      await frame.click(button);
-      const explain = await waitForTab(page, `Explain: ${cell.src} → ${cell.dst}`);
-      const report = await waitFor(`the cell's report naming "${cell.verdict}"`, async () => {
-        for (const other of page.frames()) {
-          if (other === page.mainFrame() || other === frame) continue;
-          const body = await other.evaluate(() => document.body?.innerText ?? '').catch(() => '');
-          if (body.includes(`${cell.src}->${cell.dst}`) && new RegExp(`\\b${cell.verdict}\\b`).test(body)) return body;
-        }
-        return undefined;
-      }, { timeout: SHOW_TIMEOUT, observe: () => webviewTexts(page) });
-      return `tab "${tab}", ${cells} cells in ${groups.length} groups (${groups.join(', ')}); clicked "${label}": tab "${explain}", report: ${normalize(report).slice(0, 100)}…`;
-    },
-  },
-  {
-    id: 'l',
-    name: 'path-diagram',
-    title: 'the explain report of the failing flow shows its path diagram (an image of the SVG) above the text',
-    image: 'path-diagram.png',
-    async run(ctx) {
-      const { page, plan } = ctx;
-      const flow = plan.failingFlow;
-      await hidePanel(page);
-      await ensureFileActive(ctx);
-      await goToLine(page, flow.line, 1);
-      await runCommand(page, 'vpcrules: Explain Flow');
-      const tab = await waitForTab(page, `Explain: ${flow.name}`);
-      const image = await waitFor(`the path diagram of flow '${flow.name}' drawn in its report`, async () => {
-        // Other reports (a matrix cell's) may be open too: this flow's is the one whose diagram names it.
-        for (const frame of page.frames()) {
-          if (frame === page.mainFrame()) continue;
-          const drawn = await frame.evaluate(() => {
-            const img = document.querySelector('figure.diagram img');
-            return img && { src: img.getAttribute('src').slice(0, 26), alt: img.alt, width: img.naturalWidth, height: img.naturalHeight, complete: img.complete, text: document.body.innerText };
-          }).catch(() => undefined);
-          // Decoded and drawn: the page's policy admitted it.
-          if (drawn?.complete && drawn.width > 0 && drawn.alt.includes(`flow ${flow.name}:`) && drawn.text.includes(flow.verdict)) return drawn;
-        }
-        return undefined;
-      }, { timeout: SHOW_TIMEOUT, observe: () => webviewTexts(page) });
-      if (image.src !== 'data:image/svg+xml;base64,') throw new Error(`the diagram is not an inline SVG image: ${image.src}`);
-      if (!image.alt.includes(flow.verdict)) throw new Error(`the diagram's description does not name the verdict ${flow.verdict}: ${image.alt}`);
-      // Wider, for the picture: the report's group alone, without side bars (best effort; the
-      // assertion is above).
-      await page.click(`${SELECTORS.tabs}:has-text("Explain: ${flow.name}")`).catch(() => {});
-      let widened = true;
-      await runCommand(page, 'View: Maximize Editor Group and Hide Side Bars').catch(async (error) => {
-        widened = false;
-        log(`(l) screenshot with the groups as they are: ${error.message}`);
-        await page.keyboard.press('Escape');
-      });
-      if (widened) {
-        await waitFor('the report to fill the window', async () => {
-          const groups = await page.$$eval('.editor-group-container', (elements) => elements.filter((element) => element.getBoundingClientRect().width > 0).length);
-          return groups === 1;
-        }, { timeout: 5000 }).catch(() => {});
-      }
-      await ctx.screenshot();
-      if (widened) {
-        await runCommand(page, 'View: Toggle Maximize Editor Group').catch(() => page.keyboard.press('Escape'));
-        await runCommand(page, 'View: Toggle Primary Side Bar Visibility').catch(() => page.keyboard.press('Escape'));
-      }
-      return `tab "${tab}": diagram ${image.width}x${image.height} "${image.alt}"`;
     },
   },
 ];
