@@ -157,9 +157,13 @@ describe('language server: a large matrix', () => {
   let session: Session;
   const URI = 'file:///large.vpcrules';
   const { text } = largeModel(20_000);
+  // Never computed to the end: large enough that a round trip is a small part of it.
+  const LARGER_URI = 'file:///larger.vpcrules';
+  const larger = largeModel(80_000);
   before(async () => {
     session = await openSession({ debounceMs: 0 });
     await session.open(URI, text);
+    await session.open(LARGER_URI, larger.text);
     await session.open(SHOP_URI, SHOP);
   });
   after(() => session.close());
@@ -194,7 +198,7 @@ describe('language server: a large matrix', () => {
   it('stops when the request is cancelled, and goes on answering', async () => {
     const progress = progressOf('matrix-cancel');
     const source = new CancellationTokenSource();
-    const matrix = session.connection.sendRequest('vpcrules/matrix', { uri: URI, protocol: 'tcp', ports: '5432', workDoneToken: 'matrix-cancel' }, source.token);
+    const matrix = session.connection.sendRequest('vpcrules/matrix', { uri: LARGER_URI, protocol: 'tcp', ports: '443', workDoneToken: 'matrix-cancel' }, source.token);
     const rejected = assert.rejects(matrix, (error: { code: number }) => error.code === LSPErrorCodes.RequestCancelled);
     await progress.firstReport;
     source.cancel();
