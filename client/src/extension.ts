@@ -1,5 +1,5 @@
 // The VS Code extension: starts the bundled vpcrules language server for .vpcrules files and adds
-// the flow tally in the status bar, the explain report, the reachability matrix and the commands. Activation only wires
+// the flow tally in the status bar, the explain report and the commands. Activation only wires
 // things up; the analysis runs in the server's own process.
 import * as vscode from 'vscode';
 import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind, WorkDoneProgress } from 'vscode-languageclient/node';
@@ -28,32 +28,11 @@ export function activate(context: vscode.ExtensionContext): void {
   }
   const requestTally = (uri: string) => request<FlowTally | null>('vpcrules/flowTally', { uri });
   const status = new TallyStatus(requestTally, CHECK_ALL_COMMAND);
-  const iconPath = vscode.Uri.joinPath(context.extensionUri, 'images', 'icon.png');
   const reports = new ExplainReports(
     (uri, name) => request<ExplainResult | null>('vpcrules/explainFlow', { uri, name }),
-    iconPath,
+    vscode.Uri.joinPath(context.extensionUri, 'images', 'icon.png'),
     (uri, pair) => request<ExplainResult | null>('vpcrules/explainPair', { uri, ...pair }),
   );
-  let progressTokens = 0;
-  const matrices = new MatrixViews({
-    defaults: (uri) => request<MatrixChoice[] | null>('vpcrules/matrixDefaults', { uri }),
-    matrix: async (uri, selection, onProgress, token) => {
-      await starting;
-      const running = client;
-      if (!running) throw new Error('the vpcrules language server is not running');
-      // The server reports its progress on this token; the matrix page shows it.
-      const workDoneToken = `vpcrules-matrix-${++progressTokens}`;
-      const listening = running.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
-        if (value.kind !== 'end' && value.message) onProgress(value.message);
-      });
-      try {
-        const ports = selection.protocol === 'icmp' ? undefined : selection.ports;
-        return await running.sendRequest<MatrixAnswer | null>('vpcrules/matrix', { uri, protocol: selection.protocol, ports, workDoneToken }, token);
-      } finally {
-        listening.dispose();
-      }
-    },
-  }, reports, iconPath);
 
   async function startServer(): Promise<void> {
     try {
@@ -81,16 +60,37 @@ export function activate(context: vscode.ExtensionContext): void {
     await starting;
   }
 
+  // The reachability matrix of a file, beside it.
+  let progressTokens = 0;
+  const matrices = new MatrixViews({
+    defaults: (uri) => request<MatrixChoice[] | null>('vpcrules/matrixDefaults', { uri }),
+    matrix: async (uri, selection, onProgress, token) => {
+      await starting;
+      const running = client;
+      if (!running) throw new Error('the vpcrules language server is not running');
+      // The server reports its progress on this token; the matrix page shows it.
+      const workDoneToken = `vpcrules-matrix-${++progressTokens}`;
+      const listening = running.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
+        if (value.kind !== 'end' && value.message) onProgress(value.message);
+      });
+      try {
+        const ports = selection.protocol === 'icmp' ? undefined : selection.ports;
+        return await running.sendRequest<MatrixAnswer | null>('vpcrules/matrix', { uri, protocol: selection.protocol, ports, workDoneToken }, token);
+      } finally {
+        listening.dispose();
+      }
+    },
+  }, reports, vscode.Uri.joinPath(context.extensionUri, 'images', 'icon.png'));
+  context.subscriptions.push(matrices, vscode.commands.registerCommand('vpcrules.showMatrix', (uri?: unknown) => showMatrix(matrices, uri)));
+
   context.subscriptions.push(
     output,
     status,
     reports,
-    matrices,
     vscode.commands.registerCommand(CHECK_ALL_COMMAND, () => checkAll(requestTally)),
     vscode.commands.registerCommand('vpcrules.explainFlow', (uri?: unknown, flowName?: unknown) =>
       explainFlow(reports, uri, flowName),
     ),
-    vscode.commands.registerCommand('vpcrules.showMatrix', (uri?: unknown) => showMatrix(matrices, uri)),
     vscode.commands.registerCommand('vpcrules.restartServer', restartServer),
     vscode.commands.registerCommand('vpcrules.importJson', () => importJson((params) => request<ImportResult>('vpcrules/import', params), importOutput)),
     importOutput,

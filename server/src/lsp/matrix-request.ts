@@ -2,7 +2,8 @@
 // its current analysis (the text is never read again), computed a slice of cells at a time so
 // that the connection is served in between, with work-done progress, stopped by cancellation,
 // and kept per (uri, version, protocol, ports).
-import { Connection, ErrorCodes, ResponseError, WorkDoneProgressReporter } from 'vscode-languageserver';
+import { Connection, ErrorCodes, ResponseError, TextDocuments, WorkDoneProgressReporter } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { WorkDoneProgressServerReporter } from 'vscode-languageserver';
 import type { ProgressToken } from 'vscode-languageserver';
 import { parsePortRange } from '../engine/keys';
@@ -92,7 +93,10 @@ function answerOf(matrix: Matrix, version: number): MatrixAnswer {
   return { ...(matrixJson(matrix) as Omit<MatrixAnswer, 'ends' | 'version'>), ends: matrix.ends, version };
 }
 
-export function registerMatrix(connection: Connection, source: AnalysisSource, cache: MatrixCache): void {
+/** Registers the request; the matrices of a document are dropped when it closes. */
+export function registerMatrix(connection: Connection, source: AnalysisSource, documents: Pick<TextDocuments<TextDocument>, 'onDidClose'>): void {
+  const cache = new MatrixCache();
+  documents.onDidClose((event) => cache.forget(event.document.uri));
   connection.onRequest(MATRIX_METHOD, (params: MatrixParams | undefined, token) => {
     const selection = matrixSelection(params);
     const key = selectionKey(selection);

@@ -15,14 +15,13 @@ import { registerFlowTally } from './flow-tally';
 import { registerHover } from './hover';
 import { registerImport } from './import-json';
 import { registerMatrixDefaults } from './matrix-defaults';
-import { MatrixCache, registerMatrix } from './matrix-request';
+import { registerMatrix } from './matrix-request';
 import { Settings, SETTINGS_SECTION } from './settings';
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const settings = new Settings(connection, () => analyses.reconfigured());
   let registersConfiguration = false;
-  const matrices = new MatrixCache();
   const analyses = new DocumentAnalyses(documents, () => settings.debounceMs(), () => settings.modelOptions(), {
     analyzed: (analyzed) => {
       // A result that a newer version overtook is never shown.
@@ -57,7 +56,6 @@ export function startServer(connection: Connection): void {
   documents.onDidChangeContent((event) => void analyses.edited(event.document.uri));
   documents.onDidClose((event) => {
     analyses.closed(event.document.uri);
-    matrices.forget(event.document.uri);
     clearDiagnostics(connection, event.document.uri);
   });
 
@@ -65,7 +63,7 @@ export function startServer(connection: Connection): void {
   registerCodeLens(connection, analyses);
   registerExplainFlow(connection, analyses);
   registerFlowTally(connection, analyses);
-  registerMatrix(connection, analyses, matrices);
+  registerMatrix(connection, analyses, documents);
   registerMatrixDefaults(connection, analyses);
   registerExplainPair(connection, analyses);
   registerEditingFeatures(connection, analyses);
