@@ -42,6 +42,9 @@ describe('client: report page', () => {
     // Whatever the SVG holds, the page has no script: an image never runs one.
     assert.doesNotMatch(html, /<script|<svg/i);
     assert.ok(html.indexOf('<figure') < html.indexOf('SG in'), 'the diagram comes first');
+    // The image follows the editor's theme: its own dark palette in a dark theme.
+    assert.match(html, /body\.vscode-dark figure\.diagram img[^{]*\{ color-scheme: dark; \}/);
+    assert.match(html, /body\.vscode-light figure\.diagram img[^{]*\{ color-scheme: light; \}/);
   });
 
   it('shows no diagram without an SVG', () => {
