@@ -211,8 +211,8 @@ async function main() {
       `fix: line ${plan.fix.line} ${plan.fix.oldRange} -> ${plan.fix.newRange}`,
   );
 
-  const matrix = matrixPlan(cli, file, plan.failingFlow);
-  log(`${FILE_NAME}: the ${matrix.protocol} ${matrix.ports} matrix has ${matrix.cell.src} -> ${matrix.cell.dst} ${matrix.cell.verdict}`);
+  const matrix = matrixPlan(cli, file, plan.failingFlow, plan.fix.file);
+  log(`${FILE_NAME}: the ${matrix.protocol} ${matrix.ports} matrix has ${matrix.cell.src} -> ${matrix.cell.dst} ${matrix.cell.verdict} (${matrix.fixedVerdict} after the fix)`);
 
   const importFile = join(folder, IMPORT_TARGET);
   const imported = importPlan(cli, 'terraform', importFile);

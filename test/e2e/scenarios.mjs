@@ -535,6 +535,26 @@ export const scenarios = [
     },
   },
   {
+    id: 'm',
+    name: 'matrix-follows',
+    title: 'after the fix typed in d, the open matrix shows the cell clicked in k with the verdict the CLI gives for the fixed file',
+    async run(ctx) {
+      const { page, matrix } = ctx;
+      const { cell, fixedVerdict } = matrix;
+      if (!fixedVerdict) throw new Error(`the CLI gives no cell ${cell.src} -> ${cell.dst} for the fixed file`);
+      const label = `${cell.src} to ${cell.dst}: ${fixedVerdict}`;
+      // The matrix of k is still open (in the background); the edit's analysis refreshed it.
+      const frame = await waitFor(`the matrix page with a cell "${label}"`, async () => {
+        const found = await webviewFrame(page, `#grid button.cell[aria-label="${label}"]`);
+        if (!found) return undefined;
+        const caption = await found.evaluate(() => document.querySelector('#grid caption')?.textContent ?? '');
+        return caption.startsWith(`${matrix.protocol} ${matrix.ports}:`) ? found : undefined;
+      }, { timeout: SHOW_TIMEOUT, observe: () => webviewTexts(page) });
+      const status = await frame.evaluate(() => document.getElementById('status')?.textContent ?? '');
+      return `"${cell.src} to ${cell.dst}": ${cell.verdict} before, "${label}" after the edit; status "${normalize(status)}"`;
+    },
+  },
+  {
     id: 'h',
     name: 'firewall-hover',
     title: 'hovering a flow through AWS Network Firewall shows both stages and the stateful rule that drops it',
