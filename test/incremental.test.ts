@@ -294,4 +294,34 @@ describe('incremental analysis', () => {
     assertSameAsFresh(analyzer, ROUTED.replace('inbound  100 allow all from 0.0.0.0/0\n  outbound 100 allow all to 0.0.0.0/0\n}\nnetwork-acl web-acl', 'inbound  100 allow all from 0.0.0.0/1\n  outbound 100 allow all to 0.0.0.0/0\n}\nnetwork-acl web-acl'));
     assert.deepEqual(analyzer.evaluatedFlows, ['out', 'query', 'backup']);
   });
+
+  it('re-evaluates no flow and re-runs no check when lines move but say the same', () => {
+    const analyzer = new IncrementalAnalyzer();
+    assertSameAsFresh(analyzer, ROUTED);
+    // An empty line at the top moves every line below it.
+    assertSameAsFresh(analyzer, `\n${ROUTED}`);
+    assert.deepEqual(analyzer.evaluatedFlows, []);
+    assert.deepEqual(analyzer.checkedBlocks, []);
+    // A comment line between two blocks moves the lines after it.
+    assertSameAsFresh(analyzer, `\n${ROUTED}`.replace('  route 0.0.0.0/0 -> igw igw\n}\nroute-table private-rt {\n', '  route 0.0.0.0/0 -> igw igw\n}\n# private\nroute-table private-rt {\n'));
+    assert.deepEqual(analyzer.evaluatedFlows, []);
+    assert.deepEqual(analyzer.checkedBlocks, []);
+  });
+
+  it('re-evaluates after a rule edit only the flows whose packets the old or the new rule can match', () => {
+    const text = `${ROUTED}\nflow ping web-1 -> db-1 icmp type 8 expect deny\nflow dns db-1 -> 10.0.1.10 udp 53 expect deny`;
+    const analyzer = new IncrementalAnalyzer();
+    assertSameAsFresh(analyzer, text);
+    // db-acl's rule for PostgreSQL can match no ICMP or UDP packet, before or after the edit.
+    assertSameAsFresh(analyzer, text.replace('inbound  100 allow tcp 5432 from', 'inbound  100 allow tcp 5433 from'));
+    assert.deepEqual(analyzer.evaluatedFlows, ['query', 'backup']);
+    assert.deepEqual(analyzer.checkedBlocks, ['acl db-acl']);
+    // A rule for all protocols can match every flow's packets through db-acl.
+    assertSameAsFresh(analyzer, text.replace('inbound  100 allow tcp 5432 from', 'inbound  100 allow all from'));
+    assert.deepEqual(analyzer.evaluatedFlows, ['query', 'backup', 'ping', 'dns']);
+    // Outside addresses: no packet of a flow between two instances of the VPC has one.
+    assertSameAsFresh(analyzer, text);
+    assertSameAsFresh(analyzer, text.replace('  inbound  100 allow tcp 5432 from', '  inbound  90 deny all from 192.0.2.0/24\n  inbound  100 allow tcp 5432 from'));
+    assert.deepEqual(analyzer.evaluatedFlows, ['backup']);
+  });
 });

@@ -3,24 +3,39 @@ import * as vscode from 'vscode';
 import { flowAtOrAbove, FlowDeclaration, flowDeclarations } from './flows';
 import { ExplainReports } from './report';
 import { addTallies, checkAllSummary, EMPTY_TALLY, FlowTally } from './tally';
+import type { WorkspaceTally } from '../../server/src/lsp/workspace-files';
 
 export type TallyRequest = (uri: string) => Promise<FlowTally | null>;
 
+/** The server's knowledge of every workspace file (workspace-sync.ts); absent when the setting is off. */
+export interface WorkspaceTallies {
+  /** Reads the workspace's files again; resolves once the server has them. */
+  rescan(): Promise<void>;
+  /** The tally of every file the server knows, open or not. */
+  tally(): Promise<WorkspaceTally>;
+}
+
 /**
- * Opens every .vpcrules file of the workspace (without showing it), so that the server
- * analyzes it and publishes its problems, then shows the Problems panel and the totals.
+ * Shows the Problems panel and the totals of every .vpcrules file. The server knows every
+ * workspace file, open or not, and keeps their problems in the panel; without it (the setting
+ * `vpcrules.workspaceDiagnostics` off), every file is opened (without showing it) so that the
+ * server analyses it, and its problems last as long as the editor keeps it open.
  */
-export async function checkAll(requestTally: TallyRequest): Promise<void> {
-  const documents = await vscode.window.withProgress(
+export async function checkAll(requestTally: TallyRequest, workspace?: WorkspaceTallies): Promise<void> {
+  const tallies = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: 'vpcrules: checking all files' },
-    openAllVpcrulesDocuments,
+    async () => {
+      if (workspace) {
+        await workspace.rescan();
+        return (await workspace.tally()).files.map((file) => file.tally);
+      }
+      const documents = await openAllVpcrulesDocuments();
+      return Promise.all(documents.map((document) => requestTally(document.uri.toString()).catch(() => null)));
+    },
   );
   await vscode.commands.executeCommand('workbench.actions.view.problems');
-  const tallies = await Promise.all(
-    documents.map((document) => requestTally(document.uri.toString()).catch(() => null)),
-  );
   const total = tallies.reduce<FlowTally>((sum, tally) => (tally ? addTallies(sum, tally) : sum), EMPTY_TALLY);
-  const summary = checkAllSummary(documents.length, total);
+  const summary = checkAllSummary(tallies.length, total);
   if (total.failing > 0) void vscode.window.showWarningMessage(summary);
   else void vscode.window.showInformationMessage(summary);
 }

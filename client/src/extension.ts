@@ -11,6 +11,8 @@ import { ExplainReports, REVEAL_LINE_COMMAND, revealLine } from './report';
 import { ExplainResult } from './report-page';
 import { TallyStatus } from './status';
 import { FlowTally } from './tally';
+import { WORKSPACE_DIAGNOSTICS_SETTING, WorkspaceSync } from './workspace-sync';
+import type { WorkspaceTally } from '../../server/src/lsp/workspace-files';
 
 const CHECK_ALL_COMMAND = 'vpcrules.checkAll';
 
@@ -34,11 +36,23 @@ export function activate(context: vscode.ExtensionContext): void {
     (uri, pair) => request<ExplainResult | null>('vpcrules/explainPair', { uri, ...pair }),
   );
 
+  const workspaceSync = new WorkspaceSync(output);
+  const workspaceTallies = {
+    rescan: async () => {
+      await starting; // the files go to the server that is starting, if any
+      await workspaceSync.rescan();
+    },
+    tally: () => request<WorkspaceTally>('vpcrules/workspaceTally', {}),
+  };
+
   async function startServer(): Promise<void> {
     try {
-      client = createClient(serverModule, output);
+      const started = (client = createClient(serverModule, output));
       client.onDidChangeState((event) => {
         if (event.newState === State.Running) void status.refresh();
+        // The workspace's files on disk, for the problems of those that are not open.
+        if (event.newState === State.Running) workspaceSync.connect((method, params) => started.sendNotification(method, params));
+        else if (event.newState === State.Stopped) workspaceSync.disconnect();
       });
       await client.start();
     } catch (error) {
@@ -87,7 +101,7 @@ export function activate(context: vscode.ExtensionContext): void {
     output,
     status,
     reports,
-    vscode.commands.registerCommand(CHECK_ALL_COMMAND, () => checkAll(requestTally)),
+    vscode.commands.registerCommand(CHECK_ALL_COMMAND, () => checkAll(requestTally, workspaceSync.enabled ? workspaceTallies : undefined)),
     vscode.commands.registerCommand('vpcrules.explainFlow', (uri?: unknown, flowName?: unknown) =>
       explainFlow(reports, uri, flowName),
     ),
@@ -104,6 +118,15 @@ export function activate(context: vscode.ExtensionContext): void {
         void matrices.refresh(uri);
       }
     }),
+  );
+
+  // The problems of every workspace file, open or not: the server gets their text on disk.
+  context.subscriptions.push(
+    workspaceSync,
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration(`vpcrules.${WORKSPACE_DIAGNOSTICS_SETTING}`) || event.affectsConfiguration('files.exclude')) workspaceSync.restart();
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => workspaceSync.restart()),
   );
 }
 

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { log } from './harness.mjs';
+import { filterProblems, workspaceScenario } from './scenario-workspace.mjs';
 import {
   SELECTORS,
   activeTabLabel,
@@ -70,10 +71,13 @@ async function hidePanel(page) {
   await waitFor('the panel to hide', async () => !(await visible()), { timeout: 10_000 });
 }
 
-async function showProblems(page) {
-  if (await problemsVisible(page)) return;
-  await runCommand(page, 'View: Focus Problems');
-  await waitFor('the Problems panel', () => problemsVisible(page), { timeout: 10_000 });
+async function showProblems(page, fileName) {
+  if (!(await problemsVisible(page))) {
+    await runCommand(page, 'View: Focus Problems');
+    await waitFor('the Problems panel', () => problemsVisible(page), { timeout: 10_000 });
+  }
+  // The panel lists the problems of every file of the folder: only those of the file under test.
+  await filterProblems(page, fileName.replace(/\.vpcrules$/, ''));
 }
 
 /** A Problems row for the VR500 error of the failing flow: code and line. */
@@ -211,7 +215,7 @@ export const scenarios = [
     async run(ctx) {
       const { page, fileName, plan } = ctx;
       await quickOpen(page, fileName);
-      await showProblems(page);
+      await showProblems(page, fileName);
       const row = await waitFor(`a Problems row with VR500 at Ln ${plan.failingLine}`, async () => failingRow(await problemRows(page), plan), {
         timeout: FIRST_SHOW_TIMEOUT,
         observe: () => problemRows(page),
@@ -483,7 +487,7 @@ export const scenarios = [
       const { page, plan, fileName } = ctx;
       const { fix } = plan;
       await ensureFileActive(ctx);
-      await showProblems(page);
+      await showProblems(page, fileName);
       await waitFor('the VR500 row before the edit', async () => failingRow(await problemRows(page), plan), {
         timeout: SHOW_TIMEOUT,
         observe: () => problemRows(page),
@@ -671,4 +675,5 @@ export const scenarios = [
       return `tab "${await activeTabLabel(page)}" (${language}): "${normalize(line.text)}" / "${normalize(vpc.text).slice(0, 60)}"; ${toast.slice(0, 100)}`;
     },
   },
+  workspaceScenario,
 ];

@@ -15,6 +15,7 @@ import type { Flow, NaclRuleModel, Region, SgRuleModel } from './model';
 import { connectionPackets } from './firewall';
 import { describeFirewallStep, firewallRuleName, stageNote, statefulRuleName } from './explain-firewall';
 import { targetName } from './paths';
+import { LineLabel, lineLabel } from './line-map';
 
 export function isNaclRule(rule: Rule): rule is NaclRuleModel {
   return 'number' in rule;
@@ -54,14 +55,14 @@ function implicitOrigin(step: HopStep): string {
 }
 
 /** "allow by rule 100 (line 12)" */
-export function describeStep(step: HopStep): string {
+export function describeStep(step: HopStep, label: LineLabel = lineLabel): string {
   const hop = step.hop;
   if (hop.kind === 'aws-service') return `allow (AWS does not filter traffic between an instance and ${hop.service.name})`;
   if (hop.kind === 'gateway' || hop.kind === 'nat' || hop.kind === 'drop') return `${step.action} (${hop.why})`;
-  if (hop.kind === 'firewall') return describeFirewallStep({ ...step, hop });
+  if (hop.kind === 'firewall') return describeFirewallStep({ ...step, hop }, label);
   const range = ruleRange(step);
-  if (hop.kind === 'route') return `${step.action} by ${ruleName(step)}${range ? ` (line ${range.start.line + 1})` : ''}${step.action === 'deny' ? ` (${hop.why})` : ''}`;
-  const where = range ? ` (line ${range.start.line + 1})` : implicitOrigin(step);
+  if (hop.kind === 'route') return `${step.action} by ${ruleName(step)}${range ? ` (${label(range.start.line)})` : ''}${step.action === 'deny' ? ` (${hop.why})` : ''}`;
+  const where = range ? ` (${label(range.start.line)})` : implicitOrigin(step);
   const rule = hop.kind === 'nacl' ? (step.rule ? `rule ${ruleName(step)}` : 'rule * (implicit deny)') : step.rule ? `rule '${ruleName(step)}'` : 'no rule matches';
   return `${step.action} by ${rule}${where}`;
 }
@@ -277,10 +278,10 @@ function rewritesText(result: FlowResult, conn: Connection): string {
   return ` (leaving ${nat.map((packet) => `${packet.hop.label} as ${at(packet)}`).join(', then ')})`;
 }
 
-export function witnessSentence(result: FlowResult): string | undefined {
+export function witnessSentence(result: FlowResult, label: LineLabel = lineLabel): string | undefined {
   if (!result.witness) return undefined;
   const last = result.trace[result.trace.length - 1];
   const admitted = result.trace.every((step) => step.action === 'allow');
-  const fate = admitted ? 'is admitted' : `is dropped at ${checkPlace(last.hop, last.hop.direction)}${last.hop.phase === 'reply' ? ' (the reply)' : ''}, ${describeStep(last)}`;
+  const fate = admitted ? 'is admitted' : `is dropped at ${checkPlace(last.hop, last.hop.direction)}${last.hop.phase === 'reply' ? ' (the reply)' : ''}, ${describeStep(last, label)}`;
   return `e.g. ${formatConnection(result.witness)}${rewritesText(result, result.witness)} ${fate}`;
 }

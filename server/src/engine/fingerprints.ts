@@ -1,14 +1,12 @@
 // Exact text keys of everything a check or a flow evaluation reads, so that a result is reused only
-// when all of its inputs are the same. Ranges are part of the keys because results carry them.
-import type { NaclRule, Range, SgRule } from '../syntax/ast';
+// when all of its inputs are the same. No key holds a position: a result is keyed by what the text
+// says, not where, and the positions it carries are moved to where the lines now are
+// (engine/line-map.ts), so that a line inserted above a block invalidates nothing in it.
+import type { NaclRule, SgRule } from '../syntax/ast';
 import type { AddrSet } from './addresses';
 import type { NatLeg } from './checks/nat-traffic';
 import type { IntervalSet } from './intervals';
 import type { Flow, FlowEnd, Instance, Model, NaclRuleModel, NetworkAcl, Region, RouteTable, SecurityGroup, SgRuleModel, Subnet } from './model';
-
-function rangeKey(range: Range | undefined): string {
-  return range ? `${range.start.line}:${range.start.character}-${range.end.line}:${range.end.character}` : '-';
-}
 
 export function setKey(set: IntervalSet<number> | IntervalSet<bigint>): string {
   return set.intervals.map(([lo, hi]) => `${lo}-${hi}`).join(',');
@@ -38,35 +36,53 @@ function declared(decl: SgRule | NaclRule, key: () => string): string {
 
 function sgRuleKey(rule: SgRuleModel, addrs: AddrsKeyer): string {
   // AWS's default group's rules have no node: their text says all but the members.
-  if (!rule.decl) return `${rule.direction}|${rule.text}|${addrs(rule.peer)}|${rule.order}`;
+  if (!rule.decl) return `${rule.direction}|${rule.text}|${addrs(rule.peer)}`;
   const decl = rule.decl;
   // Direction, protocol and keys come from the node; a CIDR peer too, while a named one resolves.
   const fromDecl = declared(decl, () => [
-    rule.direction, rule.protocol, setKey(rule.keys), rangeKey(decl.range), decl.peer?.kind ?? '-',
-    decl.peer?.kind === 'cidr' ? addrsKey(rule.peer) : '',
+    rule.direction, rule.protocol, setKey(rule.keys), decl.peer?.kind ?? '-', decl.peer?.kind === 'cidr' ? addrsKey(rule.peer) : '',
   ].join('|'));
   // The quota counts a prefix list's entries, which its address set alone does not tell.
   const entries = rule.prefixList ? `|pl:${rule.prefixList.decl.cidrs.map((cidr) => cidr.family).join('')}` : '';
-  return `${fromDecl}|${decl.peer?.kind === 'cidr' ? '' : addrs(rule.peer)}${entries}|${rule.order}|${rule.text}`;
+  return `${fromDecl}|${decl.peer?.kind === 'cidr' ? '' : addrs(rule.peer)}${entries}|${rule.text}`;
 }
 
-/** A security group: its name and its rules, with their ranges and resolved peers. */
-export function groupKey(group: SecurityGroup, addrs: AddrsKeyer): string {
-  return [group.name, rangeKey(group.decl?.range), ...group.rules.map((rule) => sgRuleKey(rule, addrs))].join('\n');
+/**
+ * A security group: its name, its rules with their resolved peers, and its rank among the groups in
+ * file order (an instance's rules are tried in file order; the group's rules follow one another).
+ */
+export function groupKey(group: SecurityGroup, rank: number, addrs: AddrsKeyer): string {
+  return [group.name, group.decl ? 'declared' : 'aws', rank, ...group.rules.map((rule) => sgRuleKey(rule, addrs))].join('\n');
 }
 
 function naclRuleKey(rule: NaclRuleModel): string {
   const key = () => [
     rule.direction, rule.number, rule.action, rule.protocol, setKey(rule.keys), addrsKey(rule.cidr), rule.family,
-    rangeKey(rule.decl?.range), rangeKey(rule.decl?.number?.range), rule.decl?.cidr?.text ?? '-',
+    rule.decl?.cidr?.text ?? '-',
   ].join('|');
   // Every field but the text follows from the node (the default ACL's rules have none).
   return `${rule.decl ? declared(rule.decl, key) : key()}|${rule.text}`;
 }
 
-/** A network ACL: its name, its rules, and where its declaration and rules are written. */
+/** Whether a rule can match a packet of the flows a key is made for. */
+export type RuleMatters = (rule: SgRuleModel | NaclRuleModel) => boolean;
+
+/**
+ * A security group as the flows that `matters` stands for see it: its rules that can match one of
+ * their packets (the others never decide them), in order.
+ */
+export function relevantGroupKey(group: SecurityGroup, rank: number, addrs: AddrsKeyer, matters: RuleMatters): string {
+  return [group.name, group.decl ? 'declared' : 'aws', rank, ...group.rules.filter(matters).map((rule) => sgRuleKey(rule, addrs))].join('\n');
+}
+
+/** A network ACL as the flows that `matters` stands for see it: its rules that can match one of their packets. */
+export function relevantAclKey(acl: NetworkAcl, matters: RuleMatters): string {
+  return [acl.name, acl.isDefault, ...acl.inbound.filter(matters).map(naclRuleKey), '|', ...acl.outbound.filter(matters).map(naclRuleKey)].join('\n');
+}
+
+/** A network ACL: its name, its rules, and the order in which its declaration writes them. */
 export function aclKey(acl: NetworkAcl): string {
-  const written = acl.decl ? [rangeKey(acl.decl.range), ...acl.decl.rules.map((rule) => `${rule.direction}@${rangeKey(rule.range)}`)] : ['default'];
+  const written = acl.decl ? [acl.decl.rules.map((rule) => (rule.direction === 'inbound' ? 'i' : 'o')).join('')] : ['default'];
   return [acl.name, acl.isDefault, ...written, ...acl.inbound.map(naclRuleKey), ...acl.outbound.map(naclRuleKey)].join('\n');
 }
 
@@ -84,7 +100,7 @@ function subnetKey(subnet: Subnet): string {
 }
 
 function endKey(end: FlowEnd): string {
-  return `${end.kind}:${end.kind === 'instance' ? end.instance.name : end.label}:${setKey(end.addrs)}:${rangeKey(end.range)}`;
+  return `${end.kind}:${end.kind === 'instance' ? end.instance.name : end.label}:${setKey(end.addrs)}`;
 }
 
 /** Where a region is; the hops of its paths are keyed apart. */
@@ -101,7 +117,7 @@ export function regionKey(region: Region): string {
 export function flowKey(flow: Flow): string {
   const reply = flow.reply.kind === 'icmp' ? `icmp:${flow.reply.key}` : flow.reply.kind;
   return [
-    flow.name, rangeKey(flow.decl.range), endKey(flow.src), endKey(flow.dst), flow.protocol, flow.family,
+    flow.name, endKey(flow.src), endKey(flow.dst), flow.protocol, flow.family,
     setKey(flow.keys), flow.fromPorts ? setKey(flow.fromPorts) : '-', setKey(flow.externalEphemeral), reply, flow.expect,
   ].join('|');
 }
@@ -112,7 +128,7 @@ export function flowKey(flow: Flow): string {
  */
 export function routingKey(model: Model): string {
   if (!model.routing) return 'no routing';
-  const routes = (table: RouteTable) => [table.name, table.main, table.edgeOf?.name ?? '-', ...table.routes.map((route) => `${route.text}@${rangeKey(route.decl?.range)}`)].join(';');
+  const routes = (table: RouteTable) => [table.name, table.main, table.edgeOf?.name ?? '-', ...table.routes.map((route) => `${route.text}${route.decl ? '' : '@implicit'}`)].join(';');
   const nats = [...model.natGateways.values()].map((nat) => `${nat.name}:${nat.subnet?.name ?? '-'}:${nat.ip ?? '-'}:${nat.publicIp ?? '-'}`);
   const publicIps = [...model.instances.values()].flatMap((instance) => (instance.publicIp === undefined ? [] : [`${instance.name}=${instance.publicIp}`]));
   const associations = [...model.subnets.values()].map((subnet) => `${subnet.name}>${subnet.routeTable?.name ?? '-'}`);
@@ -122,16 +138,15 @@ export function routingKey(model: Model): string {
   ].join('\n');
 }
 
-/** The firewall endpoints, their policies and every rule group, as written and where. */
+/** The firewall endpoints, their policies and every rule group, as written. */
 function firewallsKey(model: Model): string {
-  const written = (decl: { range: Range }, text: string) => `${text}@${rangeKey(decl.range)}`;
   return [
     ...[...model.firewalls.values()].map((firewall) => `${firewall.name}:${firewall.subnet?.name ?? '-'}:${firewall.policy?.name ?? '-'}`),
-    ...[...model.firewallPolicies.values()].map((policy) => [policy.name, rangeKey(policy.decl.range), ...policy.decl.statements.map((statement) => rangeKey(statement.range)),
+    ...[...model.firewallPolicies.values()].map((policy) => [policy.name, policy.decl.statements.length,
       policy.statelessDefault, policy.order, policy.dropDefault ?? '-', ...policy.stateless.map((rule) => rule.group.name + rule.priority),
       ...[...policy.stateful, ...policy.undecidable].map((rule) => rule.group.name + rule.group.rules.indexOf(rule))].join(';')),
     ...[...model.statelessGroups.values(), ...model.statefulGroups.values()].map((group) => [
-      group.name, rangeKey(group.decl.range), ...group.rules.map((rule: { decl: { range: Range }; text: string }) => written(rule.decl, rule.text)),
+      group.name, ...group.rules.map((rule: { text: string }) => rule.text),
     ].join(';')),
   ].join('\n');
 }
@@ -145,9 +160,9 @@ export function reservedAddressesKey(model: Model): string {
 /** The NAT gateways' traffic an ACL's checks judge, with all their messages and fixes say of it. */
 export function natLegsKey(legs: readonly NatLeg[]): string {
   return legs.map((leg) => [
-    leg.kind, leg.nat.name, rangeKey(leg.nat.decl.range), leg.clients.map((subnet) => subnet.name).join(','), leg.subnet.name,
+    leg.kind, leg.nat.name, leg.clients.map((subnet) => subnet.name).join(','), leg.subnet.name,
     leg.direction, leg.protocol, leg.replies, leg.needs.map((need) => `${setKey(need.addrs)}:${setKey(need.ports)}`).join(';'),
     leg.rule.purpose, leg.rule.direction, leg.rule.protocol, setKey(leg.rule.ports), leg.rule.cidrText, setKey(leg.rule.cidr),
-    leg.admittedBy ? `${leg.admittedBy.number}@${rangeKey(leg.admittedBy.decl?.range)}` : '-',
+    leg.admittedBy ? `${leg.admittedBy.number}#${leg.admittedBy.acl[leg.admittedBy.direction].indexOf(leg.admittedBy)}` : '-',
   ].join('|')).join('\n');
 }

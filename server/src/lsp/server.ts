@@ -17,10 +17,14 @@ import { registerImport } from './import-json';
 import { registerMatrixDefaults } from './matrix-defaults';
 import { registerMatrix } from './matrix-request';
 import { Settings, SETTINGS_SECTION } from './settings';
+import { registerWorkspaceFiles, WorkspaceFiles } from './workspace-files';
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
-  const settings = new Settings(connection, () => analyses.reconfigured());
+  const settings = new Settings(connection, () => {
+    analyses.reconfigured();
+    workspaceFiles.reconfigured();
+  });
   let registersConfiguration = false;
   const analyses = new DocumentAnalyses(documents, () => settings.debounceMs(), () => settings.modelOptions(), {
     analyzed: (analyzed) => {
@@ -29,6 +33,14 @@ export function startServer(connection: Connection): void {
     },
     failed: (uri, version, error) => {
       connection.console.error(`vpcrules: analysis of ${uri} (version ${version}) failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    },
+  });
+
+  // The workspace's files as they are on disk, for those not open in the editor.
+  const workspaceFiles = new WorkspaceFiles((uri) => documents.get(uri) !== undefined, () => settings.modelOptions(), {
+    publish: (uri, diagnostics) => void connection.sendDiagnostics({ uri, diagnostics }),
+    failed: (uri, error) => {
+      connection.console.error(`vpcrules: analysis of ${uri} (on disk) failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     },
   });
 
@@ -51,12 +63,19 @@ export function startServer(connection: Connection): void {
   });
   connection.onDidChangeConfiguration((params) => settings.refresh(params.settings));
 
-  connection.onShutdown(() => analyses.dispose());
+  connection.onShutdown(() => {
+    analyses.dispose();
+    workspaceFiles.dispose();
+  });
 
   documents.onDidChangeContent((event) => void analyses.edited(event.document.uri));
+  documents.onDidOpen((event) => workspaceFiles.opened(event.document.uri));
   documents.onDidClose((event) => {
-    analyses.closed(event.document.uri);
-    clearDiagnostics(connection, event.document.uri);
+    const uri = event.document.uri;
+    const editorAnalysis = analyses.all().find((analyzed) => analyzed.uri === uri)?.analysis;
+    analyses.closed(uri);
+    // A workspace file shows its disk text's problems again; any other document shows none.
+    if (!workspaceFiles.closed(uri, editorAnalysis)) clearDiagnostics(connection, uri);
   });
 
   registerHover(connection, analyses);
@@ -68,6 +87,7 @@ export function startServer(connection: Connection): void {
   registerExplainPair(connection, analyses);
   registerEditingFeatures(connection, analyses);
   registerImport(connection);
+  registerWorkspaceFiles(connection, workspaceFiles, analyses, () => documents.keys());
 
   documents.listen(connection);
   connection.listen();

@@ -73,7 +73,7 @@ function checkCovered(group: SecurityGroup, rules: SgRuleModel[], vpcBlocks: Add
     removed[i] = true;
     const by = [...coverers].map((j) => rules[j]);
     out.push(makeDiagnostic('sgCovered', rules[i].decl!.range,
-      `this rule of security group '${group.name}' admits nothing that ${by.length > 1 ? `its rules on lines ${by.map((rule) => rule.decl!.range.start.line + 1).sort((a, b) => a - b).join(', ')}` : `its rule on line ${by[0].decl!.range.start.line + 1}`} ${by.length > 1 ? 'do' : 'does'} not already admit`, {
+      `this rule of security group '${group.name}' admits nothing that ${by.length > 1 ? 'its rules' : 'its rule'} ${[...by].sort((a, b) => a.order - b.order).map((rule) => `'${rule.text}'`).join(' and ')} ${by.length > 1 ? 'do' : 'does'} not already admit`, {
         related: by.map((rule) => ({ range: rule.decl!.range, message: 'covering rule' })),
       }));
   }
