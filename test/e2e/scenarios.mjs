@@ -539,7 +539,7 @@ export const scenarios = [
     },
   },
   {
-    id: 'm',
+    id: 'n',
     name: 'matrix-follows',
     title: 'after the fix typed in d, the open matrix shows the cell clicked in k with the verdict the CLI gives for the fixed file',
     async run(ctx) {
