@@ -1,7 +1,7 @@
 // What the editor must show for the file under test, taken from the project's own CLI (bundled
 // from source into the temporary directory, so the run does not depend on a previous `tsc`):
 // the failing flow and its VR500 line, a flow that holds, the expected tally, and the edit of a
-// network ACL return rule that makes the failing flow hold.
+// network ACL return rule that makes the failing flow hold, and the quick fix that repairs it.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,6 +51,40 @@ export function importPlan(cli, source, file) {
 }
 
 /**
+ * What `vpcrules fix FILE --flow NAME` prints for the failing flow: the title of the quick fix that
+ * repairs it (its first change, "(+N more)" when there are several, and the number of other flows
+ * it changes) and the lines it adds.
+ */
+export function repairPlan(cli, file, flow) {
+  const program = `require(${JSON.stringify(cli)}).main(['fix', ${JSON.stringify(file)}, '--flow', ${JSON.stringify(flow)}])`;
+  const result = spawnSync(process.execPath, ['-e', program], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`vpcrules fix ${file} --flow ${flow} exited with ${result.status ?? result.signal}\n${result.stderr}`);
+  const lines = result.stdout.split('\n');
+  const note = lines[0];
+  const prefix = `flow '${flow}': `;
+  if (!note.startsWith(prefix)) throw new Error(`vpcrules fix printed no note for flow '${flow}': ${note}`);
+  const body = note.slice(prefix.length);
+  const none = body.lastIndexOf('; no other flow changes');
+  const some = body.lastIndexOf('; other flows change: ');
+  const end = none >= 0 ? none : some;
+  if (end < 0) throw new Error(`vpcrules fix's note does not say which other flows change: ${note}`);
+  const changes = body.slice(0, end).split('; ');
+  const others = none >= 0 ? 0 : body.slice(some + '; other flows change: '.length).split('; ').length;
+  let title = changes.length > 1 ? `${changes[0]} (+${changes.length - 1} more)` : changes[0];
+  if (others > 0) title += ` (changes ${others} other flow${others === 1 ? '' : 's'})`;
+  // The lines the diff adds, with their line numbers in the repaired file.
+  const added = [];
+  let line = 0;
+  for (const text of lines.slice(1)) {
+    const hunk = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(text);
+    if (hunk) line = Number(hunk[1]);
+    else if (text.startsWith('+') && !text.startsWith('+++')) added.push({ line: line++, text: text.slice(1).trim() });
+    else if (text.startsWith(' ')) line++;
+  }
+  return { title, changes, others, added };
+}
+
+/**
  * Reads the file under test through the CLI and picks what the scenarios assert.
  * `scratchDir` receives a copy of the file with the candidate fix, to prove the fix works.
  */
@@ -97,6 +131,7 @@ export function makePlan(cli, file, scratchDir) {
 
   return {
     failingFlow,
+    repair: repairPlan(cli, file, failingFlow.name),
     failingLine: failingFlow.line,
     failingMessage: failures.find((d) => d.line === failingFlow.line).message,
     holdingFlow,

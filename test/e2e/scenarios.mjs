@@ -85,6 +85,26 @@ function failingRow(rows, plan) {
   return rows.find((row) => row.includes('VR500') && new RegExp(`\\bLn ${plan.failingLine}\\b`).test(row));
 }
 
+/** The rows of the quick fix menu (Ctrl+.), as displayed. */
+const SELECTORS_ACTION_ROWS = '.action-widget .monaco-list-row';
+
+function quickFixRows(page) {
+  return texts(page, SELECTORS_ACTION_ROWS).then((rows) => rows.map(normalize));
+}
+
+/** The text of the focused row of the quick fix menu. */
+function focusedQuickFix(page) {
+  return page.$$eval(SELECTORS_ACTION_ROWS, (rows) => {
+    const row = rows.find((candidate) => candidate.classList.contains('focused'));
+    return row ? (row.textContent ?? '').replace(/[\u00a0\s]+/g, ' ').trim() : undefined;
+  });
+}
+
+/** Whether the active tab has unsaved changes. */
+function isDirty(page) {
+  return page.$$eval(SELECTORS.activeTab, (tabs) => tabs.some((tab) => tab.classList.contains('dirty')));
+}
+
 /** Regex source of a flow's declaration line. */
 function flowLine(name) {
   return `^\\s*flow\\s+${literal(name)}\\s`;
@@ -673,6 +693,78 @@ export const scenarios = [
       );
       await ctx.screenshot();
       return `tab "${await activeTabLabel(page)}" (${language}): "${normalize(line.text)}" / "${normalize(vpc.text).slice(0, 60)}"; ${toast.slice(0, 100)}`;
+    },
+  },
+  {
+    id: 'j',
+    name: 'repair',
+    title: 'quick fix (Ctrl+.) on the failing flow: picking the repair clears the VR500 error',
+    async run(ctx) {
+      const { page, plan } = ctx;
+      const { repair } = plan;
+      await ensureFileActive(ctx);
+      // Scenario d leaves its own fix typed in, unsaved: start again from the file on disk.
+      if (await isDirty(page)) {
+        await runCommand(page, 'File: Revert File');
+        await waitFor('the file reverted', async () => !(await isDirty(page)), { timeout: 10_000 });
+      }
+      await showProblems(page, ctx.fileName);
+      await waitFor('the VR500 row before the repair', async () => failingRow(await problemRows(page), plan), {
+        timeout: SHOW_TIMEOUT,
+        observe: () => problemRows(page),
+      });
+      await ensureFileActive(ctx);
+      await goToLine(page, plan.failingLine, 1);
+      let openedAt = 0;
+      const row = await waitFor(
+        `a quick fix "${repair.title}"`,
+        async () => {
+          // The server answers once the document's analysis is in; ask again while the menu has not got it.
+          if (Date.now() - openedAt > 5000) {
+            await page.keyboard.press('Escape');
+            await page.keyboard.press('Control+.');
+            openedAt = Date.now();
+          }
+          const rows = await quickFixRows(page);
+          return rows.find((text) => text.includes(repair.title));
+        },
+        { timeout: SHOW_TIMEOUT, observe: () => quickFixRows(page) },
+      );
+      await ctx.screenshot();
+      // The menu has the keyboard: down to the repair, then Enter (as a person would; the
+      // menu's pointer block keeps synthetic clicks off it).
+      await waitFor(
+        `the quick fix "${repair.title}" focused`,
+        async () => {
+          const focused = await focusedQuickFix(page);
+          if (focused?.includes(repair.title)) return focused;
+          await page.keyboard.press('ArrowDown');
+          return undefined;
+        },
+        { timeout: 10_000, observe: () => focusedQuickFix(page) },
+      );
+      await page.keyboard.press('Enter');
+      const rows = await waitFor(
+        `the VR500 row of flow '${plan.failingFlow.name}' to disappear`,
+        async () => {
+          // The flow's line moves when the repair adds lines above it: look for its name.
+          if (!(await problemsVisible(page))) return undefined;
+          const shown = await problemRows(page);
+          return shown.some((text) => text.includes('VR500') && text.includes(`flow '${plan.failingFlow.name}'`)) ? undefined : shown;
+        },
+        { timeout: SHOW_TIMEOUT, observe: () => problemRows(page) },
+      );
+      // The editor holds the rule that `vpcrules fix` adds, where it adds it; the file is not saved.
+      const added = repair.added[0];
+      if (added) {
+        await goToLine(page, added.line, 1);
+        await waitFor(`line ${added.line} to read "${added.text}"`, () => findViewLine(page, `^\\s*${literal(added.text)}\\s*$`), {
+          timeout: 5000,
+          observe: cursorPosition.bind(null, page),
+        });
+      }
+      if (!(await isDirty(page))) throw new Error('the tab is not marked as modified: was the file saved?');
+      return `picked "${normalize(row)}"; line ${added?.line}: "${added?.text}" (unsaved); Problems: ${rows.length} rows, none VR500 at Ln ${plan.failingLine}`;
     },
   },
   workspaceScenario,

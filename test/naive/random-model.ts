@@ -326,7 +326,7 @@ class Builder {
       [2, { family: 4, first: (172n << 24n) | (BigInt(16 + (second % 16)) << 16n), prefix: 20 }],
       [2, { family: 4, first: (192n << 24n) | (168n << 16n), prefix: 16 }],
     ]);
-    if (c.chance(0.5)) {
+    if (c.chance(this.firewalled ? 0.7 : 0.5)) {
       const base = (0x2600n << 112n) | (0x1f18n << 96n) | (BigInt(c.int(0, 0xffff)) << 80n) | (BigInt(c.int(0, 255)) << 72n);
       this.vpc6 = { family: 6, first: base, prefix: 56 };
     }
@@ -732,6 +732,13 @@ class Builder {
         const free = others.filter((s) => !protectedOnes.has(s));
         const reaching = free.filter((s) => s.isPublic || natSubnets.includes(s));
         const pool = reaching.length > 0 && c.chance(0.85) ? reaching : free;
+        // Often a NAT gateway's subnet: the endpoint then sees the gateway's address and ports.
+        const natFree = natSubnets.filter((s) => free.includes(s));
+        if (natFree.length > 0 && c.chance(0.5)) {
+          const chosen = c.pick(natFree);
+          firewall.protects.push(chosen);
+          protectedOnes.add(chosen);
+        }
         for (let n = 0, want = c.weighted([[3, 1], [1, 2]]); n < want && pool.length > 0; n++) {
           const chosen = c.pick(pool);
           if (!firewall.protects.includes(chosen)) firewall.protects.push(chosen);
@@ -822,12 +829,12 @@ class Builder {
       if (firewall.protects.length > 0) {
         const protectedTable: RouteTable = { name: `protected-${firewall.name}`, main: false, edge: false, routes: [] };
         if (c.chance(0.95)) this.addRoute(protectedTable, blockOf(0n, 0, 4), target);
-        if (this.vpc6 && c.chance(0.7)) this.addRoute(protectedTable, blockOf(0n, 0, 6), target);
+        if (this.vpc6 && c.chance(0.85)) this.addRoute(protectedTable, blockOf(0n, 0, 6), target);
         tables.push(protectedTable);
         for (const subnet of firewall.protects) {
           subnet.routes = protectedTable.name;
           if (c.chance(0.92)) edge.push({ dest: subnet.v4, target });
-          if (subnet.v6 && c.chance(0.7)) edge.push({ dest: subnet.v6, target });
+          if (subnet.v6 && c.chance(0.85)) edge.push({ dest: subnet.v6, target });
         }
       }
       if (firewall.between) {
@@ -835,7 +842,7 @@ class Builder {
         const [tableA, tableB] = [this.tableOf(a, tables), this.tableOf(b, tables)];
         if (c.chance(0.95)) this.addRoute(tableA, b.v4, target);
         if (c.chance(0.92)) this.addRoute(tableB, a.v4, target);
-        if (a.v6 && b.v6 && c.chance(0.5)) {
+        if (a.v6 && b.v6 && c.chance(0.8)) {
           this.addRoute(tableA, b.v6, target);
           this.addRoute(tableB, a.v6, target);
         }
@@ -949,6 +956,17 @@ class Builder {
         to: this.statelessAddresses(), toPorts: c.chance(0.35) ? this.statelessPortList() : undefined,
       });
     }
+    // A NAT gateway's address and some of the ports it chooses: the endpoint sees them after it.
+    for (const nat of this.routing.nats) {
+      if (!c.chance(0.5)) continue;
+      const [from, to] = this.natPortPart();
+      const outgoing = c.chance(0.5);
+      rules.push({
+        action: c.weighted([[3, 'pass'], [2, 'drop'], [2, 'forward']]), protocols: c.pick(['tcp', 'udp', 'tcp,udp', 'all']),
+        from: outgoing ? formatV4(nat.ip) : 'any', fromPorts: outgoing ? `${from}-${to}` : undefined,
+        to: outgoing ? 'any' : formatV4(nat.ip), toPorts: outgoing ? undefined : `${from}-${to}`,
+      });
+    }
     // For some flows: their requests (by destination port) and their replies (by source port).
     for (const flow of this.flows) {
       if (!c.chance(0.3)) continue;
@@ -960,6 +978,12 @@ class Builder {
     }
     const priorities = this.distinct(rules.length, 60);
     return rules.map((r, i) => `  rule ${priorities[i]} ${r.action} ${r.protocols} from ${r.from}${r.fromPorts ? ` port ${r.fromPorts}` : ''} to ${r.to}${r.toPorts ? ` port ${r.toPorts}` : ''}`);
+  }
+
+  /** A part of the ports a NAT gateway chooses from (1024-65535), cut somewhere. */
+  private natPortPart(): [number, number] {
+    const c = this.c;
+    return c.pick<[number, number]>([[1024, 32767], [32768, 65535], [40000, 50000], [1024, 1100], [60000, 65535], [2000, 65535]]);
   }
 
   /** A Suricata address: any, a variable, a CIDR, or a list, each maybe negated. */
@@ -1038,13 +1062,17 @@ class Builder {
       lines.push(`  ${action} ${protocol} ${header} ${this.suricataOptions(this.flowKeywords())}`);
     }
     for (const flow of this.flows) {
-      if (!c.chance(0.35)) continue;
-      const protocol = c.chance(0.25) ? 'ip' : flow.protocol === 'icmpv6' ? 'icmp' : flow.protocol;
-      const ports = flow.ports && protocol !== 'ip' && c.chance(0.6) ? (flow.ports[0] === flow.ports[1] ? `${flow.ports[0]}` : `${flow.ports[0]}:${flow.ports[1]}`) : 'any';
-      const direction = c.weighted([[4, '->'], [1, '<>']]);
-      const flowOption = c.weighted([[4, []], [5, ['flow:to_server']], [1, ['flow:to_server,not_established']]]);
-      const header = `${this.suricataEnd(flow.src, flow.family)} any ${direction} ${this.suricataEnd(flow.dst, flow.family)} ${ports}`;
-      lines.push(`  ${c.weighted([[5, 'pass'], [1, 'drop'], [1, 'alert']])} ${protocol} ${header} ${this.suricataOptions(flowOption)}`);
+      for (let n = 0, k = c.weighted([[3, 0], [4, 1], [this.firewalled ? 2 : 0, 2]]); n < k; n++) lines.push(this.statefulRuleFor(flow));
+    }
+    // A NAT gateway's address and some of the ports it chooses.
+    for (const nat of this.routing.nats) {
+      if (!c.chance(0.5)) continue;
+      const [from, to] = this.natPortPart();
+      const ports = c.chance(0.5) ? `${from}:${to}` : `[${from}:${to},!${from + 10}:${from + 20}]`;
+      const action = c.weighted([[3, 'pass'], [3, 'drop'], [1, 'alert']]);
+      const direction = c.weighted([[3, '->'], [1, '<>']]);
+      const header = c.chance(0.5) ? `${formatV4(nat.ip)} ${ports} ${direction} any any` : `any any ${direction} ${formatV4(nat.ip)} ${ports}`;
+      lines.push(`  ${action} ${c.pick(['tcp', 'udp', 'ip'])} ${header} ${this.suricataOptions(this.flowKeywords())}`);
     }
     // Rules in any order (the order matters under strict order).
     const order = lines.map((line, i) => ({ line, k: c.chance(0.4) ? c.int(0, 99) : i }));
@@ -1052,13 +1080,38 @@ class Builder {
     return order.map((o) => o.line);
   }
 
+  /**
+   * A rule whose header matches a flow's packets: its requests (`->`), its replies (the header
+   * turned around), or both (`<>`), with the ports of the flow or any, and often a `flow` option.
+   */
+  private statefulRuleFor(flow: Flow): string {
+    const c = this.c;
+    const protocol = c.chance(0.25) ? 'ip' : flow.protocol === 'icmpv6' ? 'icmp' : flow.protocol;
+    const flowPorts = flow.ports && protocol !== 'ip' && c.chance(0.6) ? (flow.ports[0] === flow.ports[1] ? `${flow.ports[0]}` : `${flow.ports[0]}:${flow.ports[1]}`) : 'any';
+    const flowOption = c.weighted<string[]>([
+      [4, []], [4, ['flow:to_server']], [1, ['flow:to_client']], [1, ['flow:established']], [1, ['flow:not_established']],
+      [1, ['flow:to_server,established']], [1, ['flow:to_client,established']], [1, ['flow:to_server,not_established']],
+    ]);
+    const src = this.suricataEnd(flow.src, flow.family);
+    const dst = this.suricataEnd(flow.dst, flow.family);
+    const header = c.weighted([
+      [5, () => `${src} any -> ${dst} ${flowPorts}`],
+      [2, () => `${src} any <> ${dst} ${flowPorts}`],
+      [2, () => `${dst} ${flowPorts} -> ${src} any`],
+    ])();
+    const action = c.weighted([[5, 'pass'], [2, 'drop'], [1, 'reject'], [1, 'alert']]);
+    return `  ${action} ${protocol} ${header} ${this.suricataOptions(flowOption)}`;
+  }
+
   /** A Suricata address that holds a flow's end, all of it or a part (or more). */
   private suricataEnd(end: End, family: Fam): string {
     const c = this.c;
-    const choice = c.weighted([[3, 'end'], [1, 'home'], [1, 'any'], [1, 'external']] as const);
+    const choice = c.weighted([[6, 'end'], [2, 'home'], [2, 'any'], [2, 'external'], [1, 'less']] as const);
     if (choice === 'home') return '$HOME_NET';
     if (choice === 'any') return 'any';
     if (choice === 'external') return '$EXTERNAL_NET';
+    // The end less a part of it, or something near it.
+    if (choice === 'less') return `[${this.naclPeerFor(end, family)},!${c.chance(0.7) ? this.naclPeerFor(end, family) : this.cidr(family)}]`;
     return this.naclPeerFor(end, family);
   }
 
@@ -1067,7 +1120,7 @@ class Builder {
 
   private makeFlow(i: number): Flow {
     const c = this.c;
-    const family: Fam = this.vpc6 !== undefined && this.instances6().length > 0 && c.chance(this.routing.eigw ? 0.45 : 0.3) ? 6 : 4;
+    const family: Fam = this.vpc6 !== undefined && this.instances6().length > 0 && c.chance(this.routing.eigw || this.firewalled ? 0.45 : 0.3) ? 6 : 4;
     const [src, dst] = this.makeEnds(family);
     const protocol = c.weighted([[4, 'tcp'], [3, 'udp'], [3, 'icmp']] as const);
     const flow: Flow = {
@@ -1124,9 +1177,13 @@ class Builder {
       return [{ kind: 'instance', instance: c.pick(behind) }, this.cidrEnd(blockOf(this.outsideAddress(family), this.endPrefix(family), family))];
     }
     if (firewall.protects.length === 0) return undefined;
+    const outside = (): End => this.cidrEnd(blockOf(this.outsideAddress(family), this.endPrefix(family), family));
+    // Behind a NAT gateway of a protected subnet: the endpoint sees the gateway's address and port.
+    const natsInside = this.routing.nats.filter((nat) => firewall.protects.includes(nat.subnet));
+    const behind = pool.filter((inst) => !inst.subnet.isPublic && !firewall.protects.includes(inst.subnet));
+    if (family === 4 && natsInside.length > 0 && behind.length > 0 && c.chance(0.5)) return [{ kind: 'instance', instance: c.pick(behind) }, outside()];
     const inside = firewall.protects.flatMap(inSubnet);
     if (inside.length === 0) return undefined;
-    const outside = (): End => this.cidrEnd(blockOf(this.outsideAddress(family), this.endPrefix(family), family));
     if (c.chance(0.5)) {
       const reachable = inside.filter((inst) => inst.publicIp !== undefined || family === 6);
       return [outside(), { kind: 'instance', instance: c.pick(reachable.length > 0 ? reachable : inside) }];

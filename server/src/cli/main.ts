@@ -1,6 +1,7 @@
 // vpcrules check FILE... [--format text|json|sarif]
 // vpcrules explain FILE FLOW [--svg]
 // vpcrules matrix FILE --proto tcp|udp|icmp [--port N[-M]] [--format text|json|csv]
+// vpcrules fix FILE [--flow NAME] [--write]   (fix-command.ts)
 // vpcrules import aws FILE|DIR... [--vpc VPC-ID] [--out FILE|DIR]   (import-command.ts)
 // vpcrules import terraform FILE [--vpc ADDRESS-OR-ID] [--out FILE|DIR]
 // Exit codes: 0 all good, 1 an error diagnostic or a failed expectation, 2 bad usage or unreadable file.
@@ -14,6 +15,7 @@ import { pathDiagram } from '../engine/diagram';
 import { matrixCsv, matrixJson, MatrixProtocol, matrixText, reachabilityMatrix } from '../engine/matrix';
 import { closest } from '../syntax/suggest';
 import { IMPORT_USAGE, importCommand, ImportUsageError } from './import-command';
+import { fixCommand } from './fix-command';
 import { FileAnalysis, jsonReport } from './report';
 import { sarifReport } from './sarif';
 import { formatExplain, formatText, styleFor } from './text';
@@ -33,6 +35,12 @@ export const USAGE = `usage:
       and destination, on one protocol and port range (TCP and UDP need --port; ICMP
       is an echo request, type 8), as a written flow would get it. Exit 0, or 2 on bad
       usage or an unreadable file.
+  vpcrules fix FILE [--flow NAME] [--write] [--external-ephemeral N-M]
+      Prints, as a unified diff, the smallest change found that makes every failing
+      flow (or the one named) hold, each repair verified on the whole file, with the
+      other flows it changes; --write writes it to the file instead. Exit 0: every
+      such flow holds or has a repair; 1: one has none (named); 2: bad usage or an
+      unreadable file.
 ${IMPORT_USAGE}
   --external-ephemeral N-M sets the source ports of clients outside the VPC for flows
       without from-ports (default 1024-65535, as the language specifies).
@@ -211,6 +219,26 @@ function matrix(allArgs: string[], io: CliIo): number {
   return 0;
 }
 
+function fix(allArgs: string[], io: CliIo): number {
+  const { rest: args, options } = takeModelOptions(allArgs);
+  const positional: string[] = [];
+  let flow: string | undefined;
+  let write = false;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--flow') flow = optionValue(args, i++, '--flow', 'the name of a flow');
+    else if (arg.startsWith('--flow=')) flow = arg.slice('--flow='.length);
+    else if (arg === '--write' || arg === '-w') write = true;
+    else if (arg === '--no-color' || arg === '--color') continue;
+    else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`vpcrules: unknown option '${arg}'`);
+    else positional.push(arg);
+  }
+  if (positional.length !== 1) throw new UsageError('vpcrules: fix needs one file');
+  if (flow === '') throw new UsageError('vpcrules: --flow needs a value: the name of a flow');
+  const path = positional[0];
+  return fixCommand({ path, text: readSource(path), flow, write, options }, io);
+}
+
 export function run(args: string[], io: CliIo): number {
   try {
     const [command, ...rest] = args;
@@ -226,7 +254,8 @@ export function run(args: string[], io: CliIo): number {
     if (command === 'explain') return explain(rest, io);
     if (command === 'import') return importCommand(rest, io);
     if (command === 'matrix') return matrix(rest, io);
-    const suggestion = closest(command, ['check', 'explain', 'import', 'matrix']);
+    if (command === 'fix') return fix(rest, io);
+    const suggestion = closest(command, ['check', 'explain', 'fix', 'import', 'matrix']);
     throw new UsageError(`vpcrules: unknown command '${command}'${suggestion ? `; did you mean '${suggestion}'?` : ''}\n${USAGE}`);
   } catch (error) {
     if (error instanceof UsageError || error instanceof FileError || error instanceof ImportUsageError) {

@@ -23,7 +23,7 @@ import { flowPaths, pathBetween } from './paths';
 import { AddrSet, ofFamily } from './addresses';
 import { aclKey, addrsKey, flowKey, groupKey, instanceKey, natLegsKey, regionKey, relevantAclKey, relevantGroupKey, reservedAddressesKey, routingKey, RuleMatters, setKey } from './fingerprints';
 import type { PortSet } from './intervals';
-import type { Flow, Model, NetworkAcl, Region, SecurityGroup } from './model';
+import type { Flow, Instance, Model, NetworkAcl, Region, SecurityGroup, StatefulRuleModel } from './model';
 import { MAX_V4 } from './addresses';
 import { diagnosticTemplate, LineMap, renderTemplate } from './line-map';
 import { BigSet, IntervalSet } from './intervals';
@@ -80,36 +80,92 @@ class KeyIds {
 }
 
 /**
- * The current model's rule that stands where a rule of an earlier model of the same document stood.
- * A flow's key holds only the group and ACL rules that can match its packets, so those are found by
- * their text (the same text, the same occurrence of it), not by their index among all the rules.
+ * Where a rule stands, without a reference to its model (kept results must not keep old models
+ * alive): its block by name and its place in it. A flow's key holds only the group and ACL rules
+ * that can match its packets, so those are found by their text (the same text, the same occurrence
+ * of it), not by their index among all the rules.
  */
-function ruleIn(model: Model, rule: Rule): Rule | undefined {
-  if ('kind' in rule) {
-    const group = rule.kind === 'stateless' ? model.statelessGroups.get(rule.group.name) : model.statefulGroups.get(rule.group.name);
-    return group?.rules[(rule.group.rules as Rule[]).indexOf(rule)];
-  }
-  if ('table' in rule) {
-    const table = rule.table.decl ? model.routeTables.get(rule.table.name) : model.localOnly;
-    return table?.routes[rule.table.routes.indexOf(rule)];
-  }
-  if ('group' in rule) {
-    const group = rule.group.decl ? model.groups.get(rule.group.name) : model.defaultGroup;
-    return group && sameOccurrence(rule.group.rules, rule, group.rules);
-  }
-  const acl = rule.acl.isDefault ? model.defaultAcl : model.acls.get(rule.acl.name);
-  return acl && sameOccurrence(rule.acl[rule.direction], rule, acl[rule.direction]);
+type RulePlace =
+  | { kind: 'firewall'; stateful: boolean; group: string; index: number }
+  | { kind: 'route'; table?: string; index: number }
+  | { kind: 'sg'; group?: string; text: string; occurrence: number }
+  | { kind: 'nacl'; acl?: string; direction: 'inbound' | 'outbound'; text: string; occurrence: number };
+
+function placeOf(rule: Rule): RulePlace {
+  if ('kind' in rule) return { kind: 'firewall', stateful: rule.kind === 'stateful', group: rule.group.name, index: (rule.group.rules as Rule[]).indexOf(rule) };
+  if ('table' in rule) return { kind: 'route', table: rule.table.decl ? rule.table.name : undefined, index: rule.table.routes.indexOf(rule) };
+  if ('group' in rule) return { kind: 'sg', group: rule.group.decl ? rule.group.name : undefined, text: rule.text, occurrence: occurrence(rule.group.rules, rule) };
+  return { kind: 'nacl', acl: rule.acl.isDefault ? undefined : rule.acl.name, direction: rule.direction, text: rule.text, occurrence: occurrence(rule.acl[rule.direction], rule) };
 }
 
-/** The rule of `now` with the same text as `rule`, as many times repeated before it in `before`. */
-function sameOccurrence<T extends { text: string }>(before: readonly T[], rule: T, now: readonly T[]): T | undefined {
-  let occurrence = 0;
-  for (const each of before) {
+/** How many rules before `rule` have its text. */
+function occurrence<T extends { text: string }>(rules: readonly T[], rule: T): number {
+  let count = 0;
+  for (const each of rules) {
     if (each === rule) break;
-    if (each.text === rule.text) occurrence++;
+    if (each.text === rule.text) count++;
   }
-  for (const each of now) if (each.text === rule.text && occurrence-- === 0) return each;
-  return undefined;
+  return count;
+}
+
+/** The current model's rule at a place. */
+function ruleAt(model: Model, place: RulePlace): Rule | undefined {
+  const withText = <T extends { text: string }>(rules: readonly T[] | undefined, text: string, wanted: number): T | undefined => {
+    let count = wanted;
+    for (const each of rules ?? []) if (each.text === text && count-- === 0) return each;
+    return undefined;
+  };
+  switch (place.kind) {
+    case 'firewall': return (place.stateful ? model.statefulGroups : model.statelessGroups).get(place.group)?.rules[place.index];
+    case 'route': return (place.table === undefined ? model.localOnly : model.routeTables.get(place.table))?.routes[place.index];
+    case 'sg': return withText((place.group === undefined ? model.defaultGroup : model.groups.get(place.group))?.rules, place.text, place.occurrence);
+    case 'nacl': return withText((place.acl === undefined ? model.defaultAcl : model.acls.get(place.acl))?.[place.direction], place.text, place.occurrence);
+  }
+}
+
+/**
+ * What is kept of a flow's evaluation: its verdict and what follows from the addresses and ports
+ * alone, and, for the rest, places in the model, so that no model object is kept.
+ */
+interface KeptEvaluation {
+  verdict: FlowResult['verdict'];
+  ok: boolean;
+  atoms: FlowResult['atoms'];
+  witness?: FlowResult['witness'];
+  example: FlowResult['example'];
+  examplePath: number;
+  split?: string;
+  ends: [Region, Region];
+  /** The trace by hop index, or 'walk' when a firewall stage's packets must be walked again. */
+  trace: { hop: number; action: 'allow' | 'deny'; rule?: RulePlace }[] | 'walk';
+  deciding: RulePlace[];
+  assumed: RulePlace[];
+}
+
+function keptEvaluation(result: FlowResult): KeptEvaluation {
+  const evaluation: KeptEvaluation = {
+    verdict: result.verdict, ok: result.ok, atoms: result.atoms, example: result.example, examplePath: result.examplePath,
+    ends: [detached(result.exampleEnds[0]), detached(result.exampleEnds[1])],
+    trace: result.trace.some((step) => step.firewall)
+      ? 'walk'
+      : result.trace.map((step) => ({ hop: result.hops.indexOf(step.hop), action: step.action, ...(step.rule ? { rule: placeOf(step.rule) } : {}) })),
+    deciding: [...result.decidingRules].map(placeOf),
+    assumed: result.assumed.map(placeOf),
+  };
+  if (result.witness !== undefined) evaluation.witness = result.witness;
+  if (result.split !== undefined) evaluation.split = result.split;
+  return evaluation;
+}
+
+/** A region with names in place of the model's objects. */
+function detached(region: Region): Region {
+  const named = <T extends { name: string }>(object: T) => ({ name: object.name }) as T;
+  switch (region.kind) {
+    case 'instance': return { ...region, instance: named(region.instance), members: region.members.map(named) };
+    case 'host': return { ...region, subnet: named(region.subnet) };
+    case 'aws-service': return { ...region, service: { ...region.service, routerOf: undefined } };
+    case 'external': return region;
+  }
 }
 
 /**
@@ -119,36 +175,68 @@ function sameOccurrence<T extends { text: string }>(before: readonly T[], rule: 
  * is made again on the current model the first time it is read; the verdict, the split, the atoms
  * and the witness are the evaluation's own.
  */
-function rebase(evaluated: FlowResult, flow: Flow, model: Model): FlowResult {
-  const current = (rule: Rule): Rule => {
-    const found = ruleIn(model, rule);
-    if (!found) throw new Error(`flow '${flow.name}': a reused result names a rule the model does not have`);
-    return found;
-  };
-  let route: ReturnType<typeof pathBetween> | undefined;
-  const example = () => (route ??= pathBetween(flow, model, regionIn(model, evaluated.exampleEnds[0]), regionIn(model, evaluated.exampleEnds[1])));
-  const result = {
-    flow, verdict: evaluated.verdict, ok: evaluated.ok, atoms: evaluated.atoms, witness: evaluated.witness,
-    example: evaluated.example, examplePath: evaluated.examplePath, split: evaluated.split,
-  } as FlowResult;
-  if (result.witness === undefined) delete result.witness;
-  if (result.split === undefined) delete result.split;
-  lazily(result, 'hops', () => example().hops);
-  lazily(result, 'exampleEnds', () => [example().src, example().dst]);
-  // A firewall stage's packets name rules throughout: the trace is walked again on the current model.
-  lazily(result, 'trace', () => evaluated.trace.some((step) => step.firewall)
-    ? traceConnection(flow, result.hops, evaluated.example)
-    : evaluated.trace.map((step) => ({ hop: result.hops[evaluated.hops.indexOf(step.hop)], action: step.action, rule: step.rule && current(step.rule) })));
-  lazily(result, 'paths', () => flowPaths(flow, model));
-  lazily(result, 'decidingRules', () => new Set([...evaluated.decidingRules].map(current)));
-  lazily(result, 'assumed', () => evaluated.assumed.map((rule) => current(rule) as typeof rule));
-  return result;
-}
+class ReusedResult implements FlowResult {
+  readonly verdict: FlowResult['verdict'];
+  readonly ok: boolean;
+  readonly atoms: FlowResult['atoms'];
+  readonly witness?: FlowResult['witness'];
+  readonly example: FlowResult['example'];
+  readonly examplePath: number;
+  readonly split?: string;
+  private route?: ReturnType<typeof pathBetween>;
+  private madeTrace?: FlowResult['trace'];
+  private madePaths?: FlowResult['paths'];
+  private madeDeciding?: FlowResult['decidingRules'];
+  private madeAssumed?: FlowResult['assumed'];
 
-/** Defines a field computed the first time it is read. */
-function lazily<K extends keyof FlowResult>(result: FlowResult, field: K, make: () => FlowResult[K]): void {
-  let value: FlowResult[K] | undefined;
-  Object.defineProperty(result, field, { get: () => (value ??= make()), enumerable: true, configurable: true });
+  constructor(private readonly evaluation: KeptEvaluation, readonly flow: Flow, private readonly model: Model) {
+    this.verdict = evaluation.verdict;
+    this.ok = evaluation.ok;
+    this.atoms = evaluation.atoms;
+    this.example = evaluation.example;
+    this.examplePath = evaluation.examplePath;
+    if (evaluation.witness !== undefined) this.witness = evaluation.witness;
+    if (evaluation.split !== undefined) this.split = evaluation.split;
+  }
+
+  private get exampleRoute(): ReturnType<typeof pathBetween> {
+    const [src, dst] = this.evaluation.ends;
+    return (this.route ??= pathBetween(this.flow, this.model, regionIn(this.model, src), regionIn(this.model, dst)));
+  }
+
+  get hops(): FlowResult['hops'] {
+    return this.exampleRoute.hops;
+  }
+
+  get exampleEnds(): FlowResult['exampleEnds'] {
+    return [this.exampleRoute.src, this.exampleRoute.dst];
+  }
+
+  get trace(): FlowResult['trace'] {
+    const { evaluation, hops } = this;
+    // A firewall stage's packets name rules throughout: the trace is walked again on the current model.
+    return (this.madeTrace ??= evaluation.trace === 'walk'
+      ? traceConnection(this.flow, hops, evaluation.example)
+      : evaluation.trace.map((step) => ({ hop: hops[step.hop], action: step.action, rule: step.rule && this.current(step.rule) })));
+  }
+
+  get paths(): FlowResult['paths'] {
+    return (this.madePaths ??= flowPaths(this.flow, this.model));
+  }
+
+  get decidingRules(): FlowResult['decidingRules'] {
+    return (this.madeDeciding ??= new Set(this.evaluation.deciding.map((place) => this.current(place))));
+  }
+
+  get assumed(): FlowResult['assumed'] {
+    return (this.madeAssumed ??= this.evaluation.assumed.map((place) => this.current(place) as StatefulRuleModel));
+  }
+
+  private current(place: RulePlace): Rule {
+    const found = ruleAt(this.model, place);
+    if (!found) throw new Error(`flow '${this.flow.name}': a reused result names a rule the model does not have`);
+    return found;
+  }
 }
 
 /** A region of an earlier model of the document, in the current model: the same instance, subnet or addresses. */
@@ -161,7 +249,7 @@ function regionIn(model: Model, region: Region): Region {
     case 'host': return { ...region, subnet: model.subnets.get(region.subnet.name)! };
     case 'aws-service': {
       const family = region.addrs.min()! > MAX_V4 ? 6 : 4;
-      return { ...region, service: model.awsServices[family].get(region.addrs.min()!) ?? region.service };
+      return { ...region, service: model.awsServices[family].get(region.addrs.min()!)! };
     }
     case 'external': return region;
   }
@@ -184,9 +272,10 @@ class ModelKeys {
   private readonly regionLists = new Map<Region[], Map<string, string>>();
   private readonly reserved = new Map<string, string>();
   private readonly relevances = new Map<string, Relevance>();
+  private readonly relevanceByFlow = new Map<string, Relevance>();
   private readonly relevantAcls = new Map<string, number>();
   private readonly relevantGroups = new Map<string, number>();
-  private readonly instanceRegions = new Map<string, string>();
+  private readonly instanceRegions = new Map<Instance, { relevance: Relevance; addrs: BigSet; key: string }[]>();
   private routing?: string;
   private sourcePorts?: PortSet;
   private ranks?: Map<SecurityGroup, number>;
@@ -255,6 +344,17 @@ class ModelKeys {
    */
   private relevance(flow: Flow): Relevance {
     if (flow.protocol === -1) return this.relevant('all', () => true);
+    const vpc = this.model.vpc && ofFamily(this.model.vpc.blocks, flow.family);
+    const inside = vpc && flow.src.addrs.subtract(vpc).isEmpty() && flow.dst.addrs.subtract(vpc).isEmpty() ? vpc : undefined;
+    // What decides the relevance, cheaply written: flows alike share it.
+    const reply = flow.reply.kind === 'icmp' ? flow.reply.key : '';
+    const written = `${flow.protocol}|${setKey(flow.keys)}|${flow.fromPorts ? setKey(flow.fromPorts) : ''}|${reply}|${inside ? flow.family : ''}`;
+    let found = this.relevanceByFlow.get(written);
+    if (!found) this.relevanceByFlow.set(written, (found = this.relevanceOf(flow, inside)));
+    return found;
+  }
+
+  private relevanceOf(flow: Flow, inside: BigSet | undefined): Relevance {
     let keys = flow.keys;
     if (flow.reply.kind === 'icmp') keys = keys.union(IntervalSet.point(flow.reply.key));
     if (flow.protocol === 6 || flow.protocol === 17) {
@@ -263,8 +363,6 @@ class ModelKeys {
       if (flow.fromPorts) keys = keys.union(flow.fromPorts);
     }
     const judged = keys;
-    const vpc = this.model.vpc && ofFamily(this.model.vpc.blocks, flow.family);
-    const inside = vpc && flow.src.addrs.subtract(vpc).isEmpty() && flow.dst.addrs.subtract(vpc).isEmpty() ? vpc : undefined;
     return this.relevant(`${flow.protocol}:${setKey(judged)}${inside ? `:${flow.family}` : ''}`, (rule) =>
       (rule.protocol === -1 || rule.protocol === flow.protocol) && rule.keys.overlaps(judged)
       && (!inside || ofFamily('cidr' in rule ? rule.cidr : rule.peer, flow.family).overlaps(inside)));
@@ -294,22 +392,27 @@ class ModelKeys {
 
   /** The key of an end's regions, by id: ends of addresses share their regions, keyed once per relevance. */
   private regions(regions: Region[], relevance: Relevance): string {
+    const [only] = regions;
+    // An instance's end: one region, the same for every flow that names the instance.
+    if (regions.length === 1 && only.kind === 'instance' && only.members.length === 1) return this.instanceRegion(only, relevance);
     let byRelevance = this.regionLists.get(regions);
     if (!byRelevance) this.regionLists.set(regions, (byRelevance = new Map()));
     let key = byRelevance.get(relevance.id);
     if (key === undefined) {
-      key = `@${this.ids.id(regions.map((region) => this.region(region, relevance)).join('\n'))}`;
+      key = `@${this.ids.id(regions.map((region) => `${regionKey(region)}@${this.consulted(region, relevance)}`).join('\n'))}`;
       byRelevance.set(relevance.id, key);
     }
     return key;
   }
 
-  /** A region and what the hops on its side read; an instance's whole region is keyed once per relevance. */
-  private region(region: Region, relevance: Relevance): string {
-    if (region.kind !== 'instance' || region.members.length !== 1) return `${regionKey(region)}@${this.consulted(region, relevance)}`;
-    const cacheKey = `${relevance.id}\n${region.instance.name}\n${setKey(region.addrs)}`;
-    let key = this.instanceRegions.get(cacheKey);
-    if (key === undefined) this.instanceRegions.set(cacheKey, (key = `${regionKey(region)}@${this.consulted(region, relevance)}`));
+  /** The key of an instance's own region, once per instance, addresses and relevance. */
+  private instanceRegion(region: Region & { kind: 'instance' }, relevance: Relevance): string {
+    let keys = this.instanceRegions.get(region.instance);
+    if (!keys) this.instanceRegions.set(region.instance, (keys = []));
+    const found = keys.find((each) => each.relevance === relevance && each.addrs.equals(region.addrs));
+    if (found) return found.key;
+    const key = `@${this.ids.id(`${regionKey(region)}@${this.consulted(region, relevance)}`)}`;
+    keys.push({ relevance, addrs: region.addrs, key });
     return key;
   }
 
@@ -351,7 +454,7 @@ class ModelKeys {
  * and, when its expectation fails, the error as a template whose words follow the lines.
  */
 interface KeptFlow {
-  evaluated: FlowResult;
+  evaluation: KeptEvaluation;
   expectation?: Diagnostic;
 }
 
@@ -433,12 +536,12 @@ export class IncrementalAnalyzer {
       let kept: KeptFlow;
       let result: FlowResult;
       if (found) {
-        result = rebase(found.value.evaluated, flow, model);
-        kept = { evaluated: found.value.evaluated, expectation: found.value.expectation && (found.earlier ? moved.template(found.value.expectation) : found.value.expectation) };
+        result = new ReusedResult(found.value.evaluation, flow, model);
+        kept = { evaluation: found.value.evaluation, expectation: found.value.expectation && (found.earlier ? moved.template(found.value.expectation) : found.value.expectation) };
         if (!result.ok && !kept.expectation) kept.expectation = diagnosticTemplate((label) => expectationDiagnostic(result, label));
       } else {
         result = evaluateFlow(flow, model);
-        kept = { evaluated: result, expectation: result.ok ? undefined : diagnosticTemplate((label) => expectationDiagnostic(result, label)) };
+        kept = { evaluation: keptEvaluation(result), expectation: result.ok ? undefined : diagnosticTemplate((label) => expectationDiagnostic(result, label)) };
         this.evaluatedFlows.push(flow.name);
         yield;
       }

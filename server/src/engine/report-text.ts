@@ -35,7 +35,7 @@ export function flowShape(result: FlowResult): string {
   return `${describeFlowEnds(flow)} ${proto} ${formatKeys(flow.protocol, flow.keys)}${flow.family === 6 ? ' ipv6' : ''}${flow.reply.kind === 'none' && flow.decl.oneway ? ' oneway' : ''}`;
 }
 
-export function traceLines(result: FlowResult, s: Style, indent = '    '): string[] {
+export function traceLines(result: Pick<FlowResult, 'trace'>, s: Style, indent = '    '): string[] {
   return result.trace.map((step) => {
     const mark = step.action === 'allow' ? s.green('allow') : s.red('deny');
     return `${indent}${hopTitle(step.hop)}: ${mark} ${describeStep(step).replace(/^(allow|deny) /, '')}`;
@@ -62,7 +62,7 @@ export function formatExplain(result: FlowResult, s: Style): string {
   out.push('', s.bold('hops'));
   for (const hop of result.hops) {
     const step = result.trace.find((t) => t.hop === hop);
-    out.push(step ? traceLines({ ...result, trace: [step] }, s, '  ')[0] : `  ${hopTitle(hop)}: ${s.dim('not reached')}`);
+    out.push(step ? traceLines({ trace: [step] }, s, '  ')[0] : `  ${hopTitle(hop)}: ${s.dim('not reached')}`);
   }
   if (result.hops.length === 0) out.push('  (no hop filters this connection)');
   out.push('', s.bold('packets'));

@@ -1,7 +1,7 @@
 // Navigation and editing requests: registered on the connection by the server.
 import { CancellationToken, CodeActionKind, Connection, ServerCapabilities } from 'vscode-languageserver';
 import type { AnalysisSource, AnalyzedDocument } from './analysis-source';
-import { quickFixes } from './code-actions';
+import { codeActions } from './code-actions';
 import { completionItems } from './completion';
 import { definitionLocations } from './definition';
 import { documentSymbols } from './document-symbols';
@@ -43,7 +43,11 @@ export function registerEditingFeatures(connection: Connection, source: Analysis
   connection.onDocumentSymbol(onDocument(source, (analyzed) => documentSymbols(analyzed)));
   connection.onWorkspaceSymbol((params, token) => (token.isCancellationRequested ? null : workspaceSymbols(source.all(), params.query)));
   connection.onCompletion(onDocument(source, (analyzed, params) => completionItems(analyzed, params.position)));
-  connection.onCodeAction(onDocument(source, (analyzed, params) => quickFixes(analyzed, params)));
+  connection.onCodeAction(async (params, token) => {
+    const analyzed = await source.get(params.textDocument.uri, token);
+    if (!analyzed || token.isCancellationRequested) return null;
+    return codeActions(analyzed, params, token);
+  });
   connection.onDocumentFormatting(onDocument(source, (analyzed) => formattingEdits(analyzed)));
   connection.onFoldingRanges(onDocument(source, (analyzed) => foldingRanges(analyzed)));
 }
