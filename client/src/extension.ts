@@ -2,9 +2,11 @@
 // the flow tally in the status bar, the explain report and the commands. Activation only wires
 // things up; the analysis runs in the server's own process.
 import * as vscode from 'vscode';
-import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind } from 'vscode-languageclient/node';
+import { LanguageClient, LanguageClientOptions, ServerOptions, State, TransportKind, WorkDoneProgress } from 'vscode-languageclient/node';
 import { checkAll, explainFlow } from './commands';
 import { importJson, ImportResult } from './import';
+import { MatrixViews, showMatrix } from './matrix';
+import { MatrixAnswer, MatrixChoice } from './matrix-page';
 import { ExplainReports, REVEAL_LINE_COMMAND, revealLine } from './report';
 import { ExplainResult } from './report-page';
 import { TallyStatus } from './status';
@@ -31,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const reports = new ExplainReports(
     (uri, name) => request<ExplainResult | null>('vpcrules/explainFlow', { uri, name }),
     vscode.Uri.joinPath(context.extensionUri, 'images', 'icon.png'),
+    (uri, pair) => request<ExplainResult | null>('vpcrules/explainPair', { uri, ...pair }),
   );
 
   const workspaceSync = new WorkspaceSync(output);
@@ -71,6 +74,29 @@ export function activate(context: vscode.ExtensionContext): void {
     await starting;
   }
 
+  // The reachability matrix of a file, beside it.
+  let progressTokens = 0;
+  const matrices = new MatrixViews({
+    defaults: (uri) => request<MatrixChoice[] | null>('vpcrules/matrixDefaults', { uri }),
+    matrix: async (uri, selection, onProgress, token) => {
+      await starting;
+      const running = client;
+      if (!running) throw new Error('the vpcrules language server is not running');
+      // The server reports its progress on this token; the matrix page shows it.
+      const workDoneToken = `vpcrules-matrix-${++progressTokens}`;
+      const listening = running.onProgress(WorkDoneProgress.type, workDoneToken, (value) => {
+        if (value.kind !== 'end' && value.message) onProgress(value.message);
+      });
+      try {
+        const ports = selection.protocol === 'icmp' ? undefined : selection.ports;
+        return await running.sendRequest<MatrixAnswer | null>('vpcrules/matrix', { uri, protocol: selection.protocol, ports, workDoneToken }, token);
+      } finally {
+        listening.dispose();
+      }
+    },
+  }, reports, vscode.Uri.joinPath(context.extensionUri, 'images', 'icon.png'));
+  context.subscriptions.push(matrices, vscode.commands.registerCommand('vpcrules.showMatrix', (uri?: unknown) => showMatrix(matrices, uri)));
+
   context.subscriptions.push(
     output,
     status,
@@ -89,6 +115,7 @@ export function activate(context: vscode.ExtensionContext): void {
       for (const uri of event.uris.map((changed) => changed.toString())) {
         if (uri === active) void status.refresh();
         void reports.refresh(uri);
+        void matrices.refresh(uri);
       }
     }),
   );

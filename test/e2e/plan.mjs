@@ -123,6 +123,7 @@ export function makePlan(cli, file, scratchDir) {
         newRange: FIXED_RANGE,
         text: lines[index].trim(),
         failingAfter: after.flows.filter((f) => !f.ok).length,
+        file: scratch,
       };
     }
   }
@@ -137,4 +138,42 @@ export function makePlan(cli, file, scratchDir) {
     tally,
     fix,
   };
+}
+
+/** Cells of the matrix the scenario clicks, in order of preference: an uneven verdict says the most. */
+const CELL_PREFERENCE = ['partial', 'allow', 'deny'];
+
+/**
+ * What `vpcrules matrix FILE --proto P --port N --format json` gives on the protocol and port of
+ * the failing flow's witness: the cell the matrix scenario clicks and its verdict, and that cell's
+ * verdict in `fixedFile` (the file with the fix scenario d types).
+ */
+export function matrixPlan(cli, file, failingFlow, fixedFile) {
+  const protocol = failingFlow.witness?.protocol;
+  const port = failingFlow.witness?.dstPort;
+  if ((protocol !== 'tcp' && protocol !== 'udp') || typeof port !== 'number') {
+    throw new Error(`the witness of flow '${failingFlow.name}' is not a tcp or udp connection: ${JSON.stringify(failingFlow.witness)}`);
+  }
+  const matrix = matrixJson(cli, file, protocol, port);
+  for (const verdict of CELL_PREFERENCE) {
+    const cell = matrix.cells.find((c) => c.verdict === verdict);
+    if (!cell) continue;
+    // The same cell once the fix of scenario d is typed (the plan's candidate, checked by the CLI).
+    const fixed = matrixCells(cli, fixedFile, protocol, port).find((c) => c.src === cell.src && c.dst === cell.dst);
+    return { protocol, ports: String(port), size: matrix.sources.length, cell, fixedVerdict: fixed?.verdict };
+  }
+  throw new Error(`the ${protocol} ${port} matrix of ${file} has no cell to explain`);
+}
+
+/** `vpcrules matrix FILE --proto P --port N --format json`. */
+function matrixJson(cli, file, protocol, port) {
+  const args = ['matrix', file, '--proto', protocol, '--port', String(port), '--format', 'json'];
+  const program = `require(${JSON.stringify(cli)}).main(${JSON.stringify(args)})`;
+  const result = spawnSync(process.execPath, ['-e', program], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`vpcrules ${args.join(' ')} exited with ${result.status ?? result.signal}\n${result.stderr}`);
+  return JSON.parse(result.stdout);
+}
+
+function matrixCells(cli, file, protocol, port) {
+  return matrixJson(cli, file, protocol, port).cells;
 }

@@ -13,7 +13,9 @@
 //
 // Environment:
 //   E2E_SCREENSHOTS=DIR      where screenshots (and, on failure, logs) go; default test-results/e2e
-//   E2E_UPDATE_IMAGES=1      also copy the hover screenshot to images/screenshot-hover.png
+//   E2E_UPDATE_IMAGES=1      also copy the hover screenshot to images/screenshot-hover.png, and
+//                            those of the matrix and the path diagram to images/matrix.png and
+//                            images/path-diagram.png
 //   E2E_VSIX=FILE            test this .vsix instead of building one with `npm run package`
 //   E2E_ONLY=a,b             run only these scenarios (by letter)
 //   E2E_BREAK=server         install the extension with its language server path broken, to check
@@ -37,7 +39,7 @@ import {
   startCodeServer,
   waitForHttp,
 } from './harness.mjs';
-import { bundleCli, importPlan, makePlan } from './plan.mjs';
+import { bundleCli, importPlan, makePlan, matrixPlan } from './plan.mjs';
 import { scenarios } from './scenarios.mjs';
 import { SELECTORS, dismissNotifications, waitFor } from './workbench.mjs';
 
@@ -209,6 +211,9 @@ async function main() {
       `fix: line ${plan.fix.line} ${plan.fix.oldRange} -> ${plan.fix.newRange}`,
   );
 
+  const matrix = matrixPlan(cli, file, plan.failingFlow, plan.fix.file);
+  log(`${FILE_NAME}: the ${matrix.protocol} ${matrix.ports} matrix has ${matrix.cell.src} -> ${matrix.cell.dst} ${matrix.cell.verdict} (${matrix.fixedVerdict} after the fix)`);
+
   const importFile = join(folder, IMPORT_TARGET);
   const imported = importPlan(cli, 'terraform', importFile);
   log(`${IMPORT_TARGET}: the import writes VPC ${imported.name} (${imported.summary.slice(0, 80)}...)`);
@@ -264,6 +269,8 @@ async function main() {
   const sourceLines = readFileSync(file, 'utf8').split('\n');
   const results = [];
   let hoverShot;
+  /** [screenshot, file of images/] of the scenarios that picture a feature for the README. */
+  const images = [];
   for (const scenario of scenarios) {
     if (stoppedBy) return false;
     if (config.only && !config.only.has(scenario.id)) continue;
@@ -277,6 +284,7 @@ async function main() {
       source: sourceLines,
       importFile,
       imported,
+      matrix,
       screenshot: async () => {
         await page.screenshot({ path: shotPath });
         shotTaken = true;
@@ -294,6 +302,7 @@ async function main() {
     const duration = Date.now() - t0;
     if (!shotTaken || !outcome.ok) await page.screenshot({ path: shotPath }).catch(() => {});
     if (scenario.name === 'hover' && outcome.ok) hoverShot = shotPath;
+    if (scenario.image && outcome.ok && shotTaken) images.push([shotPath, scenario.image]);
     results.push({ scenario, duration, shotPath, ...outcome });
     const mark = outcome.ok ? 'PASS' : 'FAIL';
     log(`${mark} (${scenario.id}) ${scenario.title} [${seconds(duration)}]\n       ${outcome.detail}`);
@@ -306,6 +315,11 @@ async function main() {
     const target = join(ROOT, 'images', 'screenshot-hover.png');
     cpSync(hoverShot, target);
     console.log(`  copied ${relative(ROOT, hoverShot)} to ${relative(ROOT, target)}`);
+  }
+  for (const [shot, image] of config.updateImages ? images : []) {
+    const target = join(ROOT, 'images', image);
+    cpSync(shot, target);
+    console.log(`  copied ${relative(ROOT, shot)} to ${relative(ROOT, target)}`);
   }
 
   if (external.size > 0) {

@@ -198,6 +198,35 @@ function tallyParts(tally) {
   return parts;
 }
 
+/** The frame of a webview whose document has an element matching `selector` (webviews live in frames of their own). */
+async function webviewFrame(page, selector) {
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame()) continue;
+    const found = await frame.evaluate((wanted) => !!document.querySelector(wanted), selector).catch(() => false);
+    if (found) return frame;
+  }
+  return undefined;
+}
+
+/** The text of every webview frame (for what a wait saw). */
+async function webviewTexts(page) {
+  const bodies = [];
+  for (const frame of page.frames()) {
+    if (frame === page.mainFrame()) continue;
+    const body = await frame.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+    if (body) bodies.push(normalize(body).slice(0, 200));
+  }
+  return bodies;
+}
+
+/** The label of an editor tab starting with `title`, once it is there. */
+function waitForTab(page, title) {
+  return waitFor(`a tab titled "${title}…"`, async () => (await texts(page, SELECTORS.tabs)).map(normalize).find((label) => label.startsWith(title)), {
+    timeout: SHOW_TIMEOUT,
+    observe: async () => (await texts(page, SELECTORS.tabs)).map(normalize),
+  });
+}
+
 export const scenarios = [
   {
     id: 'a',
@@ -360,6 +389,117 @@ export const scenarios = [
     },
   },
   {
+    id: 'k',
+    name: 'matrix',
+    title: 'command palette "vpcrules: Reachability Matrix": pick the protocol and port, click a cell, its explain report names the verdict the CLI gives',
+    image: 'matrix.png',
+    async run(ctx) {
+      const { page, fileName, matrix } = ctx;
+      const { cell } = matrix;
+      await hidePanel(page);
+      await ensureFileActive(ctx);
+      await runCommand(page, 'vpcrules: Reachability Matrix');
+      const tab = await waitForTab(page, `Reachability: ${fileName}`);
+      const frame = await waitFor('the matrix page with its selection', () => webviewFrame(page, '#selection #ports'), {
+        timeout: SHOW_TIMEOUT,
+        observe: () => webviewTexts(page),
+      });
+      // The first matrix is of the service the file's groups open most; ask for the plan's.
+      await waitFor('the first matrix', () => frame.$('#grid table'), { timeout: SHOW_TIMEOUT, observe: () => frame.evaluate(() => document.body.innerText) });
+      await frame.selectOption('#protocol', matrix.protocol);
+      await frame.fill('#ports', matrix.ports);
+      await frame.click('#show');
+      const caption = `${matrix.protocol} ${matrix.ports}: rows are sources`;
+      const label = `${cell.src} to ${cell.dst}: ${cell.verdict}`;
+      const button = `#grid button.cell[aria-label="${label}"]`;
+      await waitFor(`the ${matrix.protocol} ${matrix.ports} matrix with a cell "${label}"`, async () => {
+        const shown = await frame.evaluate(() => document.querySelector('#grid caption')?.textContent ?? '');
+        return shown.startsWith(caption) && (await frame.$(button));
+      }, { timeout: SHOW_TIMEOUT, observe: () => frame.evaluate(() => ({ caption: document.querySelector('#grid caption')?.textContent, status: document.getElementById('status')?.textContent })) });
+      const cells = await frame.$$eval('#grid button.cell', (buttons) => buttons.length);
+      if (cells !== matrix.size ** 2) throw new Error(`the matrix has ${cells} cells, the CLI's ${matrix.size ** 2}`);
+      // The cells are grouped by subnet: one row group per subnet (and one outside the VPC).
+      const groups = await frame.$$eval('#grid th[scope="rowgroup"]', (heads) => heads.map((head) => head.textContent));
+      // The keyboard moves between cells: right then down from the first lands on the second row's second cell.
+      await frame.focus('#grid button.cell[data-row="0"][data-col="0"]');
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowDown');
+      const focused = await waitFor('the focus on the cell of row 2, column 2', async () => {
+        const active = await frame.evaluate(() => ({ row: document.activeElement?.dataset?.row, col: document.activeElement?.dataset?.col, label: document.activeElement?.getAttribute('aria-label') }));
+        return active.row === '1' && active.col === '1' ? active.label : undefined;
+      }, { timeout: 5000, observe: () => frame.evaluate(() => document.activeElement?.outerHTML?.slice(0, 200)) });
+      await frame.focus(button);
+      await ctx.screenshot();
+      await frame.click(button);
+      const explain = await waitForTab(page, `Explain: ${cell.src} → ${cell.dst}`);
+      const report = await waitFor(`the cell's report naming "${cell.verdict}"`, async () => {
+        for (const other of page.frames()) {
+          if (other === page.mainFrame() || other === frame) continue;
+          const body = await other.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+          if (body.includes(`${cell.src}->${cell.dst}`) && new RegExp(`\\b${cell.verdict}\\b`).test(body)) return body;
+        }
+        return undefined;
+      }, { timeout: SHOW_TIMEOUT, observe: () => webviewTexts(page) });
+      return `tab "${tab}", ${cells} cells in ${groups.length} groups (${groups.join(', ')}); arrows to "${focused}"; clicked "${label}": tab "${explain}", report: ${normalize(report).slice(0, 100)}…`;
+    },
+  },
+  {
+    id: 'l',
+    name: 'path-diagram',
+    title: 'the explain report of the failing flow shows its path diagram (an image of the SVG) above the text',
+    image: 'path-diagram.png',
+    async run(ctx) {
+      const { page, plan } = ctx;
+      const flow = plan.failingFlow;
+      await hidePanel(page);
+      await ensureFileActive(ctx);
+      await goToLine(page, flow.line, 1);
+      await runCommand(page, 'vpcrules: Explain Flow');
+      const tab = await waitForTab(page, `Explain: ${flow.name}`);
+      const image = await waitFor(`the path diagram of flow '${flow.name}' drawn in its report`, async () => {
+        // Other reports (a matrix cell's) may be open too: this flow's is the one whose diagram names it.
+        for (const frame of page.frames()) {
+          if (frame === page.mainFrame()) continue;
+          const drawn = await frame.evaluate(() => {
+            const img = document.querySelector('figure.diagram img');
+            return img && { src: img.getAttribute('src').slice(0, 26), alt: img.alt, width: img.naturalWidth, height: img.naturalHeight, complete: img.complete, text: document.body.innerText };
+          }).catch(() => undefined);
+          // Decoded and drawn: the page's policy admitted it.
+          if (drawn?.complete && drawn.width > 0 && drawn.alt.includes(`flow ${flow.name}:`) && drawn.text.includes(flow.verdict)) return drawn;
+        }
+        return undefined;
+      }, { timeout: SHOW_TIMEOUT, observe: () => webviewTexts(page) });
+      if (image.src !== 'data:image/svg+xml;base64,') throw new Error(`the diagram is not an inline SVG image: ${image.src}`);
+      if (!image.alt.includes(flow.verdict)) throw new Error(`the diagram's description does not name the verdict ${flow.verdict}: ${image.alt}`);
+      // Wider, for the picture: the report's group alone, without side bars (best effort; the
+      // assertion is above).
+      await page.click(`${SELECTORS.tabs}:has-text("Explain: ${flow.name}")`).catch(() => {});
+      let widened = true;
+      await runCommand(page, 'View: Maximize Editor Group and Hide Side Bars').catch(async (error) => {
+        widened = false;
+        log(`(l) screenshot with the groups as they are: ${error.message}`);
+        await page.keyboard.press('Escape');
+      });
+      if (widened) {
+        await waitFor('the report to fill the window', async () => {
+          const groups = await page.$$eval('.editor-group-container', (elements) => elements.filter((element) => element.getBoundingClientRect().width > 0).length);
+          return groups === 1;
+        }, { timeout: 5000 }).catch(() => {});
+      }
+      await ctx.screenshot();
+      if (widened) {
+        // Back to the layout the other scenarios expect: the groups, and the side bar.
+        await runCommand(page, 'View: Toggle Maximize Editor Group').catch(() => page.keyboard.press('Escape'));
+        const sideBarVisible = () => page.evaluate(() => {
+          const bar = document.getElementById('workbench.parts.sidebar');
+          return !!bar && bar.offsetParent !== null && bar.getBoundingClientRect().width > 0;
+        });
+        if (!(await sideBarVisible())) await runCommand(page, 'View: Toggle Primary Side Bar Visibility').catch(() => page.keyboard.press('Escape'));
+      }
+      return `tab "${tab}": diagram ${image.width}x${image.height} "${image.alt}"`;
+    },
+  },
+  {
     id: 'd',
     name: 'fix',
     title: 'typing the fix into the NACL return rule clears the VR500 error, without saving',
@@ -416,6 +556,26 @@ export const scenarios = [
         );
       }
       return `line ${fix.line}: "${edited}" (unsaved); Problems: ${rows.length} rows, no VR500${status ? `; status bar: "${status}"` : ''}`;
+    },
+  },
+  {
+    id: 'n',
+    name: 'matrix-follows',
+    title: 'after the fix typed in d, the open matrix shows the cell clicked in k with the verdict the CLI gives for the fixed file',
+    async run(ctx) {
+      const { page, matrix } = ctx;
+      const { cell, fixedVerdict } = matrix;
+      if (!fixedVerdict) throw new Error(`the CLI gives no cell ${cell.src} -> ${cell.dst} for the fixed file`);
+      const label = `${cell.src} to ${cell.dst}: ${fixedVerdict}`;
+      // The matrix of k is still open (in the background); the edit's analysis refreshed it.
+      const frame = await waitFor(`the matrix page with a cell "${label}"`, async () => {
+        const found = await webviewFrame(page, `#grid button.cell[aria-label="${label}"]`);
+        if (!found) return undefined;
+        const caption = await found.evaluate(() => document.querySelector('#grid caption')?.textContent ?? '');
+        return caption.startsWith(`${matrix.protocol} ${matrix.ports}:`) ? found : undefined;
+      }, { timeout: SHOW_TIMEOUT, observe: () => webviewTexts(page) });
+      const status = await frame.evaluate(() => document.getElementById('status')?.textContent ?? '');
+      return `"${cell.src} to ${cell.dst}": ${cell.verdict} before, "${label}" after the edit; status "${normalize(status)}"`;
     },
   },
   {

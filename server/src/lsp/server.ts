@@ -10,9 +10,12 @@ import { clearDiagnostics, publishDiagnostics } from './diagnostics';
 import { DocumentAnalyses } from './document-analyses';
 import { EDITING_CAPABILITIES, registerEditingFeatures } from './editing';
 import { registerExplainFlow } from './explain-flow';
+import { registerExplainPair } from './explain-pair';
 import { registerFlowTally } from './flow-tally';
 import { registerHover } from './hover';
 import { registerImport } from './import-json';
+import { registerMatrixDefaults } from './matrix-defaults';
+import { registerMatrix } from './matrix-request';
 import { Settings, SETTINGS_SECTION } from './settings';
 import { registerWorkspaceFiles, WorkspaceFiles } from './workspace-files';
 
@@ -79,6 +82,9 @@ export function startServer(connection: Connection): void {
   registerCodeLens(connection, analyses);
   registerExplainFlow(connection, analyses);
   registerFlowTally(connection, analyses);
+  registerMatrix(connection, analyses, documents);
+  registerMatrixDefaults(connection, analyses);
+  registerExplainPair(connection, analyses);
   registerEditingFeatures(connection, analyses);
   registerImport(connection);
   registerWorkspaceFiles(connection, workspaceFiles, analyses, () => documents.keys());
