@@ -5,6 +5,7 @@
 // chosen protocol and ports or the cell to explain to the extension, which answers with the table's
 // HTML (built here, every name escaped). No `vscode` import, so that it is unit tested in plain Node.
 import { escapeHtml } from './markdown';
+import { webviewDocument } from './webview-html';
 
 export type MatrixProtocol = 'tcp' | 'udp' | 'icmp';
 export type CellVerdict = 'allow' | 'deny' | 'partial' | 'self' | 'none';
@@ -191,25 +192,13 @@ export function matrixPage(state: MatrixPageState, options: MatrixPageOptions): 
   const policy = `default-src 'none'; style-src ${escapeHtml(options.cspSource)} 'nonce-${nonce}'; script-src 'nonce-${nonce}'`;
   const title = matrixPanelTitle(state.fileName);
   const table = state.matrix ? matrixTable(state.matrix) : '';
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${policy}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${escapeHtml(title)}</title>
-<style nonce="${nonce}">${STYLE}</style>
-</head>
-<body>
-<h1>Reachability matrix of ${escapeHtml(state.fileName)}</h1>
+  const body = `<h1>Reachability matrix of ${escapeHtml(state.fileName)}</h1>
 ${selectionForm(state)}
 <p id="status" role="status" aria-live="polite">${escapeHtml(state.status ?? '')}</p>
 ${legend()}
 <div id="grid">${table}</div>
-<script nonce="${nonce}">${SCRIPT}</script>
-</body>
-</html>
-`;
+<script nonce="${nonce}">${SCRIPT}</script>`;
+  return webviewDocument({ title, policy, nonce: options.nonce, style: STYLE, body });
 }
 
 // Theme variables keep the page readable in light, dark and high-contrast themes; every verdict

@@ -4,6 +4,7 @@
 // draws, is shown as an <img> of a data: URL, so that nothing in it could ever run (an image is
 // never scripted) whatever it held. No `vscode` import, so that it is unit tested in plain Node.
 import { escapeHtml, renderMarkdown } from './markdown';
+import { webviewDocument } from './webview-html';
 
 /** The answer of the server's `vpcrules/explainFlow` request. */
 export interface ExplainResult {
@@ -63,20 +64,7 @@ export function missingPairPage(title: string, fileName: string, nonce: string):
 
 function page(title: string, bodyClass: string, body: string, nonce: string): string {
   const policy = `default-src 'none'; img-src data:; style-src 'nonce-${escapeHtml(nonce)}'`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${policy}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>${escapeHtml(title)}</title>
-<style nonce="${escapeHtml(nonce)}">${STYLE}</style>
-</head>
-<body class="${bodyClass}">
-${body}
-</body>
-</html>
-`;
+  return webviewDocument({ title, policy, nonce, style: STYLE, body, bodyClass });
 }
 
 // Theme variables keep the report readable in light, dark and high-contrast themes; the top
