@@ -181,7 +181,18 @@ export function evaluateFlow(flow: Flow, model: Model): FlowResult {
   };
   if (!ok) result.witness = chosen.connection;
   if (verdict === 'partial') result.split = describeSplit(flow, paths, atoms, (set) => withServiceGapsFilled(model, set, flow.family), (atom) => firewallDropOf(flow, model, paths[atom.path], atom));
+  pathsOnDemand(result, flow, model);
   return result;
+}
+
+/**
+ * A flow whose end holds thousands of instances has thousands of paths: they are not kept, but made
+ * again (alike, in the same order) the first time a request reads them. A function of its own, so
+ * that the getter's closure does not hold the evaluation's variables (the paths among them).
+ */
+function pathsOnDemand(result: FlowResult, flow: Flow, model: Model): void {
+  let made: FlowPath[] | undefined;
+  Object.defineProperty(result, 'paths', { get: () => (made ??= flowPaths(flow, model)), enumerable: true, configurable: true });
 }
 
 /** " by stateless rule 10 of group g at firewall fw-a": what drops the atom's connections, when a firewall stage does. */
