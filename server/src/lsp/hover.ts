@@ -18,7 +18,7 @@ import { code, escapeMarkdown, lineLabel } from './markdown';
 import { Target, targetAt } from './node-at';
 import { flowResultOf, lineText } from './lines';
 import { onAnalyzed } from './requests';
-import { occurrences, occurrencesOf } from './symbol-index';
+import { occurrencesOf, usesOf } from './symbol-index';
 
 /** The text a range covers, from the lines the parse kept. */
 function writtenText(analyzed: AnalyzedDocument, range: Range): string {
@@ -107,8 +107,7 @@ function markdownFor(analyzed: AnalyzedDocument, target: Target, position: Posit
 /** The hover at a position of an analysed document, or null where there is nothing to say. */
 export function hoverAt(analyzed: AnalyzedDocument, position: Position): Hover | null {
   // Uses read from the syntax tree too, so that a name on a line the model could not use still has its hover.
-  const uses = occurrences(analyzed.analysis).filter((occurrence) => !occurrence.isDeclaration);
-  const target = targetAt(analyzed.analysis.file, uses, position);
+  const target = targetAt(analyzed.analysis.file, usesOf(analyzed.analysis), position);
   const markdown = target && markdownFor(analyzed, target, position);
   if (!markdown) return null;
   return { contents: { kind: 'markdown', value: markdown }, range: toLspRange(targetRange(target)) };

@@ -82,12 +82,28 @@ function key(occurrence: Occurrence): string {
   return `${occurrence.kind}:${occurrence.range.start.line}:${occurrence.range.start.character}`;
 }
 
+// An analysis never changes: its occurrences are listed once, whatever the number of requests.
+const occurrencesOfAnalysis = new WeakMap<Analysis, Occurrence[]>();
+const usesOfAnalysis = new WeakMap<Analysis, Occurrence[]>();
+
 /** Declarations and uses of every name, each once, in document order. */
 export function occurrences(analysis: Analysis): Occurrence[] {
-  const declared: Occurrence[] = namedDeclarations(analysis.file).map(({ kind, name }) => ({ kind, name: name.text, range: name.range, isDeclaration: true }));
-  const unique = new Map<string, Occurrence>();
-  for (const occurrence of [...declared, ...uses(analysis)]) if (!unique.has(key(occurrence))) unique.set(key(occurrence), occurrence);
-  return [...unique.values()].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  let found = occurrencesOfAnalysis.get(analysis);
+  if (!found) {
+    const declared: Occurrence[] = namedDeclarations(analysis.file).map(({ kind, name }) => ({ kind, name: name.text, range: name.range, isDeclaration: true }));
+    const unique = new Map<string, Occurrence>();
+    for (const occurrence of [...declared, ...uses(analysis)]) if (!unique.has(key(occurrence))) unique.set(key(occurrence), occurrence);
+    found = [...unique.values()].sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    occurrencesOfAnalysis.set(analysis, found);
+  }
+  return found;
+}
+
+/** The uses of names (not their declarations), in document order. */
+export function usesOf(analysis: Analysis): Occurrence[] {
+  let found = usesOfAnalysis.get(analysis);
+  if (!found) usesOfAnalysis.set(analysis, (found = occurrences(analysis).filter((occurrence) => !occurrence.isDeclaration)));
+  return found;
 }
 
 export function contains(range: Range, position: Position): boolean {
