@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { run as runCli } from '../server/src/cli/main';
 
 export const ROOT = join(__dirname, '..', '..');
 const BIN = join(ROOT, 'server', 'bin', 'vpcrules.js');
@@ -23,4 +24,12 @@ export function tempFolder(prefix: string): { dir: string; file: (name: string, 
       return path;
     },
   };
+}
+
+/** Runs the command in this process, as `run` of the CLI's main module, collecting what it prints. */
+export function runInProcess(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = runCli(args, { stdout: (text) => out.push(text), stderr: (text) => err.push(text), color: false });
+  return { code, stdout: out.join('\n'), stderr: err.join('\n') };
 }

@@ -1,11 +1,11 @@
 // The reachability matrix: a small model pinned cell by cell with the reasons, the order of its
 // rows, its three outputs, the command's usage errors, progress and cancellation.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from '../server/src/engine/analyze';
+import { run } from './cli-run';
 import { Matrix, MatrixCancelled, matrixCsv, matrixJson, matrixText, reachabilityMatrix } from '../server/src/engine/matrix';
 
 // Declared with api-1 first: the rows follow the subnets' order (front, back), not the instances'.
@@ -30,13 +30,7 @@ instance web-1 subnet front ip 10.0.1.10 groups web
 instance web-2 subnet front ip 10.0.1.11 groups web
 `;
 
-const ROOT = join(__dirname, '..', '..');
-const BIN = join(ROOT, 'server', 'bin', 'vpcrules.js');
-
-function cli(...args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const cli = run;
 
 function grid(matrix: Matrix): string[][] {
   const n = matrix.ends.length;

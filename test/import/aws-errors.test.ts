@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../server/src/cli/main';
+import { runInProcess } from '../cli-run';
 import { analyze } from '../../server/src/engine/analyze';
 import { ImportInputError, InputFile, writeDescription } from '../../server/src/import';
 import { readAws } from '../../server/src/import/aws';
@@ -95,12 +95,7 @@ describe('import aws: bad input', () => {
 
 describe('CLI: vpcrules import', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vpcrules-import-'));
-  function cli(...args: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = run(args, { stdout: (t) => out.push(t), stderr: (t) => err.push(t), color: false });
-    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-  }
+  const cli = runInProcess;
   const threeTier = join(IMPORT_FIXTURES, 'aws', 'three-tier');
   const golden = readFileSync(join(IMPORT_FIXTURES, 'aws', 'three-tier.vpcrules.golden'), 'utf8');
 

@@ -4,7 +4,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../../server/src/cli/main';
+import { runInProcess } from '../cli-run';
 import { analyze } from '../../server/src/engine/analyze';
 import { detectSource, ImportInputError, InputFile, writeDescription } from '../../server/src/import';
 import { readTerraform } from '../../server/src/import/terraform';
@@ -322,12 +322,7 @@ describe('import: which source a file is', () => {
 
 describe('CLI: vpcrules import terraform', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vpcrules-import-tf-'));
-  function cli(...args: string[]) {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = run(args, { stdout: (t) => out.push(t), stderr: (t) => err.push(t), color: false });
-    return { code, stdout: out.join('\n'), stderr: err.join('\n') };
-  }
+  const cli = runInProcess;
   const planFile = join(IMPORT_FIXTURES, 'terraform', 'three-tier.plan.json');
   const golden = readFileSync(join(IMPORT_FIXTURES, 'terraform', 'three-tier.plan.vpcrules.golden'), 'utf8');
 

@@ -52,7 +52,7 @@ function sgRuleKey(rule: SgRuleModel, addrs: AddrsKeyer): string {
  * file order (an instance's rules are tried in file order; the group's rules follow one another).
  */
 export function groupKey(group: SecurityGroup, rank: number, addrs: AddrsKeyer): string {
-  return [group.name, group.decl ? 'declared' : 'aws', rank, ...group.rules.map((rule) => sgRuleKey(rule, addrs))].join('\n');
+  return relevantGroupKey(group, rank, addrs, () => true);
 }
 
 function naclRuleKey(rule: NaclRuleModel): string {

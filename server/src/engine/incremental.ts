@@ -34,10 +34,6 @@ class ResultCache<T> {
   private previous = new Map<string, T>();
   private current = new Map<string, T>();
 
-  get(key: string): T | undefined {
-    return this.current.get(key) ?? this.previous.get(key);
-  }
-
   /** A result of the previous analysis (its positions in the previous text), or of this one. */
   find(key: string): { value: T; earlier: boolean } | undefined {
     const current = this.current.get(key);
