@@ -34,6 +34,11 @@ describe('interval sets', () => {
       assert.deepEqual(members(x.intersect(y)), sorted(new Set([...sx].filter((v) => sy.has(v)))));
       assert.deepEqual(members(x.subtract(y)), sorted(new Set([...sx].filter((v) => !sy.has(v)))));
       assert.equal(x.within(y), [...sx].every((v) => sy.has(v)));
+      assert.equal(x.overlaps(y), [...sx].some((v) => sy.has(v)));
+      // Intervals given in order (adjacent, overlapping or apart) make the same set as in any order.
+      const ordered = IntervalSet.from([...a].sort((p, q) => p[0] - q[0]).map(([p, q]) => [p, q] as const));
+      assert.deepEqual(ordered.intervals, x.intervals);
+      assert.deepEqual(IntervalSet.from(x.intervals).intervals, x.intervals);
       for (let v = 0; v < UNIVERSE; v++) assert.equal(x.has(v), sx.has(v));
       // Canonical form: sorted, disjoint and never adjacent, so equal sets are equal intervals.
       x.intervals.forEach(([lo, hi], i) => {

@@ -13,6 +13,20 @@ function pred<T extends Scalar>(value: T): T {
   return (typeof value === 'bigint' ? value - 1n : (value as number) - 1) as T;
 }
 
+/** Whether intervals are each non-empty, in order, and neither overlapping nor adjacent: a set as it is. */
+function isOrderedApart<T extends Scalar>(intervals: readonly Interval<T>[]): boolean {
+  for (let i = 0; i < intervals.length; i++) {
+    const [lo, hi] = intervals[i];
+    if (lo > hi || (i > 0 && lo <= succ(intervals[i - 1][1]))) return false;
+  }
+  return true;
+}
+
+function isOrdered<T extends Scalar>(intervals: readonly Interval<T>[]): boolean {
+  for (let i = 1; i < intervals.length; i++) if (intervals[i][0] < intervals[i - 1][0]) return false;
+  return true;
+}
+
 export class IntervalSet<T extends Scalar> {
   private constructor(readonly intervals: readonly Interval<T>[]) {}
 
@@ -30,7 +44,10 @@ export class IntervalSet<T extends Scalar> {
 
   /** Builds a set from intervals in any order, overlapping or not. */
   static from<T extends Scalar>(intervals: Iterable<Interval<T>>): IntervalSet<T> {
-    const sorted = [...intervals].filter(([lo, hi]) => lo <= hi).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    // Intervals often come already sorted and apart (an end's addresses, one per instance).
+    if (Array.isArray(intervals) && isOrderedApart(intervals)) return new IntervalSet<T>(intervals);
+    const sorted = [...intervals].filter(([lo, hi]) => lo <= hi);
+    if (!isOrdered(sorted)) sorted.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     const merged: [T, T][] = [];
     for (const [lo, hi] of sorted) {
       const last = merged[merged.length - 1];
@@ -112,7 +129,16 @@ export class IntervalSet<T extends Scalar> {
   }
 
   overlaps(other: IntervalSet<T>): boolean {
-    return !this.intersect(other).isEmpty();
+    const a = this.intervals;
+    const b = other.intervals;
+    let i = 0;
+    let j = 0;
+    while (i < a.length && j < b.length) {
+      if (a[i][1] < b[j][0]) i++;
+      else if (b[j][1] < a[i][0]) j++;
+      else return true;
+    }
+    return false;
   }
 
   /** The index of the first interval that ends at or after `value`. */

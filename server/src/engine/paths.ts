@@ -155,14 +155,13 @@ function filterHops(flow: Flow, src: Region, dst: Region): Hop[] {
  * merged region needs no cutting (`alike`); the example's trace names its own instance.
  */
 function alikeInstances(flow: Flow, model: Model, regions: Region[], others: Region[], side: 'src' | 'dst'): Region[] {
-  const instances = regions.filter((region): region is Region & { kind: 'instance' } => region.kind === 'instance');
+  const { instances, fixed } = endInstances(regions);
   if (instances.length < 2) return regions;
-  const otherAddrs = IntervalSet.from(others.flatMap((region) => region.addrs.intervals));
+  const otherAddrs = endAddresses(others);
   const direction = side === 'src' ? 'outbound' : 'inbound';
   // Firewall rules judge both ends' addresses: instances they tell apart are not alike.
   const firewallSets = model.routing ? [...model.firewalls.values()].flatMap((firewall) => firewallAddressSets(firewall, flow.family)) : [];
   const consulted = [...otherEndRules(flow, others, side), ...firewallSets];
-  const groups = new Map<string, { members: Instance[]; intervals: (readonly [bigint, bigint])[] }>();
   const apart: Region[] = [];
   // Against a few addresses, the groups' decisions themselves tell instances apart; else their rules.
   const remotes = otherAddrs.size() <= 8n ? otherAddrs.intervals.flatMap(([lo, hi]) => pointsOf(lo, hi)) : undefined;
@@ -180,27 +179,62 @@ function alikeInstances(flow: Flow, model: Model, regions: Region[], others: Reg
     return found;
   };
   const holdingOf = membership(consulted);
-  for (const region of instances) {
+  // What an instance's groups admit, as a key. Most instances have one group that can match the
+  // flow's packets, or none: their key is that group's, made once per group.
+  const ownOfGroup = new Map<SecurityGroup, string>();
+  const noneAdmitted = remotes ? ownAgainst([], remotes.length) : '';
+  const ownOf = (instance: Instance): string => {
+    let matching: SecurityGroup | undefined;
+    let count = 0;
+    for (const group of instance.groups) {
+      if (admitsSomething(ofGroup(group))) {
+        matching = group;
+        count++;
+      }
+    }
+    if (count === 0) return noneAdmitted;
+    if (count > 1) return remotes ? ownAgainst(instance.groups.map((group) => ofGroup(group) as PortSet[]), remotes.length) : ownRules(instance.groups.map((group) => ofGroup(group) as number[]));
+    let own = ownOfGroup.get(matching!);
+    if (own === undefined) ownOfGroup.set(matching!, (own = remotes ? ownAgainst([ofGroup(matching!) as PortSet[]], remotes.length) : ownRules([ofGroup(matching!) as number[]])));
+    return own;
+  };
+  // Keyed by the static key, then what the groups admit, then the rules holding the address: the
+  // strings are made once each, so that an end of thousands of instances allocates no key per instance.
+  type Alike = { members: Instance[]; intervals: (readonly [bigint, bigint])[] };
+  const groups = new Map<string, Map<string, Map<string, Alike>>>();
+  const classes: Alike[] = [];
+  for (let i = 0; i < instances.length; i++) {
+    const region = instances[i];
     const instance = region.instance;
-    const own = remotes ? ownAgainst(instance.groups.map((group) => ofGroup(group) as PortSet[]), remotes.length) : ownRules(instance.groups.map((group) => ofGroup(group) as number[]));
-    const holding = region.addrs.intervals.map(([address]) => holdingOf(address));
-    if (region.addrs.intervals.some(([lo, hi]) => lo !== hi) || holding.some((key) => key !== holding[0])) {
+    const intervals = region.addrs.intervals;
+    const holding = holdingOf(intervals[0][0]);
+    if (intervals.some(([lo, hi]) => lo !== hi || holdingOf(lo) !== holding)) {
       apart.push(region);
       continue;
     }
-    const key = `${staticKey(instance)}|${own}|${holding[0]}`;
-    const group = groups.get(key);
+    let byOwn = groups.get(fixed[i]);
+    if (!byOwn) groups.set(fixed[i], (byOwn = new Map()));
+    const own = ownOf(instance);
+    let byHolding = byOwn.get(own);
+    if (!byHolding) byOwn.set(own, (byHolding = new Map()));
+    const group = byHolding.get(holding);
     if (group) {
       group.members.push(instance);
-      group.intervals.push(...region.addrs.intervals);
+      group.intervals.push(...intervals);
     } else {
-      groups.set(key, { members: [instance], intervals: [...region.addrs.intervals] });
+      const created = { members: [instance], intervals: [...intervals] };
+      byHolding.set(holding, created);
+      classes.push(created);
     }
   }
-  const merged: Region[] = [...groups.values()].map(({ members, intervals }) => ({
+  const merged: Region[] = classes.map(({ members, intervals }) => ({
     kind: 'instance', instance: members[0], members, addrs: IntervalSet.from(intervals), alike: members.length > 1,
   }));
   return [...merged, ...apart, ...regions.filter((region) => region.kind !== 'instance')];
+}
+
+function admitsSomething(admitted: PortSet[] | number[]): boolean {
+  return admitted.some((each) => typeof each === 'number' || !each.isEmpty());
 }
 
 /** What an instance's groups admit from each remote address, as a key: the union over its groups. */
@@ -226,13 +260,32 @@ function ownRules(groups: number[][]): string {
   return [...new Set(nonEmpty.flat())].sort((a, b) => a - b).join(',');
 }
 
-const staticKeys = new WeakMap<Instance, string>();
+/** An end's instance regions, with what tells them apart whatever the flow: their subnet and source ports. */
+interface EndInstances {
+  instances: (Region & { kind: 'instance' })[];
+  fixed: string[];
+}
 
-/** What tells instances apart whatever the flow: their subnet and source ports. */
-function staticKey(instance: Instance): string {
-  let key = staticKeys.get(instance);
-  if (key === undefined) staticKeys.set(instance, (key = `${instance.subnet?.name}|${instance.ephemeral.intervals.join(';')}`));
-  return key;
+// An end's regions are shared by the flows that name the same addresses (engine/regions.ts): what
+// follows from them alone is found once per list.
+const endInstanceCache = new WeakMap<Region[], EndInstances>();
+const endAddressCache = new WeakMap<Region[], BigSet>();
+
+function endInstances(regions: Region[]): EndInstances {
+  let found = endInstanceCache.get(regions);
+  if (!found) {
+    const instances = regions.filter((region): region is Region & { kind: 'instance' } => region.kind === 'instance');
+    const fixed = instances.map(({ instance }) => `${instance.subnet?.name}|${instance.ephemeral.intervals.join(';')}`);
+    endInstanceCache.set(regions, (found = { instances, fixed }));
+  }
+  return found;
+}
+
+/** Every address of an end's regions. */
+function endAddresses(regions: Region[]): BigSet {
+  let found = endAddressCache.get(regions);
+  if (!found) endAddressCache.set(regions, (found = IntervalSet.from(regions.flatMap((region) => region.addrs.intervals))));
+  return found;
 }
 
 /**
@@ -373,6 +426,8 @@ function instancePieces(model: Model, family: Family, region: Region & { kind: '
   if (region.members.length === 1) {
     return region.addrs.intervals.flatMap(([lo, hi]) => pointsOf(lo, hi).map((address) => instanceHolding(region, address)));
   }
+  const whole = wholeRoutedPiece(model, family, region);
+  if (whole) return [whole];
   const entries: { address: bigint; owner: Instance }[] = [];
   for (const member of region.members) {
     for (const address of family === 4 ? member.ips : member.ip6s) if (region.addrs.has(address)) entries.push({ address, owner: member });
@@ -394,6 +449,29 @@ function instancePieces(model: Model, family: Family, region: Region & { kind: '
     }
   }
   return pieces;
+}
+
+/**
+ * The merged instances as one piece, when routing cannot tell them apart and nothing need be sorted:
+ * each member has one address, the members are in address order, all in one stretch between route
+ * boundaries, all with a public address mapped or none. Alike to what the general cut makes then.
+ */
+function wholeRoutedPiece(model: Model, family: Family, region: Region & { kind: 'instance' }): Region | undefined {
+  const members = region.members;
+  const intervals = region.addrs.intervals;
+  const mapped = (member: Instance) => family === 4 && member.publicIp !== undefined;
+  // The members' addresses, in order, must be the region's, one by one.
+  let at = 0;
+  let next = intervals[0]?.[0];
+  for (const member of members) {
+    const addresses = family === 4 ? member.ips : member.ip6s;
+    if (addresses.length !== 1 || addresses[0] !== next || mapped(member) !== mapped(members[0])) return undefined;
+    if (next === intervals[at][1]) next = intervals[++at]?.[0];
+    else next++;
+  }
+  if (at !== intervals.length) return undefined;
+  const cuts = routeBoundaries(model, family);
+  return upperBound(cuts, intervals[0][0]) === upperBound(cuts, intervals[at - 1][1]) ? { ...region, instance: members[0] } : undefined;
 }
 
 /** Where a packet is while it is routed. */
