@@ -324,4 +324,19 @@ describe('incremental analysis', () => {
     assertSameAsFresh(analyzer, text.replace('  inbound  100 allow tcp 5432 from', '  inbound  90 deny all from 192.0.2.0/24\n  inbound  100 allow tcp 5432 from'));
     assert.deepEqual(analyzer.evaluatedFlows, ['backup']);
   });
+
+  it('keys flows by their own fields while the network is unchanged, and still re-evaluates only the matching flows after the network changes', () => {
+    const text = `${ROUTED}\nflow ping web-1 -> db-1 icmp type 8 expect deny\nflow dns db-1 -> 10.0.1.10 udp 53 expect deny`;
+    const analyzer = new IncrementalAnalyzer();
+    assertSameAsFresh(analyzer, text);
+    // Lines moving and a flow's edit leave the network as it was: only the edited flow is evaluated.
+    const moved = `\n\n${text.replace('udp 53 expect deny', 'udp 54 expect deny')}`;
+    assertSameAsFresh(analyzer, moved);
+    assert.deepEqual(analyzer.evaluatedFlows, ['dns']);
+    assertSameAsFresh(analyzer, `\n${moved}`);
+    assert.deepEqual(analyzer.evaluatedFlows, []);
+    // The rule edit after them re-evaluates, as before, only the flows its packets can match.
+    assertSameAsFresh(analyzer, `\n${moved}`.replace('inbound  100 allow tcp 5432 from', 'inbound  100 allow tcp 5433 from'));
+    assert.deepEqual(analyzer.evaluatedFlows, ['query', 'backup']);
+  });
 });

@@ -3,7 +3,8 @@
 // the per-group and per-ACL checks and the flow evaluations, which dominate and whose inputs an
 // edit rarely changes, are kept under a key of all they read (engine/fingerprints.ts), which says
 // what the text means and not where, and reused while the key is unchanged: their positions are
-// moved to where the lines now are (engine/line-map.ts). The result is the same as a fresh
+// moved to where the lines now are (engine/line-map.ts). While the network (every declaration but
+// the flows) reads the same, flows are found by their own fields alone. The result is the same as a fresh
 // `analyze(text)`; the tests compare the two after random edits.
 import { compareDiagnostics, Diagnostic } from '../diagnostics/diagnostic';
 import { CHECKS } from '../diagnostics/codes';
@@ -23,6 +24,7 @@ import { flowPaths, pathBetween } from './paths';
 import { AddrSet, ofFamily } from './addresses';
 import { aclKey, addrsKey, flowKey, groupKey, instanceKey, natLegsKey, regionKey, relevantAclKey, relevantGroupKey, reservedAddressesKey, routingKey, RuleMatters, setKey } from './fingerprints';
 import type { PortSet } from './intervals';
+import type { SourceFile } from '../syntax/ast';
 import type { Flow, Instance, Model, NetworkAcl, Region, SecurityGroup, StatefulRuleModel } from './model';
 import { MAX_V4 } from './addresses';
 import { diagnosticTemplate, LineMap, renderTemplate } from './line-map';
@@ -452,6 +454,30 @@ class ModelKeys {
 interface KeptFlow {
   evaluation: KeptEvaluation;
   expectation?: Diagnostic;
+  /** The flow's whole key (`ModelKeys.flow`), carried while the network stays as it was. */
+  key: string;
+}
+
+/**
+ * What the text says of everything but the flows, in order: the text of every other declaration.
+ * A flow's evaluation reads the network and the flow alone, so while this is unchanged a flow's own
+ * fields key its result.
+ */
+function networkText(file: SourceFile): string {
+  const texts = file.lines.texts;
+  const parts: string[] = [];
+  for (const declaration of file.declarations) {
+    if (declaration.kind === 'flow') continue;
+    const { start, end } = declaration.range;
+    if (start.line === end.line) {
+      parts.push(texts[start.line].slice(start.character, end.character));
+      continue;
+    }
+    parts.push(texts[start.line].slice(start.character));
+    for (let line = start.line + 1; line < end.line; line++) parts.push(texts[line]);
+    parts.push(texts[end.line].slice(0, end.character));
+  }
+  return parts.join('\n');
 }
 
 /**
@@ -474,6 +500,9 @@ export class IncrementalAnalyzer {
   private readonly aclChecks = new ResultCache<Diagnostic[]>();
   private readonly groupChecks = new ResultCache<Diagnostic[]>();
   private readonly flowResults = new ResultCache<KeptFlow>();
+  /** The same results by the flow's own fields alone, valid while the network text is the same. */
+  private readonly flowsByOwnKey = new ResultCache<KeptFlow>();
+  private network?: string;
   private readonly ids = new KeyIds();
   private readonly lines = new LineCache();
   private previous?: Analysis;
@@ -525,23 +554,31 @@ export class IncrementalAnalyzer {
     diagnostics.push(...unusedChecks(model));
     diagnostics.push(...routingChecks(model));
     diagnostics.push(...firewallChecks(model));
+    const network = networkText(parsed.file);
+    const sameNetwork = network === this.network;
+    this.network = network;
     const flows: FlowResult[] = [];
     for (const flow of model.flows) {
-      const key = keys.flow(flow);
-      const found = this.flowResults.find(key);
+      // While the network is the same, a flow's own fields find its result: the whole key, which
+      // the next edit of the network needs, is carried over rather than made again.
+      const ownKey = flowKey(flow);
+      const byOwnKey = sameNetwork ? this.flowsByOwnKey.find(ownKey) : undefined;
+      const key = byOwnKey?.value.key ?? keys.flow(flow);
+      const found = byOwnKey ?? this.flowResults.find(key);
       let kept: KeptFlow;
       let result: FlowResult;
       if (found) {
         result = new ReusedResult(found.value.evaluation, flow, model);
-        kept = { evaluation: found.value.evaluation, expectation: found.value.expectation && (found.earlier ? moved.template(found.value.expectation) : found.value.expectation) };
+        kept = { key, evaluation: found.value.evaluation, expectation: found.value.expectation && (found.earlier ? moved.template(found.value.expectation) : found.value.expectation) };
         if (!result.ok && !kept.expectation) kept.expectation = diagnosticTemplate((label) => expectationDiagnostic(result, label));
       } else {
         result = evaluateFlow(flow, model);
-        kept = { evaluation: keptEvaluation(result), expectation: result.ok ? undefined : diagnosticTemplate((label) => expectationDiagnostic(result, label)) };
+        kept = { key, evaluation: keptEvaluation(result), expectation: result.ok ? undefined : diagnosticTemplate((label) => expectationDiagnostic(result, label)) };
         this.evaluatedFlows.push(flow.name);
         yield;
       }
       this.flowResults.set(key, kept);
+      this.flowsByOwnKey.set(ownKey, kept);
       flows.push(result);
       if (!result.ok) diagnostics.push(kept.expectation ? renderTemplate(kept.expectation) : expectationDiagnostic(result));
     }
@@ -549,7 +586,9 @@ export class IncrementalAnalyzer {
     this.aclChecks.rotate();
     this.groupChecks.rotate();
     this.flowResults.rotate();
-    this.ids.rotate();
+    this.flowsByOwnKey.rotate();
+    // Carried keys name ids this analysis did not use: they are kept until the network changes.
+    if (!sameNetwork) this.ids.rotate();
     return (this.previous = { text, file: parsed.file, model, diagnostics, flows });
   }
 }
