@@ -325,6 +325,28 @@ describe('incremental analysis', () => {
     assert.deepEqual(analyzer.evaluatedFlows, ['backup']);
   });
 
+  it('sees a rule moved out of a block left open, though every declaration outside the block reads the same', () => {
+    const open = ROUTED.replace("  outbound 100 allow all to 0.0.0.0/0\n}\nsecurity-group web-sg", "  outbound 100 allow all to 0.0.0.0/0\nsecurity-group web-sg");
+    const analyzer = new IncrementalAnalyzer();
+    assertSameAsFresh(analyzer, open);
+    // The rule now stands before the ACL's header, outside every block: the ACL loses it.
+    assertEditSeen(open, open.replace("network-acl db-acl {\n  inbound  100 allow tcp 5432 from 10.0.1.0/24", "  inbound  100 allow tcp 5432 from 10.0.1.0/24\nnetwork-acl db-acl {"));
+  });
+
+  it("re-evaluates after a rule edit only the flows for which the rule's side and direction can match", () => {
+    const analyzer = new IncrementalAnalyzer();
+    assertSameAsFresh(analyzer, ROUTED);
+    // db-1 serves 'query' and is the client of 'backup': its group's outbound rules decide 'backup' alone.
+    const narrowed = ROUTED.replace('  outbound all to 0.0.0.0/0\n}\ninstance web-1', '  outbound tcp 443 to 0.0.0.0/0\n}\ninstance web-1');
+    assertSameAsFresh(analyzer, narrowed);
+    assert.deepEqual(analyzer.evaluatedFlows, ['backup']);
+    // web is the clients' subnet: its inbound rules judge replies, to source ports, never to port 443.
+    assertSameAsFresh(analyzer, narrowed.replace('network-acl web-acl {\n', 'network-acl web-acl {\n  inbound  90 deny tcp 443 from 0.0.0.0/0\n'));
+    assert.deepEqual(analyzer.evaluatedFlows, []);
+    assertSameAsFresh(analyzer, narrowed.replace('network-acl web-acl {\n', 'network-acl web-acl {\n  inbound  90 deny tcp 40000 from 0.0.0.0/0\n'));
+    assert.deepEqual(analyzer.evaluatedFlows, ['out', 'query']);
+  });
+
   it('keys flows by their own fields while the network is unchanged, and still re-evaluates only the matching flows after the network changes', () => {
     const text = `${ROUTED}\nflow ping web-1 -> db-1 icmp type 8 expect deny\nflow dns db-1 -> 10.0.1.10 udp 53 expect deny`;
     const analyzer = new IncrementalAnalyzer();

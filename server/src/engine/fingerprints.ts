@@ -75,9 +75,9 @@ export function relevantGroupKey(group: SecurityGroup, rank: number, addrs: Addr
   return [group.name, group.decl ? 'declared' : 'aws', rank, ...group.rules.filter(matters).map((rule) => sgRuleKey(rule, addrs))].join('\n');
 }
 
-/** A network ACL as the flows that `matters` stands for see it: its rules that can match one of their packets. */
-export function relevantAclKey(acl: NetworkAcl, matters: RuleMatters): string {
-  return [acl.name, acl.isDefault, ...acl.inbound.filter(matters).map(naclRuleKey), '|', ...acl.outbound.filter(matters).map(naclRuleKey)].join('\n');
+/** A network ACL as some flows see it: its rules of each direction that can match one of their packets. */
+export function relevantAclKey(acl: NetworkAcl, inbound: RuleMatters, outbound: RuleMatters): string {
+  return [acl.name, acl.isDefault, ...acl.inbound.filter(inbound).map(naclRuleKey), '|', ...acl.outbound.filter(outbound).map(naclRuleKey)].join('\n');
 }
 
 /** A network ACL: its name, its rules, and the order in which its declaration writes them. */

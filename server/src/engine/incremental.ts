@@ -253,10 +253,21 @@ function regionIn(model: Model, region: Region): Region {
   }
 }
 
+/**
+ * Where a group or ACL stands on a flow's path: on the client's side, on the server's, or anywhere
+ * (a NAT gateway's or firewall endpoint's subnet, which both the request and the reply cross).
+ */
+type Role = 'client' | 'server' | 'transit';
+
 /** The rules that can match a packet of some flows, and an id that says which. */
 interface Relevance {
   id: string;
-  matters: RuleMatters;
+  /** Rules that can match a request packet (its destination keys), or a reply packet (the client's source ports, the echo reply). */
+  request: RuleMatters;
+  reply: RuleMatters;
+  /** The ids of the groups' and ACLs' keys as these flows see them by role, found once per analysis. */
+  groups: Record<Role, Map<SecurityGroup, number>>;
+  acls: Record<Role, Map<NetworkAcl, number>>;
 }
 
 /** Source ports a client in a subnet may use (the spec's range when nothing says more). */
@@ -271,9 +282,8 @@ class ModelKeys {
   private readonly reserved = new Map<string, string>();
   private readonly relevances = new Map<string, Relevance>();
   private readonly relevanceByFlow = new Map<string, Relevance>();
-  private readonly relevantAcls = new Map<string, number>();
-  private readonly relevantGroups = new Map<string, number>();
-  private readonly instanceRegions = new Map<Instance, { relevance: Relevance; addrs: BigSet; key: string }[]>();
+  private readonly instanceKeys = new Map<Instance, string>();
+  private readonly instanceRegions = new Map<Instance, Map<Relevance, { role: Role; addrs: BigSet; key: string }[]>>();
   private routing?: string;
   private sourcePorts?: PortSet;
   private ranks?: Map<SecurityGroup, number>;
@@ -327,21 +337,21 @@ class ModelKeys {
     if (reserved === undefined) {
       reserved = `#${this.ids.id([
         reservedAddressesKey(model), this.routing ??= routingKey(model),
-        ...(model.routing ? [...model.natGateways.values(), ...model.firewalls.values()].map((box) => (box.subnet ? `${box.subnet.name}:${this.aclFor(box.subnet.acl, relevance)}` : '-')) : []),
+        ...(model.routing ? [...model.natGateways.values(), ...model.firewalls.values()].map((box) => (box.subnet ? `${box.subnet.name}:${this.aclFor(box.subnet.acl, relevance, 'transit')}` : '-')) : []),
       ].join('\n'))}`;
       this.reserved.set(relevance.id, reserved);
     }
-    return [flowKey(flow), reserved, this.regions(flow.srcRegions, relevance), this.regions(flow.dstRegions, relevance)].join('\n');
+    return [flowKey(flow), reserved, this.regions(flow.srcRegions, relevance, 'client'), this.regions(flow.dstRegions, relevance, 'server')].join('\n');
   }
 
   /**
-   * Which rules can match a packet of the flow: of its protocol (or all), on a port or ICMP key some
-   * hop may judge (its destination keys, the source ports a client may use, a NAT gateway's ports,
-   * the echo reply), and, when both ends are in the VPC, on addresses of the VPC (such a flow takes
-   * the local route: no gateway puts another address on its packets).
+   * Which rules can match a packet of the flow: of its protocol (or all), on a key some hop may judge
+   * (a request's destination keys; a reply's: the source ports a client may use, a NAT gateway's
+   * ports, the echo reply), and, when both ends are in the VPC, on addresses of the VPC (such a flow
+   * takes the local route: no gateway puts another address on its packets).
    */
   private relevance(flow: Flow): Relevance {
-    if (flow.protocol === -1) return this.relevant('all', () => true);
+    if (flow.protocol === -1) return this.relevant('all', () => true, () => true);
     const vpc = this.model.vpc && ofFamily(this.model.vpc.blocks, flow.family);
     const inside = vpc && flow.src.addrs.subtract(vpc).isEmpty() && flow.dst.addrs.subtract(vpc).isEmpty() ? vpc : undefined;
     // What decides the relevance, cheaply written: flows alike share it.
@@ -353,64 +363,82 @@ class ModelKeys {
   }
 
   private relevanceOf(flow: Flow, inside: BigSet | undefined): Relevance {
-    let keys = flow.keys;
-    if (flow.reply.kind === 'icmp') keys = keys.union(IntervalSet.point(flow.reply.key));
+    const request = flow.keys;
+    let reply = IntervalSet.empty<number>();
+    if (flow.reply.kind === 'icmp') reply = IntervalSet.point(flow.reply.key);
     if (flow.protocol === 6 || flow.protocol === 17) {
       this.sourcePorts ??= [...this.model.instances.values()].reduce((ports, instance) => ports.union(instance.ephemeral), EPHEMERAL_ANY.union(this.model.externalEphemeral));
-      keys = keys.union(this.sourcePorts);
-      if (flow.fromPorts) keys = keys.union(flow.fromPorts);
+      reply = reply.union(this.sourcePorts);
+      if (flow.fromPorts) reply = reply.union(flow.fromPorts);
     }
-    const judged = keys;
-    return this.relevant(`${flow.protocol}:${setKey(judged)}${inside ? `:${flow.family}` : ''}`, (rule) =>
-      (rule.protocol === -1 || rule.protocol === flow.protocol) && rule.keys.overlaps(judged)
-      && (!inside || ofFamily('cidr' in rule ? rule.cidr : rule.peer, flow.family).overlaps(inside)));
+    const judging = (keys: PortSet): RuleMatters => (rule) =>
+      (rule.protocol === -1 || rule.protocol === flow.protocol) && rule.keys.overlaps(keys)
+      && (!inside || ofFamily('cidr' in rule ? rule.cidr : rule.peer, flow.family).overlaps(inside));
+    return this.relevant(`${flow.protocol}:${setKey(request)}:${setKey(reply)}${inside ? `:${flow.family}` : ''}`, judging(request), judging(reply));
   }
 
-  private relevant(id: string, matters: RuleMatters): Relevance {
+  private relevant(id: string, request: RuleMatters, reply: RuleMatters): Relevance {
     let found = this.relevances.get(id);
-    if (!found) this.relevances.set(id, (found = { id, matters }));
+    const byRole = <T>(): Record<Role, Map<T, number>> => ({ client: new Map(), server: new Map(), transit: new Map() });
+    if (!found) this.relevances.set(id, (found = { id, request, reply, groups: byRole(), acls: byRole() }));
     return found;
   }
 
-  /** The id of an ACL's key as flows of this relevance see it. */
-  private aclFor(acl: NetworkAcl, relevance: Relevance): number {
-    const key = `${relevance.id}\n${acl.name}`;
-    let id = this.relevantAcls.get(key);
-    if (id === undefined) this.relevantAcls.set(key, (id = this.ids.id(relevantAclKey(acl, relevance.matters))));
+  /**
+   * The id of an ACL's key as flows of this relevance see it from a role: on the client's side its
+   * outbound rules judge requests and its inbound rules replies; on the server's, the reverse.
+   */
+  private aclFor(acl: NetworkAcl, relevance: Relevance, role: Role): number {
+    let id = relevance.acls[role].get(acl);
+    if (id === undefined) {
+      const { request, reply } = relevance;
+      const either: RuleMatters = (rule) => request(rule) || reply(rule);
+      const [inbound, outbound] = role === 'client' ? [reply, request] : role === 'server' ? [request, reply] : [either, either];
+      relevance.acls[role].set(acl, (id = this.ids.id(relevantAclKey(acl, inbound, outbound))));
+    }
     return id;
   }
 
-  /** The id of a group's key as flows of this relevance see it. */
-  private groupFor(group: SecurityGroup, relevance: Relevance): number {
-    const key = `${relevance.id}\n${group.name}\n${group.decl ? 'declared' : 'aws'}`;
-    let id = this.relevantGroups.get(key);
-    if (id === undefined) this.relevantGroups.set(key, (id = this.ids.id(relevantGroupKey(group, this.rank(group), (addrs) => this.addrsId(addrs), relevance.matters))));
+  /**
+   * The id of a group's key as flows of this relevance see it from a role: a group is stateful, so
+   * only the rules of the request's direction can decide (outbound at the client, inbound at the server).
+   */
+  private groupFor(group: SecurityGroup, relevance: Relevance, role: 'client' | 'server'): number {
+    let id = relevance.groups[role].get(group);
+    if (id === undefined) {
+      const direction = role === 'client' ? 'outbound' : 'inbound';
+      const matters: RuleMatters = (rule) => rule.direction === direction && relevance.request(rule);
+      relevance.groups[role].set(group, (id = this.ids.id(relevantGroupKey(group, this.rank(group), (addrs) => this.addrsId(addrs), matters))));
+    }
     return id;
   }
 
   /** The key of an end's regions, by id: ends of addresses share their regions, keyed once per relevance. */
-  private regions(regions: Region[], relevance: Relevance): string {
+  private regions(regions: Region[], relevance: Relevance, role: 'client' | 'server'): string {
     const [only] = regions;
     // An instance's end: one region, the same for every flow that names the instance.
-    if (regions.length === 1 && only.kind === 'instance' && only.members.length === 1) return this.instanceRegion(only, relevance);
+    if (regions.length === 1 && only.kind === 'instance' && only.members.length === 1) return this.instanceRegion(only, relevance, role);
     let byRelevance = this.regionLists.get(regions);
     if (!byRelevance) this.regionLists.set(regions, (byRelevance = new Map()));
-    let key = byRelevance.get(relevance.id);
+    const id = `${relevance.id}/${role}`;
+    let key = byRelevance.get(id);
     if (key === undefined) {
-      key = `@${this.ids.id(regions.map((region) => `${regionKey(region)}@${this.consulted(region, relevance)}`).join('\n'))}`;
-      byRelevance.set(relevance.id, key);
+      key = `@${this.ids.id(regions.map((region) => `${regionKey(region)}@${this.consulted(region, relevance, role)}`).join('\n'))}`;
+      byRelevance.set(id, key);
     }
     return key;
   }
 
   /** The key of an instance's own region, once per instance, addresses and relevance. */
-  private instanceRegion(region: Region & { kind: 'instance' }, relevance: Relevance): string {
-    let keys = this.instanceRegions.get(region.instance);
-    if (!keys) this.instanceRegions.set(region.instance, (keys = []));
-    const found = keys.find((each) => each.relevance === relevance && each.addrs.equals(region.addrs));
+  private instanceRegion(region: Region & { kind: 'instance' }, relevance: Relevance, role: 'client' | 'server'): string {
+    let byRelevance = this.instanceRegions.get(region.instance);
+    if (!byRelevance) this.instanceRegions.set(region.instance, (byRelevance = new Map()));
+    let keys = byRelevance.get(relevance);
+    if (!keys) byRelevance.set(relevance, (keys = []));
+    const found = keys.find((each) => each.role === role && each.addrs.equals(region.addrs));
     if (found) return found.key;
-    const key = `@${this.ids.id(`${regionKey(region)}@${this.consulted(region, relevance)}`)}`;
-    keys.push({ relevance, addrs: region.addrs, key });
+    const key = `@${this.ids.id(`${regionKey(region)}@${this.consulted(region, relevance, role)}`)}`;
+    keys.push({ role, addrs: region.addrs, key });
     return key;
   }
 
@@ -419,18 +447,20 @@ class ModelKeys {
    * of the subnets its addresses lie in (a packet to them crosses those), or of the subnet whose
    * router it is.
    */
-  private consulted(region: Region, relevance: Relevance): string {
+  private consulted(region: Region, relevance: Relevance, role: 'client' | 'server'): string {
     switch (region.kind) {
       case 'instance': {
         const instance = region.instance;
-        const acl = instance.subnet ? this.aclFor(instance.subnet.acl, relevance) : `-${this.touching(region.addrs, relevance)}`;
-        return `${instanceKey(instance)}:${instance.groups.map((group) => this.groupFor(group, relevance)).join(',')}:${acl}`;
+        const acl = instance.subnet ? this.aclFor(instance.subnet.acl, relevance, role) : `-${this.touching(region.addrs, relevance)}`;
+        let fixed = this.instanceKeys.get(instance);
+        if (fixed === undefined) this.instanceKeys.set(instance, (fixed = instanceKey(instance)));
+        return `${fixed}:${instance.groups.map((group) => this.groupFor(group, relevance, role)).join(',')}:${acl}`;
       }
-      case 'host': return `${region.subnet.acl.name}:${this.aclFor(region.subnet.acl, relevance)}`;
+      case 'host': return `${region.subnet.acl.name}:${this.aclFor(region.subnet.acl, relevance, role)}`;
       case 'external': return this.touching(region.addrs, relevance);
       case 'aws-service': {
         const router = region.service.routerOf;
-        return router ? `${router.name}:${this.aclFor(router.acl, relevance)}` : '';
+        return router ? `${router.name}:${this.aclFor(router.acl, relevance, role)}` : '';
       }
     }
   }
@@ -440,7 +470,7 @@ class ModelKeys {
     const found: string[] = [];
     for (const subnet of this.model.subnets.values()) {
       for (const block of [subnet.v4, subnet.v6]) {
-        if (block && addrs.overlaps(IntervalSet.of(block.first, block.last))) found.push(`${subnet.name}:${this.aclFor(subnet.acl, relevance)}`);
+        if (block && addrs.overlaps(IntervalSet.of(block.first, block.last))) found.push(`${subnet.name}:${this.aclFor(subnet.acl, relevance, 'transit')}`);
       }
     }
     return found.join(',');
@@ -460,8 +490,8 @@ interface KeptFlow {
 
 /**
  * What the text says of everything but the flows, in order: the text of every other declaration.
- * A flow's evaluation reads the network and the flow alone, so while this is unchanged a flow's own
- * fields key its result.
+ * A flow's evaluation reads the network and the flow alone, so while this is unchanged (and the text
+ * parses cleanly, every block closed) a flow's own fields key its result.
  */
 function networkText(file: SourceFile): string {
   const texts = file.lines.texts;
@@ -502,6 +532,7 @@ export class IncrementalAnalyzer {
   private readonly flowResults = new ResultCache<KeptFlow>();
   /** The same results by the flow's own fields alone, valid while the network text is the same. */
   private readonly flowsByOwnKey = new ResultCache<KeptFlow>();
+  /** The network's text in the last analysis, when its text parsed cleanly. */
   private network?: string;
   private readonly ids = new KeyIds();
   private readonly lines = new LineCache();
@@ -554,8 +585,10 @@ export class IncrementalAnalyzer {
     diagnostics.push(...unusedChecks(model));
     diagnostics.push(...routingChecks(model));
     diagnostics.push(...firewallChecks(model));
-    const network = networkText(parsed.file);
-    const sameNetwork = network === this.network;
+    // A block left open takes in the lines after it up to the next declaration, wherever they are:
+    // a text that does not parse cleanly is not cut into declarations this way.
+    const network = parsed.diagnostics.length === 0 ? networkText(parsed.file) : undefined;
+    const sameNetwork = network !== undefined && network === this.network;
     this.network = network;
     const flows: FlowResult[] = [];
     for (const flow of model.flows) {
