@@ -73,6 +73,8 @@ export interface FlowResult {
   decidingRules: Set<Rule>;
   /** Stateful firewall rules left out of the evaluation whose header matches some packet of this flow: the verdict assumes they do not decide. */
   assumed: StatefulRuleModel[];
+  /** The subnets whose network ACLs some path of the flow crosses, by name, sorted. */
+  aclSubnets: readonly string[];
 }
 
 /** What the evaluation gathers besides the admitted sets. */
@@ -177,12 +179,18 @@ export function evaluateFlow(flow: Flow, model: Model): FlowResult {
   const route = examplePath(flow, model, paths[chosen.path], chosen.connection);
   const result: FlowResult = {
     flow, verdict, ok, paths, hops: route.hops, exampleEnds: [route.src, route.dst], atoms, example: chosen.connection, examplePath: chosen.path,
-    trace: traceConnection(flow, route.hops, chosen.connection), decidingRules, assumed: [...gathered.assumed],
+    trace: traceConnection(flow, route.hops, chosen.connection), decidingRules, assumed: [...gathered.assumed], aclSubnets: aclSubnetsOf(paths),
   };
   if (!ok) result.witness = chosen.connection;
   if (verdict === 'partial') result.split = describeSplit(flow, paths, atoms, (set) => withServiceGapsFilled(model, set, flow.family), (atom) => firewallDropOf(flow, model, paths[atom.path], atom));
   pathsOnDemand(result, flow, model);
   return result;
+}
+
+function aclSubnetsOf(paths: FlowPath[]): string[] {
+  const names = new Set<string>();
+  for (const path of paths) for (const hop of path.hops) if (hop.kind === 'nacl') names.add(hop.subnet.name);
+  return [...names].sort();
 }
 
 /**

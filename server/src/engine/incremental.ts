@@ -127,6 +127,7 @@ function ruleAt(model: Model, place: RulePlace): Rule | undefined {
  */
 interface KeptEvaluation {
   verdict: FlowResult['verdict'];
+  aclSubnets: FlowResult['aclSubnets'];
   ok: boolean;
   atoms: FlowResult['atoms'];
   witness?: FlowResult['witness'];
@@ -142,7 +143,7 @@ interface KeptEvaluation {
 
 function keptEvaluation(result: FlowResult): KeptEvaluation {
   const evaluation: KeptEvaluation = {
-    verdict: result.verdict, ok: result.ok, atoms: result.atoms, example: result.example, examplePath: result.examplePath,
+    verdict: result.verdict, aclSubnets: result.aclSubnets, ok: result.ok, atoms: result.atoms, example: result.example, examplePath: result.examplePath,
     ends: [detached(result.exampleEnds[0]), detached(result.exampleEnds[1])],
     trace: result.trace.some((step) => step.firewall)
       ? 'walk'
@@ -175,6 +176,7 @@ function detached(region: Region): Region {
  */
 class ReusedResult implements FlowResult {
   readonly verdict: FlowResult['verdict'];
+  readonly aclSubnets: FlowResult['aclSubnets'];
   readonly ok: boolean;
   readonly atoms: FlowResult['atoms'];
   readonly witness?: FlowResult['witness'];
@@ -189,6 +191,7 @@ class ReusedResult implements FlowResult {
 
   constructor(private readonly evaluation: KeptEvaluation, readonly flow: Flow, private readonly model: Model) {
     this.verdict = evaluation.verdict;
+    this.aclSubnets = evaluation.aclSubnets;
     this.ok = evaluation.ok;
     this.atoms = evaluation.atoms;
     this.example = evaluation.example;
@@ -285,6 +288,7 @@ class ModelKeys {
   private readonly instanceKeys = new Map<Instance, string>();
   private readonly instanceRegions = new Map<Instance, Map<Relevance, { role: Role; addrs: BigSet; key: string }[]>>();
   private routing?: string;
+  private boxSubnets?: Set<string>;
   private sourcePorts?: PortSet;
   private ranks?: Map<SecurityGroup, number>;
 
@@ -324,24 +328,32 @@ class ModelKeys {
   }
 
   /**
-   * Everything a flow's evaluation reads: its fields, its regions, and, of every group and ACL it may
-   * cross, the rules that can match one of its packets, so that editing a rule re-evaluates only the
-   * flows whose packets the old or the new rule can match.
+   * Everything a flow's evaluation reads, but the ACLs of the subnets its paths cross on the way
+   * (`transit`): its fields, the routing, its regions, and, of every group and ACL at its ends, the
+   * rules that can match one of its packets, so that editing a rule re-evaluates only the flows
+   * whose packets the old or the new rule can match.
    */
   flow(flow: Flow): string {
     const model = this.model;
     const relevance = this.relevance(flow);
-    // With routing, a path crosses the ACLs of its ends' subnets (keyed with the regions) and may
-    // cross those of the subnets of NAT gateways and firewall endpoints on the way: those are keyed.
     let reserved = this.reserved.get(relevance.id);
     if (reserved === undefined) {
-      reserved = `#${this.ids.id([
-        reservedAddressesKey(model), this.routing ??= routingKey(model),
-        ...(model.routing ? [...model.natGateways.values(), ...model.firewalls.values()].map((box) => (box.subnet ? `${box.subnet.name}:${this.aclFor(box.subnet.acl, relevance, 'transit')}` : '-')) : []),
-      ].join('\n'))}`;
+      reserved = `#${this.ids.id(`${reservedAddressesKey(model)}\n${(this.routing ??= routingKey(model))}`)}`;
       this.reserved.set(relevance.id, reserved);
     }
     return [flowKey(flow), reserved, this.regions(flow.srcRegions, relevance, 'client'), this.regions(flow.dstRegions, relevance, 'server')].join('\n');
+  }
+
+  /**
+   * With routing, a path may cross the subnets of NAT gateways and firewall endpoints on its way.
+   * Which it crosses follows from what `flow` keys (the routing, the ends), so an evaluation records
+   * them: the ACLs of those it crossed, as the flow's packets see them, must read the same.
+   */
+  transit(flow: Flow, aclSubnets: readonly string[]): string {
+    if (!this.model.routing) return '';
+    this.boxSubnets ??= new Set([...this.model.natGateways.values(), ...this.model.firewalls.values()].flatMap((box) => (box.subnet ? [box.subnet.name] : [])));
+    const relevance = this.relevance(flow);
+    return aclSubnets.filter((name) => this.boxSubnets!.has(name)).map((name) => `${name}:${this.aclFor(this.model.subnets.get(name)!.acl, relevance, 'transit')}`).join(',');
   }
 
   /**
@@ -486,6 +498,8 @@ interface KeptFlow {
   expectation?: Diagnostic;
   /** The flow's whole key (`ModelKeys.flow`), carried while the network stays as it was. */
   key: string;
+  /** `ModelKeys.transit` when it was evaluated: the ACLs on the way must read the same. */
+  transit: string;
 }
 
 /**
@@ -597,16 +611,17 @@ export class IncrementalAnalyzer {
       const ownKey = flowKey(flow);
       const byOwnKey = sameNetwork ? this.flowsByOwnKey.find(ownKey) : undefined;
       const key = byOwnKey?.value.key ?? keys.flow(flow);
-      const found = byOwnKey ?? this.flowResults.find(key);
+      let found = byOwnKey ?? this.flowResults.find(key);
+      if (found && !byOwnKey && keys.transit(flow, found.value.evaluation.aclSubnets) !== found.value.transit) found = undefined;
       let kept: KeptFlow;
       let result: FlowResult;
       if (found) {
         result = new ReusedResult(found.value.evaluation, flow, model);
-        kept = { key, evaluation: found.value.evaluation, expectation: found.value.expectation && (found.earlier ? moved.template(found.value.expectation) : found.value.expectation) };
+        kept = { key, transit: found.value.transit, evaluation: found.value.evaluation, expectation: found.value.expectation && (found.earlier ? moved.template(found.value.expectation) : found.value.expectation) };
         if (!result.ok && !kept.expectation) kept.expectation = diagnosticTemplate((label) => expectationDiagnostic(result, label));
       } else {
         result = evaluateFlow(flow, model);
-        kept = { key, evaluation: keptEvaluation(result), expectation: result.ok ? undefined : diagnosticTemplate((label) => expectationDiagnostic(result, label)) };
+        kept = { key, transit: keys.transit(flow, result.aclSubnets), evaluation: keptEvaluation(result), expectation: result.ok ? undefined : diagnosticTemplate((label) => expectationDiagnostic(result, label)) };
         this.evaluatedFlows.push(flow.name);
         yield;
       }
