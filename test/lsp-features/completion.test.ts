@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { CompletionItem, TextEdit } from 'vscode-languageserver';
-import { completionItems } from '../../server/src/lsp/completion';
+import { completionItems, completionList, MAX_COMPLETION_ITEMS } from '../../server/src/lsp/completion';
 import { analyzedOf, MODEL } from './analyzed';
 
 /** Completion at the end of `line`, typed as a new line inserted before line `at` of the model. */
@@ -86,5 +86,28 @@ describe('completion', () => {
     assert.deepEqual(completeAt('# instance '), []);
     assert.deepEqual(completeAt('  inbound tcp 443 from 0.0.0.0/0 "web ', insideWebSg), []);
     assert.deepEqual(completeAt('  inbound tcp 443 from 0.0.0.0/0 ', insideWebSg), []);
+  });
+
+  it('answers a large model with its keywords and the first names that match what is typed, and says the list is incomplete', () => {
+    const text = [MODEL, ...Array.from({ length: 1200 }, (_, i) => `instance host-${i} subnet app ip 10.0.2.${(i % 250) + 4}`)].join('\n');
+    const complete = (line: string) => {
+      const lines = [...text.split('\n'), line];
+      return completionList(analyzedOf(lines.join('\n')), { line: lines.length - 1, character: line.length });
+    };
+    const all = complete('flow f ');
+    assert.equal(all.isIncomplete, true);
+    assert.equal(all.items.length, MAX_COMPLETION_ITEMS);
+    assert.ok(labels(all.items).includes('internet'), 'the keyword stays');
+    assert.deepEqual(labels(all.items).slice(0, 4), ['internet', 'app-1', 'host-0', 'host-1']);
+    const typed = complete('flow f host-11');
+    assert.equal(typed.isIncomplete, true);
+    // Every host whose name holds 'host-11' in order, loosely as the editor filters: far fewer than the limit.
+    const found = labels(typed.items);
+    for (const name of ['host-11', ...Array.from({ length: 10 }, (_, i) => `host-11${i}`)]) assert.ok(found.includes(name), name);
+    assert.ok(found.length < 200 && found.every((label) => label.startsWith('host-')), found.join(' '));
+    assert.deepEqual(found, [...found].sort());
+    // A small model's list is whole.
+    const lines = [...MODEL.split('\n'), 'flow f '];
+    assert.equal(completionList(analyzedOf(lines.join('\n')), { line: lines.length - 1, character: 'flow f '.length }).isIncomplete, false);
   });
 });

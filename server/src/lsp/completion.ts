@@ -1,6 +1,6 @@
 // Completion: what may come next at the cursor, read from the tokens before it on its line, so
 // that it works on the half-typed lines that do not parse yet.
-import { CompletionItem, CompletionItemKind, Position, Range } from 'vscode-languageserver';
+import { CompletionItem, CompletionItemKind, CompletionList, Position, Range, TextEdit } from 'vscode-languageserver';
 import type { Token } from '../syntax/lexer';
 import { lexSourceLine } from '../syntax/parser';
 import type { BlockKind } from '../syntax/format';
@@ -290,6 +290,35 @@ function lineBeforeCursor(line: string, position: Position, block: BlockKind | u
   const start = typing ? last.range.start.character : position.character;
   const replace = { start: { line: position.line, character: start }, end: position };
   return { tokens: typing ? onLine.slice(0, -1) : onLine, replace, text };
+}
+
+/**
+ * The most items one answer carries. Where a large model offers more (every instance of an imported
+ * network after a flow's name), the answer holds its keywords, and the names and values that match
+ * what is typed, in the order the editor sorts them, up to this many in all, and says it is
+ * incomplete: the editor asks again as the user types on.
+ */
+export const MAX_COMPLETION_ITEMS = 500;
+
+/** Whether the characters of `typed` appear in `label` in order, ignoring case: the editor's filter, loosened. */
+function mayMatch(typed: string, label: string): boolean {
+  let at = 0;
+  for (const char of label) if (at < typed.length && char === typed[at]) at++;
+  return at === typed.length;
+}
+
+export function completionList(analyzed: AnalyzedDocument, position: Position): CompletionList {
+  const items = completionItems(analyzed, position);
+  if (items.length <= MAX_COMPLETION_ITEMS) return { isIncomplete: false, items };
+  const replaced = (items[0].textEdit as TextEdit).range;
+  const typed = lineText(analyzed.analysis.file, position.line).slice(replaced.start.character, position.character).toLowerCase();
+  const matching = items.filter((item) => mayMatch(typed, item.label.toLowerCase()));
+  // Keywords are few: they stay; the names and values are cut.
+  const fixed = matching.filter((item) => item.kind === CompletionItemKind.Keyword);
+  const names = matching.filter((item) => !fixed.includes(item));
+  const order = (item: CompletionItem) => item.sortText ?? item.label;
+  names.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
+  return { isIncomplete: true, items: [...fixed, ...names.slice(0, Math.max(0, MAX_COMPLETION_ITEMS - fixed.length))] };
 }
 
 export function completionItems(analyzed: AnalyzedDocument, position: Position): CompletionItem[] {

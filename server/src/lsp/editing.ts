@@ -2,7 +2,7 @@
 import { CancellationToken, CodeActionKind, Connection, ServerCapabilities } from 'vscode-languageserver';
 import type { AnalysisSource, AnalyzedDocument } from './analysis-source';
 import { codeActions } from './code-actions';
-import { completionItems } from './completion';
+import { completionList } from './completion';
 import { definitionLocations } from './definition';
 import { documentSymbols } from './document-symbols';
 import { foldingRanges } from './folding';
@@ -42,7 +42,7 @@ export function registerEditingFeatures(connection: Connection, source: Analysis
   connection.onRenameRequest(onDocument(source, (analyzed, params) => renameEdits(analyzed, params.position, params.newName)));
   connection.onDocumentSymbol(onDocument(source, (analyzed) => documentSymbols(analyzed)));
   connection.onWorkspaceSymbol((params, token) => (token.isCancellationRequested ? null : workspaceSymbols(source.all(), params.query)));
-  connection.onCompletion(onDocument(source, (analyzed, params) => completionItems(analyzed, params.position)));
+  connection.onCompletion(onDocument(source, (analyzed, params) => completionList(analyzed, params.position)));
   connection.onCodeAction(async (params, token) => {
     const analyzed = await source.get(params.textDocument.uri, token);
     if (!analyzed || token.isCancellationRequested) return null;
