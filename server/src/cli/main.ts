@@ -207,7 +207,7 @@ function matrix(allArgs: string[], io: CliIo): number {
     ports = { from: set.intervals[0][0], to: set.intervals[0][1] };
   }
   const text = readSource(positional[0]);
-  const { model } = buildModel(parse(text).file, text, options);
+  const { model } = buildModel(parse(text).file, options);
   const result = reachabilityMatrix(model, { protocol: proto as MatrixProtocol, ports });
   if (format === 'json') io.stdout(JSON.stringify(matrixJson(result), null, 2));
   else if (format === 'csv') io.stdout(matrixCsv(result));

@@ -33,7 +33,7 @@ export class AnalysisCancelled extends Error {
 export function* analysisSteps(text: string, options: ModelOptions = {}): Generator<void, Analysis, void> {
   const parsed = yield* parseSteps(text);
   yield;
-  const built = yield* buildModelSteps(parsed.file, text, options);
+  const built = yield* buildModelSteps(parsed.file, options);
   const diagnostics = [...parsed.diagnostics, ...built.diagnostics];
   for (const check of MODEL_CHECKS) {
     yield;

@@ -11,7 +11,6 @@ import { Diagnostic, makeDiagnostic } from '../diagnostics/diagnostic';
 import { AddrSet, addrsOfCidrs, addrsOfPoints, cidrSet, emptyAddrs, ofFamily, universe } from './addresses';
 import { IntervalSet, PortSet } from './intervals';
 import { icmpKey, keysOf, ALL_KEYS } from './keys';
-import { textLines } from '../syntax/lexer';
 import { buildGateways, buildRouteTables, checkPublicAddress, RoutingContext } from './build-routing';
 import { buildFirewalls } from './build-firewall';
 import { connectablePairs, endRegions, instanceAt, singleAddress, withoutServiceAddresses } from './regions';
@@ -114,8 +113,8 @@ export interface ModelOptions {
   externalEphemeral?: PortSet;
 }
 
-export function buildModel(file: SourceFile, text: string, options: ModelOptions = {}): BuildResult {
-  const steps = buildModelSteps(file, text, options);
+export function buildModel(file: SourceFile, options: ModelOptions = {}): BuildResult {
+  const steps = buildModelSteps(file, options);
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -123,8 +122,8 @@ export function buildModel(file: SourceFile, text: string, options: ModelOptions
 }
 
 /** The model's construction as steps: yields between phases, so that a caller can serve other work. */
-export function buildModelSteps(file: SourceFile, text: string, options: ModelOptions = {}): Generator<void, BuildResult, void> {
-  return new ModelBuilder(file, text, options).build();
+export function buildModelSteps(file: SourceFile, options: ModelOptions = {}): Generator<void, BuildResult, void> {
+  return new ModelBuilder(file, options).build();
 }
 
 class ModelBuilder {
@@ -135,8 +134,9 @@ class ModelBuilder {
   private sgRuleOrder = 0;
   private readonly groupAddrs = new Map<SecurityGroup, AddrSet>();
 
-  constructor(private readonly file: SourceFile, text: string, options: ModelOptions) {
-    this.lines = textLines(text);
+  constructor(private readonly file: SourceFile, options: ModelOptions) {
+    // The parse kept the text's lines.
+    this.lines = file.lines.texts;
     this.model = {
       subnets: new Map(), acls: new Map(), defaultAcl: defaultAcl(), groups: new Map(), prefixLists: new Map(),
       defaultGroup: { name: DEFAULT_GROUP, rules: [], members: [] },

@@ -566,7 +566,7 @@ export class IncrementalAnalyzer {
     if (commentEdited) return (this.previous = commentEdited);
     const parsed = yield* parseSteps(text, this.lines);
     yield;
-    const { model, diagnostics: modelDiagnostics } = yield* buildModelSteps(parsed.file, text, this.options);
+    const { model, diagnostics: modelDiagnostics } = yield* buildModelSteps(parsed.file, this.options);
     const diagnostics = [...parsed.diagnostics, ...modelDiagnostics];
     yield;
     const keys = new ModelKeys(this.ids, model);
