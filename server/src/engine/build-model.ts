@@ -9,7 +9,7 @@ import { canonicalCidr, formatAddress, parseCidr } from '../syntax/cidr';
 import { closest } from '../syntax/suggest';
 import { Diagnostic, makeDiagnostic } from '../diagnostics/diagnostic';
 import { AddrSet, addrsOfCidrs, addrsOfPoints, cidrSet, emptyAddrs, ofFamily, universe } from './addresses';
-import { IntervalSet, PortSet } from './intervals';
+import { BigSet, IntervalSet, PortSet } from './intervals';
 import { icmpKey, keysOf, ALL_KEYS } from './keys';
 import { buildGateways, buildRouteTables, checkPublicAddress, RoutingContext } from './build-routing';
 import { buildFirewalls } from './build-firewall';
@@ -133,6 +133,7 @@ class ModelBuilder {
   private readonly model: Model;
   private sgRuleOrder = 0;
   private readonly groupAddrs = new Map<SecurityGroup, AddrSet>();
+  private readonly endAddrs = new Map<string, BigSet>();
 
   constructor(private readonly file: SourceFile, options: ModelOptions) {
     // The parse kept the text's lines.
@@ -585,10 +586,15 @@ class ModelBuilder {
       }
       return instanceEnd(instance, family, end.range);
     }
-    if (end.kind === 'cidr') {
-      return { kind: 'addresses', addrs: withoutServiceAddresses(this.model, cidrSet(end.cidr), family), label: end.cidr.text, range: end.range };
+    // Many flows name `internet` or the same CIDR: their addresses are made once, and shared.
+    const label = end.kind === 'cidr' ? end.cidr.text : 'internet';
+    const key = `${family}|${label}`;
+    let addrs = this.endAddrs.get(key);
+    if (!addrs) {
+      addrs = end.kind === 'cidr' ? withoutServiceAddresses(this.model, cidrSet(end.cidr), family) : internetEnd(this.model, family, end.range).addrs;
+      this.endAddrs.set(key, addrs);
     }
-    return internetEnd(this.model, family, end.range);
+    return { kind: 'addresses', addrs, label, range: end.range };
   }
 }
 
