@@ -245,11 +245,13 @@ export type FlowEnd =
  */
 export type Region =
   /**
-   * Declared instances that every hop judges alike (same subnet, groups and source ports), so that
-   * a CIDR holding hundreds of them is judged once per kind of instance; `instance` is the first.
+   * Declared instances that every hop judges alike (subnets with the same network ACL and route
+   * table, the same groups' decisions and source ports), so that a CIDR holding thousands of them is
+   * judged once per kind of instance; `instance` is the first.
    */
   | { kind: 'instance'; instance: Instance; members: Instance[]; addrs: BigSet; alike?: boolean }
-  | { kind: 'host'; subnet: Subnet; addrs: BigSet }
+  /** Addresses of a subnet that no instance holds; `parts`, when hosts of several such subnets are judged alike as one. */
+  | { kind: 'host'; subnet: Subnet; addrs: BigSet; parts?: (Region & { kind: 'host' })[] }
   | { kind: 'external'; addrs: BigSet }
   | { kind: 'aws-service'; service: AwsService; addrs: BigSet };
 

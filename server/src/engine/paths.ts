@@ -68,7 +68,7 @@ function effectiveDestination(src: Region, dst: Region): Region {
 /** Every pair of pieces of the flow's ends that holds a connection, with its path. */
 export function flowPaths(flow: Flow, model: Model): FlowPath[] {
   const paths: FlowPath[] = [];
-  const dstRegions = alikeInstances(flow, model, flow.dstRegions, flow.srcRegions, 'dst');
+  const dstRegions = alikeHosts(alikeInstances(flow, model, flow.dstRegions, flow.srcRegions, 'dst'), flow.srcRegions);
   // A routed end's pieces depend on the end alone: each is cut once.
   const pieces = new Map<Region, Region[]>();
   const piecesOf = (region: Region) => {
@@ -76,7 +76,7 @@ export function flowPaths(flow: Flow, model: Model): FlowPath[] {
     if (!found) pieces.set(region, (found = routedPieces(model, flow.family, region)));
     return found;
   };
-  for (const srcRegion of alikeInstances(flow, model, flow.srcRegions, flow.dstRegions, 'src')) {
+  for (const srcRegion of alikeHosts(alikeInstances(flow, model, flow.srcRegions, flow.dstRegions, 'src'), flow.dstRegions)) {
     for (const dstRegion of dstRegions) {
       for (const [src, written] of connectablePairs(srcRegion, dstRegion)) {
         const dst = effectiveDestination(src, written);
@@ -157,6 +157,7 @@ function filterHops(flow: Flow, src: Region, dst: Region): Hop[] {
 function alikeInstances(flow: Flow, model: Model, regions: Region[], others: Region[], side: 'src' | 'dst'): Region[] {
   const { instances, fixed } = endInstances(regions);
   if (instances.length < 2) return regions;
+  const otherSubnets = new Set(others.map(subnetOf));
   const otherAddrs = endAddresses(others);
   const direction = side === 'src' ? 'outbound' : 'inbound';
   // Firewall rules judge both ends' addresses: instances they tell apart are not alike.
@@ -212,8 +213,10 @@ function alikeInstances(flow: Flow, model: Model, regions: Region[], others: Reg
       apart.push(region);
       continue;
     }
-    let byOwn = groups.get(fixed[i]);
-    if (!byOwn) groups.set(fixed[i], (byOwn = new Map()));
+    // Traffic within one subnet crosses no network ACL: the other end's subnets stay apart.
+    const where = instance.subnet && otherSubnets.has(instance.subnet) ? `${fixed[i]}|${instance.subnet.name}` : fixed[i];
+    let byOwn = groups.get(where);
+    if (!byOwn) groups.set(where, (byOwn = new Map()));
     const own = ownOf(instance);
     let byHolding = byOwn.get(own);
     if (!byHolding) byOwn.set(own, (byHolding = new Map()));
@@ -235,6 +238,33 @@ function alikeInstances(flow: Flow, model: Model, regions: Region[], others: Reg
 
 function admitsSomething(admitted: PortSet[] | number[]): boolean {
   return admitted.some((each) => typeof each === 'number' || !each.isEmpty());
+}
+
+/**
+ * An end's hosts (addresses of subnets that no instance holds) merged where every hop judges them
+ * alike: subnets with the same network ACL and route table, other than the other end's (traffic
+ * within one subnet crosses no network ACL). The example's trace names its own subnet.
+ */
+function alikeHosts(regions: Region[], others: Region[]): Region[] {
+  const hosts = regions.filter((region): region is Region & { kind: 'host' } => region.kind === 'host');
+  if (hosts.length < 2) return regions;
+  const otherSubnets = new Set(others.map(subnetOf));
+  const classes = new Map<string, (Region & { kind: 'host' })[]>();
+  for (const host of hosts) {
+    const { subnet } = host;
+    const key = otherSubnets.has(subnet) ? `subnet ${subnet.name}` : `${subnet.acl.name}|${subnet.routeTable?.name ?? '-'}`;
+    const found = classes.get(key);
+    if (found) found.push(host);
+    else classes.set(key, [host]);
+  }
+  if (classes.size === hosts.length) return regions;
+  // Each class stands where its first host stood.
+  const merged = new Map<Region, Region>();
+  for (const parts of classes.values()) {
+    merged.set(parts[0], parts.length === 1 ? parts[0]
+      : { kind: 'host', subnet: parts[0].subnet, addrs: IntervalSet.from(parts.flatMap((part) => part.addrs.intervals)), parts });
+  }
+  return regions.flatMap((region) => (region.kind !== 'host' ? [region] : merged.has(region) ? [merged.get(region)!] : []));
 }
 
 /** What an instance's groups admit from each remote address, as a key: the union over its groups. */
@@ -275,7 +305,10 @@ function endInstances(regions: Region[]): EndInstances {
   let found = endInstanceCache.get(regions);
   if (!found) {
     const instances = regions.filter((region): region is Region & { kind: 'instance' } => region.kind === 'instance');
-    const fixed = instances.map(({ instance }) => `${instance.subnet?.name}|${instance.ephemeral.intervals.join(';')}`);
+    const fixed = instances.map(({ instance }) => {
+      const subnet = instance.subnet;
+      return `${subnet ? `${subnet.acl.name}|${subnet.routeTable?.name ?? '-'}` : '-'}|${instance.ephemeral.intervals.join(';')}`;
+    });
     endInstanceCache.set(regions, (found = { instances, fixed }));
   }
   return found;
@@ -339,7 +372,8 @@ function otherEndRules(flow: Flow, others: Region[], side: 'src' | 'dst'): BigSe
  * example's address, so that the trace names it.
  */
 export function examplePath(flow: Flow, model: Model, path: FlowPath, example: { srcIp: bigint; dstIp: bigint }): FlowPath {
-  const one = (region: Region, address: bigint) => (region.kind === 'instance' && region.members.length > 1 ? instanceHolding(region, address) : region);
+  const one = (region: Region, address: bigint) => (region.kind === 'instance' && region.members.length > 1 ? instanceHolding(region, address)
+    : region.kind === 'host' && region.parts ? region.parts.find((part) => part.addrs.has(address))! : region);
   const src = one(path.src, example.srcIp);
   const dst = one(path.dst, example.dstIp);
   if (src === path.src && dst === path.dst) return path;
