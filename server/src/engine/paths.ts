@@ -152,10 +152,12 @@ function filterHops(flow: Flow, src: Region, dst: Region): Hop[] {
  * holds hundreds of instances is judged once per kind of instance: the same subnet, the same source
  * ports, the same rules of their own groups that can match the flow's packets to or from the other
  * end, and, address by address, the same rules of the other end's filters holding them. Such a
- * merged region needs no cutting (`alike`); the example's trace names its own instance.
+ * merged region needs no cutting (`alike`); the example's trace names its own instance. The work per
+ * instance allocates nothing and does no arithmetic on addresses: an end may hold a whole VPC.
  */
 function alikeInstances(flow: Flow, model: Model, regions: Region[], others: Region[], side: 'src' | 'dst'): Region[] {
-  const { instances, fixed } = endInstances(regions);
+  const end = endInstances(model, flow.family, regions);
+  const { instances, fixed } = end;
   if (instances.length < 2) return regions;
   const otherSubnets = new Set(others.map(subnetOf));
   const otherAddrs = endAddresses(others);
@@ -201,7 +203,6 @@ function alikeInstances(flow: Flow, model: Model, regions: Region[], others: Reg
   };
   // Keyed by the static key, then what the groups admit, then the rules holding the address: the
   // strings are made once each, so that an end of thousands of instances allocates no key per instance.
-  type Alike = { members: Instance[]; intervals: (readonly [bigint, bigint])[] };
   const groups = new Map<string, Map<string, Map<string, Alike>>>();
   const classes: Alike[] = [];
   for (let i = 0; i < instances.length; i++) {
@@ -209,7 +210,7 @@ function alikeInstances(flow: Flow, model: Model, regions: Region[], others: Reg
     const instance = region.instance;
     const intervals = region.addrs.intervals;
     const holding = holdingOf(intervals[0][0]);
-    if (intervals.some(([lo, hi]) => lo !== hi || holdingOf(lo) !== holding)) {
+    if (!end.single[i] && intervals.some(([lo, hi]) => lo !== hi || holdingOf(lo) !== holding)) {
       apart.push(region);
       continue;
     }
@@ -221,20 +222,68 @@ function alikeInstances(flow: Flow, model: Model, regions: Region[], others: Reg
     let byHolding = byOwn.get(own);
     if (!byHolding) byOwn.set(own, (byHolding = new Map()));
     const group = byHolding.get(holding);
-    if (group) {
-      group.members.push(instance);
-      group.intervals.push(...intervals);
-    } else {
-      const created = { members: [instance], intervals: [...intervals] };
+    if (group) group.add(i);
+    else {
+      const created = new Alike(end, i);
       byHolding.set(holding, created);
       classes.push(created);
     }
   }
-  const merged: Region[] = classes.map(({ members, intervals }) => ({
-    kind: 'instance', instance: members[0], members, addrs: IntervalSet.from(intervals), alike: members.length > 1,
-  }));
+  const merged = classes.map((alike) => alike.region());
   return [...merged, ...apart, ...regions.filter((region) => region.kind !== 'instance')];
 }
+
+/** Instances of an end merged as alike, added in address order. */
+class Alike {
+  readonly members: Instance[] = [];
+  private readonly intervals: (readonly [bigint, bigint])[] = [];
+  /** The run of members at consecutive addresses being added: the first's and the last's index in the end. */
+  private runStart = -1;
+  private last = -1;
+  /** Every member has one address, and routing cannot tell them apart (`wholeRoutedPiece`). */
+  private whole = true;
+  /** The first member's index in the end. */
+  private head = -1;
+
+  constructor(private readonly end: EndInstances, first: number) {
+    this.add(first);
+  }
+
+  add(index: number): void {
+    const { end } = this;
+    if (this.head < 0) this.head = index;
+    this.members.push(end.instances[index].instance);
+    if (!end.single[index]) {
+      this.closeRun();
+      this.intervals.push(...end.instances[index].addrs.intervals);
+      this.whole = false;
+      return;
+    }
+    if (!end.single[this.head] || end.stretch[index] !== end.stretch[this.head] || end.mapped[index] !== end.mapped[this.head]) this.whole = false;
+    if (this.runStart >= 0 && this.last === index - 1 && end.adjacent[index]) {
+      this.last = index;
+    } else {
+      this.closeRun();
+      this.runStart = this.last = index;
+    }
+  }
+
+  private closeRun(): void {
+    if (this.runStart < 0) return;
+    this.intervals.push([this.end.addresses[this.runStart], this.end.addresses[this.last]]);
+    this.runStart = this.last = -1;
+  }
+
+  region(): Region {
+    this.closeRun();
+    const region: Region = { kind: 'instance', instance: this.members[0], members: this.members, addrs: IntervalSet.from(this.intervals), alike: this.members.length > 1 };
+    if (this.whole && this.members.length > 1) wholeRegions.add(region);
+    return region;
+  }
+}
+
+/** Merged instances that routing cannot tell apart: one routed piece each. */
+const wholeRegions = new WeakSet<Region>();
 
 function admitsSomething(admitted: PortSet[] | number[]): boolean {
   return admitted.some((each) => typeof each === 'number' || !each.isEmpty());
@@ -290,10 +339,21 @@ function ownRules(groups: number[][]): string {
   return [...new Set(nonEmpty.flat())].sort((a, b) => a - b).join(',');
 }
 
-/** An end's instance regions, with what tells them apart whatever the flow: their subnet and source ports. */
+/**
+ * An end's instance regions, with what follows from them whatever the flow: what tells them apart
+ * (their subnet's network ACL and route table, their source ports), and, for those of one address,
+ * that address, whether it follows the one before, its stretch between route boundaries and whether
+ * a public address maps to it.
+ */
 interface EndInstances {
   instances: (Region & { kind: 'instance' })[];
   fixed: string[];
+  /** The region is one address, the instance's only one of the family. */
+  single: boolean[];
+  addresses: bigint[];
+  adjacent: boolean[];
+  stretch: number[];
+  mapped: boolean[];
 }
 
 // An end's regions are shared by the flows that name the same addresses (engine/regions.ts): what
@@ -301,7 +361,7 @@ interface EndInstances {
 const endInstanceCache = new WeakMap<Region[], EndInstances>();
 const endAddressCache = new WeakMap<Region[], BigSet>();
 
-function endInstances(regions: Region[]): EndInstances {
+function endInstances(model: Model, family: Family, regions: Region[]): EndInstances {
   let found = endInstanceCache.get(regions);
   if (!found) {
     const instances = regions.filter((region): region is Region & { kind: 'instance' } => region.kind === 'instance');
@@ -309,7 +369,19 @@ function endInstances(regions: Region[]): EndInstances {
       const subnet = instance.subnet;
       return `${subnet ? `${subnet.acl.name}|${subnet.routeTable?.name ?? '-'}` : '-'}|${instance.ephemeral.intervals.join(';')}`;
     });
-    endInstanceCache.set(regions, (found = { instances, fixed }));
+    const cuts = routeBoundaries(model, family);
+    const single = instances.map(({ instance, addrs }) => {
+      const [only] = addrs.intervals;
+      return addrs.intervals.length === 1 && only[0] === only[1] && (family === 4 ? instance.ips : instance.ip6s).length === 1;
+    });
+    const addresses = instances.map(({ addrs }) => addrs.intervals[0][0]);
+    found = {
+      instances, fixed, single, addresses,
+      adjacent: addresses.map((address, i) => i > 0 && single[i] && single[i - 1] && address === addresses[i - 1] + 1n),
+      stretch: addresses.map((address) => upperBound(cuts, address)),
+      mapped: instances.map(({ instance }) => family === 4 && instance.publicIp !== undefined),
+    };
+    endInstanceCache.set(regions, found);
   }
   return found;
 }
@@ -460,6 +532,7 @@ function instancePieces(model: Model, family: Family, region: Region & { kind: '
   if (region.members.length === 1) {
     return region.addrs.intervals.flatMap(([lo, hi]) => pointsOf(lo, hi).map((address) => instanceHolding(region, address)));
   }
+  if (wholeRegions.has(region)) return [region];
   const whole = wholeRoutedPiece(model, family, region);
   if (whole) return [whole];
   const entries: { address: bigint; owner: Instance }[] = [];
