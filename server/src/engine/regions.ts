@@ -106,9 +106,8 @@ export function instanceAt(model: Model, family: Family, address: bigint): Insta
   return entry?.address === address ? entry.instance : undefined;
 }
 
-const regionCache = new WeakMap<Model, Map<string, Region[]>>();
-/** The same, by the end's address set when flows share it (the model build shares `internet`'s and each CIDR's). */
-const sharedRegions = new WeakMap<BigSet, Map<string, { model: Model; regions: Region[] }>>();
+/** A model's end regions, by the end's text, and by the end's address set when flows share it (the model build shares `internet`'s and each CIDR's). */
+const regionCache = new WeakMap<Model, { byText: Map<string, Region[]>; bySet: Map<BigSet, Map<string, Region[]>> }>();
 
 /**
  * Cuts a flow end into regions. Only a destination can be an Amazon-provided service. The regions
@@ -117,16 +116,17 @@ const sharedRegions = new WeakMap<BigSet, Map<string, { model: Model; regions: R
  */
 export function endRegions(model: Model, end: FlowEnd, family: Family, side: 'src' | 'dst'): Region[] {
   if (end.kind === 'instance') return [{ kind: 'instance', instance: end.instance, members: [end.instance], addrs: end.addrs }];
-  let shared = sharedRegions.get(end.addrs);
-  if (!shared) sharedRegions.set(end.addrs, (shared = new Map()));
-  const known = shared.get(`${side}|${family}`);
-  if (known?.model === model) return known.regions;
   let cache = regionCache.get(model);
-  if (!cache) regionCache.set(model, (cache = new Map()));
-  const key = `${side}|${family}|${end.addrs.intervals.map(([lo, hi]) => `${lo}-${hi}`).join(',')}`;
-  let found = cache.get(key);
-  if (!found) cache.set(key, (found = addressRegions(model, end, family, side)));
-  shared.set(`${side}|${family}`, { model, regions: found });
+  if (!cache) regionCache.set(model, (cache = { byText: new Map(), bySet: new Map() }));
+  let bySet = cache.bySet.get(end.addrs);
+  if (!bySet) cache.bySet.set(end.addrs, (bySet = new Map()));
+  const where = `${side}|${family}`;
+  const known = bySet.get(where);
+  if (known) return known;
+  const key = `${where}|${end.addrs.intervals.map(([lo, hi]) => `${lo}-${hi}`).join(',')}`;
+  let found = cache.byText.get(key);
+  if (!found) cache.byText.set(key, (found = addressRegions(model, end, family, side)));
+  bySet.set(where, found);
   return found;
 }
 
