@@ -12,7 +12,7 @@ import type { Position } from './generate';
 import { elapsedMs, percentile } from './stats';
 
 const SERVER = join(__dirname, '..', '..', 'server', 'bin', 'vpcrules-language-server.js');
-const ANSWER_TIMEOUT_MS = 120_000;
+export const ANSWER_TIMEOUT_MS = 120_000;
 const SETTINGS = { debounceMs: 0 };
 
 export interface Latencies {
@@ -35,12 +35,15 @@ export const TIMED_REQUESTS = [
 ] as const;
 export type TimedRequest = (typeof TIMED_REQUESTS)[number];
 
+/** The steps of a session, in order. */
+export type SessionStep = 'comment edit' | 'code edit' | 'Enter' | 'line deletion' | 'paste' | 'hover' | 'completion';
+
 export interface LspTimings {
   openMs: number;
   /** Digits changed inside comments: the meaning is kept. */
-  commentEdits: Latencies;
+  commentEdits?: Latencies;
   /** Port digits changed inside rules and flows: the meaning changes. */
-  codeEdits: Latencies;
+  codeEdits?: Latencies;
   /** An empty line inserted near the top of the file: every line below moves. */
   enter?: Latencies;
   /** A rule line deleted. */
@@ -52,6 +55,8 @@ export interface LspTimings {
   /** Latencies of the requests, on an analysed version; absent for a request the server does not offer. */
   requests: Partial<Record<TimedRequest, Latencies>>;
   peakRssMb: number;
+  /** The step at which the session gave up (an answer that did not come in time): the steps after it are not measured. */
+  failure?: { step: SessionStep; message: string };
 }
 
 /** What to do to the document; an empty list skips its series. */
@@ -232,45 +237,75 @@ export async function measureLanguageServer(file: string, text: string, plan: Se
       if (session.capabilities.semanticTokensProvider) await timeRequest('textDocument/semanticTokens/full', {});
     };
 
+    // A step whose answer does not come in time ends the session: what was measured before it is kept.
+    let failure: LspTimings['failure'];
+    const step = async (name: SessionStep, work: () => Promise<void>) => {
+      if (failure) return;
+      try {
+        await work();
+      } catch (error) {
+        failure = { step: name, message: (error as Error).message };
+      }
+    };
     const commentTimes: number[] = [];
-    for (const at of plan.comment) commentTimes.push(await document.toggleDigit(at));
+    await step('comment edit', async () => {
+      for (const at of plan.comment) commentTimes.push(await document.toggleDigit(at));
+    });
     const codeTimes: number[] = [];
-    for (const at of plan.code) {
-      codeTimes.push(await document.toggleDigit(at));
-      await afterEdit();
-    }
+    await step('code edit', async () => {
+      for (const at of plan.code) {
+        codeTimes.push(await document.toggleDigit(at));
+        await afterEdit();
+      }
+    });
 
     const undoTimes: number[] = [];
     const enterTimes: number[] = [];
-    for (const line of plan.enter) {
-      enterTimes.push(await document.insertLines(line, ['']));
-      undoTimes.push((await document.deleteLines(line, 1)).ms);
-    }
+    await step('Enter', async () => {
+      for (const line of plan.enter) {
+        enterTimes.push(await document.insertLines(line, ['']));
+        undoTimes.push((await document.deleteLines(line, 1)).ms);
+      }
+    });
     const deletionTimes: number[] = [];
-    for (const line of plan.deletions) {
-      const { ms, deleted } = await document.deleteLines(line, 1);
-      deletionTimes.push(ms);
-      undoTimes.push(await document.insertLines(line, deleted));
-    }
+    await step('line deletion', async () => {
+      for (const line of plan.deletions) {
+        const { ms, deleted } = await document.deleteLines(line, 1);
+        deletionTimes.push(ms);
+        undoTimes.push(await document.insertLines(line, deleted));
+      }
+    });
     const pasteTimes: number[] = [];
-    for (const paste of plan.pastes) {
-      pasteTimes.push(await document.insertLines(paste.line, paste.lines));
-      undoTimes.push((await document.deleteLines(paste.line, paste.lines.length)).ms);
-    }
+    await step('paste', async () => {
+      for (const paste of plan.pastes) {
+        pasteTimes.push(await document.insertLines(paste.line, paste.lines));
+        undoTimes.push((await document.deleteLines(paste.line, paste.lines.length)).ms);
+      }
+    });
 
-    for (const at of plan.hovers) await timeRequest('textDocument/hover', { position: at });
-    for (const at of plan.completions) await timeRequest('textDocument/completion', { position: at });
+    await step('hover', async () => {
+      for (const at of plan.hovers) await timeRequest('textDocument/hover', { position: at });
+    });
+    await step('completion', async () => {
+      for (const at of plan.completions) await timeRequest('textDocument/completion', { position: at });
+    });
 
+    // The step that gave up reports no figure: the edits that came back in time are not all of it.
+    const failed = (name: SessionStep, times: number[]) => (failure?.step === name ? [] : times);
     const peakRssMb = session.peakRssMb();
-    await connection.sendRequest('shutdown');
-    await connection.sendNotification('exit');
+    // A server still busy with an edit that timed out is not waited for.
+    if (!failure) {
+      await connection.sendRequest('shutdown');
+      await connection.sendNotification('exit');
+    }
     const series = (times: number[]) => (times.length > 0 ? latencies(times) : undefined);
     const requests: Partial<Record<TimedRequest, Latencies>> = {};
     for (const [method, times] of requestTimes) requests[method] = latencies(times);
     return {
-      openMs, commentEdits: latencies(commentTimes), codeEdits: latencies(codeTimes),
-      enter: series(enterTimes), lineDeletion: series(deletionTimes), paste: series(pasteTimes), undo: series(undoTimes),
-      requests, peakRssMb,
+      openMs, commentEdits: series(failed('comment edit', commentTimes)), codeEdits: series(failed('code edit', codeTimes)),
+      enter: series(failed('Enter', enterTimes)), lineDeletion: series(failed('line deletion', deletionTimes)), paste: series(failed('paste', pasteTimes)),
+      undo: failure ? undefined : series(undoTimes),
+      requests, peakRssMb, ...(failure ? { failure } : {}),
     };
   } finally {
     connection.dispose();

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { analyze } from '../server/src/engine/analyze';
 import { coldCheckMs } from './cli-timing';
 import { generateModel, GeneratedBench, ModelShape, Position } from './generate';
-import { Latencies, LspTimings, measureLanguageServer, SessionPlan, spread, TimedRequest, toggledDigit } from './lsp-session';
+import { ANSWER_TIMEOUT_MS, Latencies, LspTimings, measureLanguageServer, SessionPlan, SessionStep, spread, TimedRequest, toggledDigit } from './lsp-session';
 import { describeMachine, watchLoad } from './machine';
 import { compareWithNaive } from './naive-comparison';
 import { ruleScaling, withinNLogN } from './rule-scaling';
@@ -144,7 +144,7 @@ async function measureModel(size: string, lines: number, shape: ModelShape, dir:
   }
   const lsp = result.lsp;
   const p95 = (l: Latencies | undefined) => (l ? ms(l.p95) : 'n/a');
-  console.log(`  ${label}: ${model.lines} lines, ${model.rules} rules, ${model.flows} flows; check ${ms(result.checkMs)}${lsp ? `; open ${ms(lsp.openMs)}, code edit p95 ${p95(lsp.codeEdits)}, Enter p95 ${p95(lsp.enter)}, documentSymbol p95 ${p95(lsp.requests['textDocument/documentSymbol'])}, RSS ${Math.round(lsp.peakRssMb)} MB` : ''}${result.lspError ? `; language server: ${result.lspError}` : ''}`);
+  console.log(`  ${label}: ${model.lines} lines, ${model.rules} rules, ${model.flows} flows; check ${ms(result.checkMs)}${lsp ? `; open ${ms(lsp.openMs)}, code edit p95 ${p95(lsp.codeEdits)}, Enter p95 ${p95(lsp.enter)}, documentSymbol p95 ${p95(lsp.requests['textDocument/documentSymbol'])}, RSS ${Math.round(lsp.peakRssMb)} MB` : ''}${lsp?.failure ? `; gave up at a ${lsp.failure.step}: ${lsp.failure.message}` : ''}${result.lspError ? `; language server: ${result.lspError}` : ''}`);
   return result;
 }
 
@@ -154,6 +154,12 @@ const seconds = (v: number) => `${(v / 1000).toFixed(2)} s`;
 function target(name: string, value: number | undefined, limit: number, unit: (v: number) => string, absent = 'not measured'): Target {
   if (value === undefined) return { name, value: absent, pass: undefined };
   return { name, value: `${unit(value)} (limit ${unit(limit)})`, pass: value < limit };
+}
+
+/** An edit's target: its p95, or a failure when the session gave up waiting for that kind of edit. */
+function editTarget(name: string, lsp: LspTimings | undefined, step: SessionStep, value: number | undefined, limit: number): Target {
+  if (lsp?.failure?.step === step) return { name, value: `no diagnostics within ${seconds(ANSWER_TIMEOUT_MS)} (limit ${ms(limit)})`, pass: false };
+  return target(name, value, limit, ms);
 }
 
 const REQUEST_LABELS: Record<TimedRequest, string> = {
@@ -177,10 +183,10 @@ function targets(results: ModelResult[], scalingPass: boolean | undefined, scali
   const list: Target[] = [];
   for (const r of results.filter((r) => r.size === '10k')) {
     const lsp = r.lsp;
-    list.push(target(`${r.label}: code edit → diagnostics p95`, lsp?.codeEdits.p95, 50, ms));
-    list.push(target(`${r.label}: Enter near the top → diagnostics p95`, lsp?.enter?.p95, 50, ms));
-    list.push(target(`${r.label}: line deletion → diagnostics p95`, lsp?.lineDeletion?.p95, 50, ms));
-    list.push(target(`${r.label}: paste of ${PASTED_LINES} lines → diagnostics p95`, lsp?.paste?.p95, 50, ms));
+    list.push(editTarget(`${r.label}: code edit → diagnostics p95`, lsp, 'code edit', lsp?.codeEdits?.p95, 50));
+    list.push(editTarget(`${r.label}: Enter near the top → diagnostics p95`, lsp, 'Enter', lsp?.enter?.p95, 50));
+    list.push(editTarget(`${r.label}: line deletion → diagnostics p95`, lsp, 'line deletion', lsp?.lineDeletion?.p95, 50));
+    list.push(editTarget(`${r.label}: paste of ${PASTED_LINES} lines → diagnostics p95`, lsp, 'paste', lsp?.paste?.p95, 50));
     for (const method of Object.keys(REQUEST_LABELS) as TimedRequest[]) {
       const absent = method === 'textDocument/semanticTokens/full' && lsp ? 'not offered by the server' : 'not measured';
       list.push(target(`${r.label}: ${REQUEST_LABELS[method]} p95`, lsp?.requests[method]?.p95, REQUEST_LIMITS[method], ms, absent));
@@ -189,12 +195,15 @@ function targets(results: ModelResult[], scalingPass: boolean | undefined, scali
   for (const r of results.filter((r) => r.size === '100k')) {
     list.push(target(`${r.label}: cold check`, r.checkMs, 2000, seconds));
     list.push(target(`${r.label}: open → diagnostics`, r.lsp?.openMs, 3000, seconds));
-    list.push(target(`${r.label}: code edit → diagnostics p95`, r.lsp?.codeEdits.p95, 300, ms));
+    list.push(editTarget(`${r.label}: code edit → diagnostics p95`, r.lsp, 'code edit', r.lsp?.codeEdits?.p95, 300));
     list.push(target(`${r.label}: server peak RSS`, r.lsp?.peakRssMb, 300, mb));
   }
   list.push({ name: 'growth with rules (fixed flows) ≤ n log n', value: scalingText, pass: scalingPass });
   return list;
 }
+
+/** The edits of the tables, with their figures. */
+const EDIT_STEPS = [['code edit', 'codeEdits'], ['Enter', 'enter'], ['line deletion', 'lineDeletion'], ['paste', 'paste']] as const satisfies readonly (readonly [SessionStep, keyof LspTimings])[];
 
 function cell(l: Latencies | undefined): string {
   return l ? `${ms(l.p50)} / ${ms(l.p95)} (${l.count})` : 'n/a';
@@ -217,7 +226,7 @@ function readmeTable(results: ModelResult[]): string {
       ...results.map((r) => [
         r.label, thousands(r.model.lines), thousands(r.model.flows), r.checkMs >= 1000 ? seconds(r.checkMs) : ms(r.checkMs),
         r.lsp ? (r.lsp.openMs >= 1000 ? seconds(r.lsp.openMs) : ms(r.lsp.openMs)) : 'n/a',
-        p95(r.lsp?.codeEdits), p95(r.lsp?.enter), p95(r.lsp?.lineDeletion), p95(r.lsp?.paste),
+        ...EDIT_STEPS.map(([step, field]) => (r.lsp?.failure?.step === step ? 'timed out' : p95(r.lsp?.[field]))),
         request(r, 'textDocument/documentSymbol'), request(r, 'textDocument/foldingRange'), request(r, 'textDocument/codeLens'),
         request(r, 'textDocument/semanticTokens/full'), request(r, 'textDocument/hover'), request(r, 'textDocument/completion'),
         r.lsp ? mb(r.lsp.peakRssMb) : 'n/a',
@@ -275,7 +284,9 @@ async function main(): Promise<void> {
     ['model', 'code edit', 'Enter near the top', 'line deletion', `paste of ${PASTED_LINES} lines`, 'undo of those (information)', 'comment edit (information)'],
     results.map((r) => [
       r.label,
-      ...(r.lsp ? [r.lsp.codeEdits, r.lsp.enter, r.lsp.lineDeletion, r.lsp.paste, r.lsp.undo, r.lsp.commentEdits].map(cell) : Array(6).fill('n/a')),
+      ...(r.lsp
+        ? [...EDIT_STEPS, [undefined, 'undo'] as const, ['comment edit', 'commentEdits'] as const].map(([step, field]) => (step && r.lsp?.failure?.step === step ? 'timed out' : cell(r.lsp?.[field])))
+        : Array(6).fill('n/a')),
     ]),
   );
   const requestTable = table(
@@ -300,7 +311,10 @@ async function main(): Promise<void> {
   );
   const targetList = targets(results, scalingPass, scalingText);
   const targetTable = table(['target', 'measured', 'result'], targetList.map((t) => [t.name, t.value, verdict(t.pass)]));
-  const lspNotes = results.filter((r) => r.lspError).map((r) => `- ${r.label}: the language server failed: ${r.lspError}`);
+  const lspNotes = [
+    ...results.filter((r) => r.lspError).map((r) => `- ${r.label}: the language server failed: ${r.lspError}`),
+    ...results.flatMap((r) => (r.lsp?.failure ? [`- ${r.label}: the session gave up at the first ${r.lsp.failure.step} that timed out (${r.lsp.failure.message}); the figures after it are n/a`] : [])),
+  ];
   const loadText = load.stop();
   const passed = targetList.filter((t) => t.pass === true).length;
   const failed = targetList.filter((t) => t.pass === false).length;
