@@ -240,7 +240,7 @@ class Alike {
   /** The run of members at consecutive addresses being added: the first's and the last's index in the end. */
   private runStart = -1;
   private last = -1;
-  /** Every member has one address, and routing cannot tell them apart (`wholeRoutedPiece`). */
+  /** Every member has one address, all in one stretch between route boundaries, all with a public address mapped or none. */
   private whole = true;
   /** The first member's index in the end. */
   private head = -1;
@@ -532,9 +532,8 @@ function instancePieces(model: Model, family: Family, region: Region & { kind: '
   if (region.members.length === 1) {
     return region.addrs.intervals.flatMap(([lo, hi]) => pointsOf(lo, hi).map((address) => instanceHolding(region, address)));
   }
+  // Merged instances whose addresses routing cannot tell apart (found as they were merged) are one piece.
   if (wholeRegions.has(region)) return [region];
-  const whole = wholeRoutedPiece(model, family, region);
-  if (whole) return [whole];
   const entries: { address: bigint; owner: Instance }[] = [];
   for (const member of region.members) {
     for (const address of family === 4 ? member.ips : member.ip6s) if (region.addrs.has(address)) entries.push({ address, owner: member });
@@ -556,29 +555,6 @@ function instancePieces(model: Model, family: Family, region: Region & { kind: '
     }
   }
   return pieces;
-}
-
-/**
- * The merged instances as one piece, when routing cannot tell them apart and nothing need be sorted:
- * each member has one address, the members are in address order, all in one stretch between route
- * boundaries, all with a public address mapped or none. Alike to what the general cut makes then.
- */
-function wholeRoutedPiece(model: Model, family: Family, region: Region & { kind: 'instance' }): Region | undefined {
-  const members = region.members;
-  const intervals = region.addrs.intervals;
-  const mapped = (member: Instance) => family === 4 && member.publicIp !== undefined;
-  // The members' addresses, in order, must be the region's, one by one.
-  let at = 0;
-  let next = intervals[0]?.[0];
-  for (const member of members) {
-    const addresses = family === 4 ? member.ips : member.ip6s;
-    if (addresses.length !== 1 || addresses[0] !== next || mapped(member) !== mapped(members[0])) return undefined;
-    if (next === intervals[at][1]) next = intervals[++at]?.[0];
-    else next++;
-  }
-  if (at !== intervals.length) return undefined;
-  const cuts = routeBoundaries(model, family);
-  return upperBound(cuts, intervals[0][0]) === upperBound(cuts, intervals[at - 1][1]) ? { ...region, instance: members[0] } : undefined;
 }
 
 /** Where a packet is while it is routed. */
